@@ -1,0 +1,1 @@
+"""Checkpoint verifiers: a registry of kinds and one module per kind."""

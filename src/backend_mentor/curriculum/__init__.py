@@ -1,0 +1,1 @@
+"""The curriculum engine: YAML loading, validation, the compiled catalog and search."""

@@ -1,0 +1,262 @@
+"""The compiled curriculum: every source validated once, cached in SQLite, searchable.
+
+The cache is keyed by the set of source directories. Inside it, a fingerprint of the package
+version, the schema version and every source file's (path, size, mtime) decides whether it is
+still good; only then are the YAML files parsed again. A stale or unreadable cache is rebuilt;
+an invalid curriculum is never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import CurriculumError, NotFound
+from ..paths import cache_dir, extra_curriculum_dirs, shipped_curriculum_dir
+from .models import Category, Checkpoint, LearningPath, Project, Topic
+from .schema import SCHEMA_VERSION
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class Catalog:
+    categories: dict[str, Category]
+    topics: dict[str, Topic]
+    paths: dict[str, LearningPath]
+    checkpoints: dict[str, Checkpoint]
+    projects: dict[str, Project]
+    sources: list[str]
+    fingerprint: str
+    cache_file: Path | None = None
+    from_cache: bool = False
+    built_at: str = ""
+    files: int = 0
+    _search_db: sqlite3.Connection | None = field(default=None, repr=False)
+
+    def topic(self, topic_id: str) -> Topic:
+        try:
+            return self.topics[topic_id]
+        except KeyError:
+            raise NotFound(f"unknown topic '{topic_id}'{_hint(topic_id, self.topics)}") from None
+
+    def path(self, path_id: str) -> LearningPath:
+        try:
+            return self.paths[path_id]
+        except KeyError:
+            raise NotFound(
+                f"unknown path '{path_id}'{_hint(path_id, self.paths)}; see 'backend-mentor path list'"
+            ) from None
+
+    def checkpoint(self, checkpoint_id: str) -> Checkpoint:
+        try:
+            return self.checkpoints[checkpoint_id]
+        except KeyError:
+            raise NotFound(
+                f"unknown checkpoint '{checkpoint_id}'{_hint(checkpoint_id, self.checkpoints)}; "
+                "see 'backend-mentor checkpoint list'"
+            ) from None
+
+    def project(self, project_id: str) -> Project:
+        try:
+            return self.projects[project_id]
+        except KeyError:
+            raise NotFound(f"unknown project '{project_id}'{_hint(project_id, self.projects)}") from None
+
+    def search_db(self) -> sqlite3.Connection:
+        """A read connection to the full-text index (the cache file, or an in-memory copy)."""
+        if self._search_db is None:
+            if self.cache_file and self.cache_file.exists():
+                self._search_db = sqlite3.connect(f"file:{self.cache_file}?mode=ro", uri=True)
+            else:
+                self._search_db = sqlite3.connect(":memory:")
+                _write_index(self._search_db, self.topics.values())
+        return self._search_db
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "categories": len(self.categories),
+            "topics": len(self.topics),
+            "paths": len(self.paths),
+            "checkpoints": len(self.checkpoints),
+            "projects": len(self.projects),
+        }
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    from .validate import did_you_mean
+
+    return did_you_mean(word, choices)
+
+
+# --- sources and fingerprint -----------------------------------------------------------------
+
+
+def resolve_sources(extra_dirs: list[Path] | None = None, include_shipped: bool = True) -> list[Any]:
+    from .loader import Source, check_source_dir
+
+    sources = [Source(shipped_curriculum_dir(), shipped=True)] if include_shipped else []
+    for directory in extra_curriculum_dirs(extra_dirs):
+        check_source_dir(directory)
+        sources.append(Source(directory.resolve()))
+    return sources
+
+
+def fingerprint(sources: list[Any]) -> str:
+    from .loader import source_files
+
+    digest = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{CACHE_FORMAT}".encode())
+    for source in sources:
+        digest.update(f"\0source\0{source.root}\0{source.shipped}".encode())
+        for kind, path in source_files(source):
+            stat = path.stat()
+            digest.update(f"\0{kind}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _cache_file(sources: list[Any]) -> Path:
+    key = hashlib.sha256("\0".join(f"{s.root}:{s.shipped}" for s in sources).encode()).hexdigest()[:16]
+    return cache_dir() / f"catalog-{key}.sqlite"
+
+
+# --- loading --------------------------------------------------------------------------------
+
+
+def load_catalog(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> Catalog:
+    """The catalog for the shipped curriculum plus extra packs; from cache when still valid."""
+    return catalog_from_sources(resolve_sources(extra_dirs), use_cache=use_cache)
+
+
+def catalog_from_sources(sources: list[Any], *, use_cache: bool = True) -> Catalog:
+    print_ = fingerprint(sources)
+    cache_file = _cache_file(sources)
+    if use_cache:
+        cached = _read_cache(cache_file, print_)
+        if cached is not None:
+            return cached
+    return compile_sources(sources, print_, cache_file if use_cache else None)
+
+
+def compile_sources(sources: list[Any], print_: str, cache_file: Path | None) -> Catalog:
+    from datetime import datetime, timezone
+
+    from .loader import load_sources
+
+    loaded = load_sources(sources)
+    if loaded.problems:
+        raise CurriculumError([str(p) for p in loaded.problems])
+    data = {
+        "categories": loaded.categories,
+        **loaded.entities,
+        "meta": {
+            "sources": [str(s.root) for s in sources],
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "files": loaded.files,
+        },
+    }
+    written = _write_cache(cache_file, print_, data) if cache_file else None
+    catalog = _build(data, print_)
+    catalog.cache_file = written
+    return catalog
+
+
+def _build(data: dict[str, Any], print_: str, from_cache: bool = False) -> Catalog:
+    meta = data["meta"]
+    return Catalog(
+        categories={cid: Category(**c) for cid, c in data["categories"].items()},
+        topics={tid: Topic.from_dict(t) for tid, t in data["topic"].items()},
+        paths={pid: LearningPath.from_dict(p) for pid, p in data["path"].items()},
+        checkpoints={cid: Checkpoint.from_dict(c) for cid, c in data["checkpoint"].items()},
+        projects={pid: Project.from_dict(p) for pid, p in data["project"].items()},
+        sources=meta["sources"],
+        fingerprint=print_,
+        from_cache=from_cache,
+        built_at=meta["built_at"],
+        files=meta["files"],
+    )
+
+
+def _read_cache(cache_file: Path, print_: str) -> Catalog | None:
+    if not cache_file.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{cache_file}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if not row or row[0] != print_:
+                return None
+            (blob,) = db.execute("SELECT value FROM meta WHERE key = 'catalog'").fetchone()
+        finally:
+            db.close()
+        catalog = _build(json.loads(blob), print_, from_cache=True)
+    except (sqlite3.Error, TypeError, KeyError, ValueError):
+        return None  # unreadable or from another format: rebuild it
+    catalog.cache_file = cache_file
+    return catalog
+
+
+def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | None:
+    """Write the cache atomically (temp file + rename); a cache that cannot be written is skipped."""
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=cache_file.parent)
+        os.close(fd)
+    except OSError:
+        return None
+    try:
+        db = sqlite3.connect(tmp_name)
+        with db:
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [("fingerprint", print_), ("catalog", json.dumps(data, separators=(",", ":")))],
+            )
+            topics = [Topic.from_dict(t) for t in data["topic"].values()]
+            _write_index(db, topics)
+        db.close()
+        os.replace(tmp_name, cache_file)
+        return cache_file
+    except (OSError, sqlite3.Error):
+        Path(tmp_name).unlink(missing_ok=True)
+        return None
+
+
+def _fts_available(db: sqlite3.Connection) -> bool:
+    try:
+        db.execute("CREATE VIRTUAL TABLE temp.fts_probe USING fts5(x)")
+        db.execute("DROP TABLE temp.fts_probe")
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def _write_index(db: sqlite3.Connection, topics: Iterable[Topic]) -> None:
+    """The full-text index used by ``mentor``: FTS5 with bm25 when SQLite has it."""
+    if _fts_available(db):
+        db.execute(
+            "CREATE VIRTUAL TABLE topic_fts USING fts5("
+            "id, title, aliases, summary, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+    else:
+        db.execute("CREATE TABLE topic_fts (id, title, aliases, summary, body)")
+    db.executemany(
+        "INSERT INTO topic_fts (id, title, aliases, summary, body) VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                t.id,
+                t.title,
+                " | ".join(t.aliases),
+                t.summary,
+                "\n".join([t.lesson, *t.key_points, *t.pitfalls]),
+            )
+            for t in topics
+        ],
+    )

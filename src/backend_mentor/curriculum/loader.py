@@ -1,0 +1,299 @@
+"""YAML files -> validated plain documents. All problems of a load are reported together."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import MentorError
+from . import validate as v
+from .schema import ENTITY_DIRS
+from .yamlio import LineDict, YamlProblem, load_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Source:
+    """One curriculum directory: the shipped one or an extra pack."""
+
+    root: Path
+    shipped: bool = False
+
+    @property
+    def label(self) -> str:
+        return "shipped curriculum" if self.shipped else f"pack {self.root}"
+
+
+@dataclass
+class Loaded:
+    """The documents of every source, merged, as plain JSON-ready data."""
+
+    categories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entities: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {kind: {} for kind in ENTITY_DIRS})
+    problems: list[v.Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def source_files(source: Source) -> Iterator[tuple[str, Path]]:
+    """(kind, file) for every curriculum file of a source, in a stable order."""
+    root = source.root
+    for special in ("pack", "categories"):
+        for suffix in YAML_SUFFIXES:
+            candidate = root / f"{special}{suffix}"
+            if candidate.is_file():
+                yield special, candidate
+    for kind, folder in ENTITY_DIRS.items():
+        base = root / folder
+        if not base.is_dir():
+            continue
+        found = [p for p in base.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()]
+        for path in sorted(found):
+            yield kind, path
+
+
+def check_source_dir(root: Path) -> None:
+    if not root.is_dir():
+        raise MentorError(f"curriculum directory not found: {root}")
+
+
+def plain(value: Any) -> Any:
+    """LineDict/LineList -> dict/list, so documents can be cached as JSON."""
+    if isinstance(value, dict):
+        return {str(k): plain(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [plain(x) for x in value]
+    return value
+
+
+CHECKERS = {
+    "path": v.check_path,
+    "checkpoint": v.check_checkpoint,
+    "project": v.check_project,
+}
+
+
+@dataclass
+class _Origin:
+    file: str
+    line: int
+    source: Source
+
+
+def load_sources(sources: list[Source]) -> Loaded:
+    """Parse and validate every source; later sources extend earlier ones."""
+    out = Loaded()
+    parsed: list[tuple[str, Path, LineDict, Source]] = []
+    overrides: dict[Path, bool] = {}
+    for source in sources:
+        files = list(source_files(source))
+        if not files:
+            out.problems.append(
+                v.Problem(
+                    display_path(source.root),
+                    0,
+                    "no curriculum files found (expected categories.yaml, topics/, paths/, checkpoints/ or projects/)",
+                )  # fmt: skip
+            )
+        for kind, path in files:
+            out.files += 1
+            rep = v.Reporter(display_path(path), out.problems)
+            try:
+                doc = load_file(path)
+            except YamlProblem as exc:
+                rep.add(exc.line, exc.message)
+                continue
+            if not isinstance(doc, dict):
+                rep.add(getattr(doc, "line", 1) or 1, "the file must hold one YAML mapping")
+                continue
+            if kind == "pack":
+                v.check_fields(doc, v.PACK_SPEC, rep)
+                overrides[source.root] = doc.get("overrides") is True
+                continue
+            parsed.append((kind, path, doc, source))
+        if source.shipped and not any(kind == "categories" for kind, _ in files):
+            out.problems.append(v.Problem(display_path(source.root), 0, "categories.yaml is missing"))
+
+    _collect_categories(parsed, out)
+    origins: dict[str, _Origin] = {}
+    for kind, path, doc, source in parsed:
+        if kind == "categories":
+            continue
+        rep = v.Reporter(display_path(path), out.problems)
+        before = len(out.problems)
+        if kind == "topic":
+            v.check_topic(doc, rep, out.categories)
+        else:
+            CHECKERS[kind](doc, rep)
+        doc_id = doc.get("id")
+        if not isinstance(doc_id, str):
+            continue
+        if path.stem != doc_id:
+            rep.add(doc.line_of("id"), f"id '{doc_id}' does not match the file name '{path.name}'")
+        if _claim_id(kind, doc_id, doc, rep, source, origins, overrides, out):
+            data = plain(doc)
+            data["source"] = display_path(path)
+            out.entities[kind][doc_id] = data
+            out.entities[kind][doc_id]["_valid"] = len(out.problems) == before
+            out.entities[kind][doc_id]["_lines"] = _reference_lines(doc)
+
+    _check_references(out)
+    for docs in out.entities.values():
+        for data in docs.values():
+            data.pop("_valid", None)
+            data.pop("_lines", None)
+    out.problems.sort()
+    return out
+
+
+def _collect_categories(parsed: list[tuple[str, Path, LineDict, Source]], out: Loaded) -> None:
+    for kind, path, doc, _source in parsed:
+        if kind != "categories":
+            continue
+        rep = v.Reporter(display_path(path), out.problems)
+        if not v.check_fields(doc, v.CATEGORIES_FILE_SPEC, rep):
+            continue
+        v.check_each(doc["categories"], v.CATEGORY_SPEC, rep, "categories")
+        for index, item in enumerate(doc["categories"]):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                if item["id"] in out.categories:
+                    rep.add(doc["categories"].line_of(index), f"category '{item['id']}' is defined twice")
+                out.categories[item["id"]] = plain(item)
+
+
+def _claim_id(kind, doc_id, doc, rep, source, origins, overrides, out) -> bool:
+    """Record where an id is defined; a pack may replace a shipped id only with overrides: true."""
+    previous = origins.get(doc_id)
+    if previous is None:
+        origins[doc_id] = _Origin(rep.file, doc.line_of("id"), source)
+        return True
+    if previous.source is not source and overrides.get(source.root) and doc_id in out.entities[kind]:
+        origins[doc_id] = _Origin(rep.file, doc.line_of("id"), source)
+        return True
+    if previous.source is not source:
+        rep.add(
+            doc.line_of("id"),
+            f"id '{doc_id}' is already defined in {previous.file}:{previous.line}; "
+            "a pack may replace it only with 'overrides: true' in its pack.yaml",
+        )
+    else:
+        rep.add(doc.line_of("id"), f"id '{doc_id}' is already defined in {previous.file}:{previous.line}")
+    return False
+
+
+def _reference_lines(doc: LineDict) -> dict[str, int]:
+    """Lines of every reference field, keyed 'field' or 'stages.N.modules.M.topics.K'."""
+    lines: dict[str, int] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, LineDict):
+            for key, value in node.items():
+                lines[f"{prefix}{key}"] = node.line_of(key)
+                walk(value, f"{prefix}{key}.")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                lines[f"{prefix}{index}"] = node.line_of(index) if hasattr(node, "line_of") else 1
+                walk(value, f"{prefix}{index}.")
+
+    for key in ("prerequisites", "related", "topics", "checkpoints", "next", "stages"):
+        if key in doc:
+            lines[key] = doc.line_of(key)
+            walk(doc[key], f"{key}.")
+    return lines
+
+
+def _check_references(out: Loaded) -> None:
+    topics = out.entities["topic"]
+    targets = {
+        "topic": topics,
+        "path": out.entities["path"],
+        "checkpoint": out.entities["checkpoint"],
+        "project": out.entities["project"],
+    }
+
+    def ref(data: dict[str, Any], key: str, value: Any, target: str) -> None:
+        if not isinstance(value, str) or value in targets[target]:
+            return
+        line = data["_lines"].get(key, 1)
+        hint = v.did_you_mean(value, targets[target])
+        out.problems.append(v.Problem(data["source"], line, f"unknown {target} '{value}'{hint}"))
+
+    for data in topics.values():
+        for field_name in ("prerequisites", "related"):
+            for index, value in enumerate(_list(data.get(field_name))):
+                ref(data, f"{field_name}.{index}", value, "topic")
+                if value == data["id"]:
+                    line = data["_lines"].get(f"{field_name}.{index}", 1)
+                    out.problems.append(v.Problem(data["source"], line, f"'{field_name}' lists the topic itself"))
+    for data in out.entities["checkpoint"].values():
+        for index, value in enumerate(_list(data.get("topics"))):
+            ref(data, f"topics.{index}", value, "topic")
+    for data in out.entities["project"].values():
+        for field_name, target in (("topics", "topic"), ("checkpoints", "checkpoint")):
+            for index, value in enumerate(_list(data.get(field_name))):
+                ref(data, f"{field_name}.{index}", value, target)
+    for data in out.entities["path"].values():
+        for index, value in enumerate(_list(data.get("next"))):
+            ref(data, f"next.{index}", value, "path")
+        for s_index, stage in enumerate(_list(data.get("stages"))):
+            if not isinstance(stage, dict):
+                continue
+            base = f"stages.{s_index}."
+            for field_name, target in (("projects", "project"), ("checkpoints", "checkpoint")):
+                for index, value in enumerate(_list(stage.get(field_name))):
+                    ref(data, f"{base}{field_name}.{index}", value, target)
+            for m_index, module in enumerate(_list(stage.get("modules"))):
+                if isinstance(module, dict):
+                    for index, value in enumerate(_list(module.get("topics"))):
+                        ref(data, f"{base}modules.{m_index}.topics.{index}", value, "topic")
+    _check_cycles(out)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _check_cycles(out: Loaded) -> None:
+    """Report each prerequisite cycle once, at the prerequisites line of its first topic."""
+    topics = out.entities["topic"]
+    graph = {
+        tid: [p for p in _list(t.get("prerequisites")) if isinstance(p, str) and p in topics]
+        for tid, t in topics.items()
+    }
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        trail: list[str] = [start]
+        state[start] = 1
+        while stack:
+            node, index = stack[-1]
+            if index < len(graph[node]):
+                stack[-1] = (node, index + 1)
+                nxt = graph[node][index]
+                if state.get(nxt) == 1:
+                    cycle = trail[trail.index(nxt) :] + [nxt]
+                    first = topics[cycle[0]]
+                    line = first["_lines"].get("prerequisites", 1)
+                    out.problems.append(v.Problem(first["source"], line, f"prerequisite cycle: {' -> '.join(cycle)}"))
+                elif not state.get(nxt):
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+                    trail.append(nxt)
+            else:
+                state[node] = 2
+                stack.pop()
+                trail.pop()

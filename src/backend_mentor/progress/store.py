@@ -1,0 +1,264 @@
+"""The progress store: the only place that speaks SQL to ``progress.db``.
+
+Every public write runs inside ``transaction()`` (BEGIN IMMEDIATE ... COMMIT), so a command's
+changes land together or not at all. WAL journaling and a busy timeout let concurrent
+invocations wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import StoreError
+from .migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 10_000
+NOW_ENV = "BACKEND_MENTOR_NOW"  # an ISO timestamp that replaces the clock (scripts and tests)
+
+
+def utcnow() -> datetime:
+    fixed = os.environ.get(NOW_ENV)
+    if fixed:
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise StoreError(f"{NOW_ENV} is not an ISO timestamp: {fixed!r}") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def now_iso() -> str:
+    return utcnow().isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    # --- connection and schema ----------------------------------------------------------
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {self.path.parent}: {exc.strerror}") from None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            db.row_factory = sqlite3.Row
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                db.close()
+                raise StoreError(
+                    f"{self.path} was written by a newer backend-mentor (schema {version}, this version "
+                    f"knows {len(MIGRATIONS)}); upgrade backend-mentor — the file was left unchanged"
+                )
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA foreign_keys = ON")
+            if version < len(MIGRATIONS):
+                db.execute("PRAGMA journal_mode = WAL")
+                self._migrate(db, version)
+            db.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(self.path, exc)) from None
+        return db
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection, version: int) -> None:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        for number, step in enumerate(MIGRATIONS, start=1):
+            if number <= version:
+                continue
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                current = db.execute("PRAGMA user_version").fetchone()[0]
+                if current >= number:  # another process migrated meanwhile
+                    db.execute("COMMIT")
+                    continue
+                step(db)
+                db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (number, step.__name__, now_iso()))
+                db.execute(f"PRAGMA user_version = {number}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_describe(self.path, exc)) from None
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        else:
+            db.execute("COMMIT")
+
+    def applied_migrations(self) -> list[str]:
+        return [row["name"] for row in self.db.execute("SELECT name FROM migrations ORDER BY id")]
+
+    # --- profile ------------------------------------------------------------------------
+
+    PROFILE_FIELDS = ("active_path", "experience", "language", "goal", "hours_per_week")
+
+    def profile(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM profile WHERE id = 1").fetchone()
+        return dict(row) if row else None
+
+    def save_profile(self, db: sqlite3.Connection, **values: Any) -> None:
+        unknown = set(values) - set(self.PROFILE_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown profile fields: {sorted(unknown)}")
+        now = now_iso()
+        db.execute(
+            "INSERT INTO profile (id, created_at, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING",
+            (now, now),
+        )
+        if values:
+            assignments = ", ".join(f"{name} = ?" for name in values)
+            db.execute(f"UPDATE profile SET {assignments}, updated_at = ? WHERE id = 1", (*values.values(), now))
+
+    # --- topic status -------------------------------------------------------------------
+
+    def statuses(self) -> dict[str, str]:
+        return {row["topic_id"]: row["status"] for row in self.db.execute("SELECT topic_id, status FROM topic_status")}
+
+    def status_rows(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM topic_status ORDER BY topic_id")]
+
+    def set_status(self, db: sqlite3.Connection, topic_id: str, status: str) -> None:
+        now = now_iso()
+        db.execute(
+            """
+            INSERT INTO topic_status (topic_id, status, started_at, completed_at, updated_at)
+            VALUES (:id, :status, :now, CASE WHEN :status = 'done' THEN :now END, :now)
+            ON CONFLICT (topic_id) DO UPDATE SET
+                status = excluded.status,
+                started_at = COALESCE(topic_status.started_at, excluded.started_at),
+                completed_at = CASE WHEN excluded.status = 'done'
+                                    THEN COALESCE(topic_status.completed_at, excluded.completed_at) END,
+                updated_at = excluded.updated_at
+            """,
+            {"id": topic_id, "status": status, "now": now},
+        )
+
+    # --- events -------------------------------------------------------------------------
+
+    def log(self, db: sqlite3.Connection, kind: str, subject: str | None = None, **data: Any) -> None:
+        db.execute(
+            "INSERT INTO events (at, kind, subject, data) VALUES (?, ?, ?, ?)",
+            (now_iso(), kind, subject, json.dumps(data, sort_keys=True)),
+        )
+
+    def iter_events(self, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """All events oldest first, fetched in batches so huge histories stream."""
+        cursor = self.db.execute("SELECT id, at, kind, subject, data FROM events ORDER BY id")
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                yield {**dict(row), "data": json.loads(row["data"])}
+
+    def activity_days(self) -> dict[str, int]:
+        """Events per UTC day (YYYY-MM-DD)."""
+        rows = self.db.execute("SELECT substr(at, 1, 10) AS day, count(*) AS n FROM events GROUP BY day")
+        return {row["day"]: row["n"] for row in rows}
+
+    # --- checkpoint attempts ------------------------------------------------------------
+
+    def record_attempt(
+        self,
+        db: sqlite3.Connection,
+        checkpoint_id: str,
+        passed: bool,
+        score: float,
+        report: dict[str, Any],
+        manual: bool = False,
+        evidence: str | None = None,
+    ) -> int:
+        cursor = db.execute(
+            "INSERT INTO checkpoint_attempts (checkpoint_id, at, passed, score, manual, evidence, report) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (checkpoint_id, now_iso(), int(passed), score, int(manual), evidence, json.dumps(report, sort_keys=True)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def attempts(self, checkpoint_id: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM checkpoint_attempts"
+        args: tuple[Any, ...] = ()
+        if checkpoint_id:
+            sql += " WHERE checkpoint_id = ?"
+            args = (checkpoint_id,)
+        rows = self.db.execute(sql + " ORDER BY id", args)
+        return [
+            {**dict(r), "passed": bool(r["passed"]), "manual": bool(r["manual"]), "report": json.loads(r["report"])}
+            for r in rows
+        ]
+
+    def checkpoint_summary(self) -> dict[str, dict[str, Any]]:
+        """Per checkpoint: attempts, best score, passed ever, last attempt time."""
+        rows = self.db.execute(
+            "SELECT checkpoint_id, count(*) AS attempts, max(score) AS best, max(passed) AS passed, max(at) AS last "
+            "FROM checkpoint_attempts GROUP BY checkpoint_id"
+        )
+        return {r["checkpoint_id"]: {**dict(r), "passed": bool(r["passed"])} for r in rows}
+
+    # --- review cards -------------------------------------------------------------------
+
+    def review_cards(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM review_cards ORDER BY card_id")]
+
+    def upsert_card(self, db: sqlite3.Connection, card: dict[str, Any]) -> None:
+        columns = ", ".join(card)
+        placeholders = ", ".join(f":{k}" for k in card)
+        updates = ", ".join(f"{k} = excluded.{k}" for k in card if k != "card_id")
+        db.execute(
+            f"INSERT INTO review_cards ({columns}) VALUES ({placeholders}) ON CONFLICT (card_id) DO UPDATE SET {updates}",
+            card,
+        )
+
+    # --- whole-store operations ---------------------------------------------------------
+
+    def reset(self, db: sqlite3.Connection) -> None:
+        for table in ("profile", "topic_status", "events", "checkpoint_attempts", "review_cards"):
+            db.execute(f"DELETE FROM {table}")
+
+
+def _describe(path: Path, exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"the progress database {path} is busy (another backend-mentor is writing); try again"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (
+            f"the progress database {path} is damaged ({text}); move it aside and run again, "
+            "or restore it from a 'progress export' file"
+        )
+    return f"cannot use the progress database {path}: {text}"
+
+
+def open_store(path: Path | None = None) -> Store:
+    from ..paths import database_path
+
+    return Store(path or database_path())

@@ -1,0 +1,97 @@
+"""Shared fixtures: every test gets its own data directory and never touches the real home."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backend_mentor.cli import app
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One catalog cache for the whole run, so the shipped curriculum compiles once."""
+    return tmp_path_factory.mktemp("catalog-cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("BACKEND_MENTOR_HOME", str(home))
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(shared_cache))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    for name in ("BACKEND_MENTOR_CURRICULUM_PATH", "BACKEND_MENTOR_DEBUG", "BACKEND_MENTOR_NOW"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner) -> Callable[..., object]:
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return run
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def topic_yaml(topic_id: str, **overrides: str) -> str:
+    """A minimal valid topic document; ``overrides`` replace whole top-level lines."""
+    fields = {
+        "id": topic_id,
+        "title": f"Topic {topic_id}",
+        "category": "internet",
+        "level": "beginner",
+        "hours": "1",
+        "prerequisites": "[]",
+        "summary": "A short summary.",
+        "lesson": "|\n  Some lesson text.",
+        "key_points": "[one, two, three]",
+        "pitfalls": "[first, second]",
+        "exercise": "{title: Do it, steps: [step one], done_when: [it works]}",
+        "quiz": (
+            "\n  - {q: Q1, choices: [a, b], answer: 0, why: because}"
+            "\n  - {q: Q2, choices: [a, b], answer: 1, why: because}"
+            "\n  - {q: Q3, choices: [a, b, c], answer: 2, why: because}"
+        ),
+        "resources": "\n  - {title: RFC 9110, url: 'https://www.rfc-editor.org/rfc/rfc9110', kind: spec}",
+    }
+    fields.update(overrides)
+    return "".join(f"{key}: {value}\n" for key, value in fields.items() if value is not None)
+
+
+@pytest.fixture
+def make_pack(tmp_path: Path) -> Callable[..., Path]:
+    """Build a curriculum pack: ``make_pack(topics={'id': yaml}, files={'rel/path.yaml': yaml})``."""
+
+    def build(
+        name: str = "pack",
+        topics: dict[str, str] | None = None,
+        files: dict[str, str] | None = None,
+        categories: bool = False,
+    ) -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        if categories:
+            write(root / "categories.yaml", "categories:\n  - {id: internet, title: Internet}\n")
+        for topic_id, text in (topics or {}).items():
+            write(root / "topics" / "internet" / f"{topic_id}.yaml", text)
+        for rel, text in (files or {}).items():
+            write(root / rel, text)
+        return root
+
+    return build

@@ -1,0 +1,87 @@
+"""The compiled catalog cache: reused while sources are unchanged, rebuilt when they change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import topic_yaml, write
+
+from backend_mentor.curriculum import catalog as catalog_module
+from backend_mentor.curriculum import yamlio
+from backend_mentor.curriculum.catalog import catalog_from_sources
+from backend_mentor.curriculum.loader import Source
+from backend_mentor.errors import CurriculumError
+
+
+@pytest.fixture
+def pack(make_pack) -> Path:
+    return make_pack(topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")},
+                     categories=True)
+
+
+def load(root: Path):
+    return catalog_from_sources([Source(root, shipped=True)])
+
+
+def test_second_load_reads_the_cache_without_parsing_yaml(pack):
+    first = load(pack)
+    assert not first.from_cache and first.cache_file is not None
+    parses = yamlio.PARSE_COUNT
+    second = load(pack)
+    assert second.from_cache
+    assert yamlio.PARSE_COUNT == parses
+    assert second.topics["beta"].prerequisites == ["alpha"]
+    assert second.counts() == first.counts()
+
+
+def test_editing_a_file_invalidates_the_cache(pack):
+    load(pack)
+    target = pack / "topics" / "internet" / "alpha.yaml"
+    target.write_text(topic_yaml("alpha", title="Alpha, revised"))
+    os.utime(target, ns=(1, 1))  # a different mtime even on coarse clocks
+    again = load(pack)
+    assert not again.from_cache
+    assert again.topics["alpha"].title == "Alpha, revised"
+
+
+def test_adding_and_removing_files_invalidates_the_cache(pack):
+    load(pack)
+    write(pack / "topics" / "internet" / "gamma.yaml", topic_yaml("gamma"))
+    added = load(pack)
+    assert not added.from_cache and "gamma" in added.topics
+    (pack / "topics" / "internet" / "gamma.yaml").unlink()
+    removed = load(pack)
+    assert not removed.from_cache and "gamma" not in removed.topics
+
+
+def test_a_new_package_version_invalidates_the_cache(pack, monkeypatch):
+    load(pack)
+    monkeypatch.setattr(catalog_module, "__version__", "99.0.0")
+    assert not load(pack).from_cache
+
+
+def test_an_invalid_curriculum_is_never_cached(pack):
+    load(pack)
+    target = pack / "topics" / "internet" / "alpha.yaml"
+    target.write_text(topic_yaml("alpha", level="expert"))
+    os.utime(target, ns=(2, 2))
+    with pytest.raises(CurriculumError) as info:
+        load(pack)
+    assert "alpha.yaml:4: 'level' must be one of" in info.value.problems[0]
+    with pytest.raises(CurriculumError):
+        load(pack)  # still invalid, still not served from a stale cache
+
+
+def test_a_damaged_cache_file_is_rebuilt(pack):
+    first = load(pack)
+    first.cache_file.write_bytes(b"this is not sqlite")
+    again = load(pack)
+    assert not again.from_cache and again.topics.keys() == first.topics.keys()
+
+
+def test_full_text_index_is_in_the_cache(pack):
+    catalog = load(pack)
+    rows = catalog.search_db().execute("SELECT id FROM topic_fts ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == ["alpha", "beta"]

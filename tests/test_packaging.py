@@ -1,0 +1,56 @@
+"""The built wheel carries the curriculum and runs from anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_finds_the_shipped_curriculum(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = dist.glob("backend_mentor-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    # Dependencies come from this interpreter's site-packages. PYTHONPATH entries are not site
+    # directories, so the editable install's .pth file here is ignored: only the wheel is seen.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        **os.environ,
+        "PYTHONPATH": sysconfig.get_paths()["purelib"],
+        "BACKEND_MENTOR_HOME": str(tmp_path / "home"),
+    }
+    env.pop("BACKEND_MENTOR_CACHE_DIR", None)
+    result = subprocess.run(
+        [str(bin_dir / "backend-mentor"), "curriculum", "info", "--json"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    shipped = Path(info["sources"][0])
+    assert shipped.name == "curriculum_data" and env_dir in shipped.parents
+    assert info["counts"]["topics"] >= 10 and info["counts"]["checkpoints"] == 8
+    module = subprocess.run(
+        [str(bin_dir / "python"), "-m", "backend_mentor", "--version"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert module.returncode == 0 and module.stdout.startswith("backend-mentor ")
