@@ -95,3 +95,22 @@ def make_pack(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return build
+
+
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The small fixture curriculum stands in for the shipped one."""
+    monkeypatch.setattr("backend_mentor.curriculum.catalog.shipped_curriculum_dir", lambda: MINI)
+    return MINI
+
+
+@pytest.fixture
+def store():
+    from backend_mentor.progress.store import open_store
+
+    opened = open_store()
+    yield opened
+    opened.close()

@@ -1,18 +1,166 @@
-"""`backend-mentor checkpoint`."""
+"""`backend-mentor checkpoint`: prove a skill — automatic checks of your own work."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(
-    help="(Being built: see the learner CLI issue.)",
-    context_settings={"help_option_names": ["-h", "--help"]},
+from ..context import app_context
+from ._common import JsonOption, group
+
+app = group(
+    "Verification checkpoints: automatic checks of your own API, SQL, schema and tests.\n\n"
+    "Example: backend-mentor checkpoint verify build-rest-api --url http://127.0.0.1:8000",
+    no_args_is_help=False,
 )
 
 
 @app.callback(invoke_without_command=True)
-def main(ctx: typer.Context) -> None:
-    """(Being built.)"""
-    from ..errors import MentorError
+def checkpoint_root(ctx: typer.Context) -> None:
+    """Checkpoints (without a subcommand: the list).
 
-    raise MentorError("'checkpoint' is not available in this version yet")
+    Example: backend-mentor checkpoint list
+    """
+    if ctx.invoked_subcommand is None:
+        list_checkpoints(ctx, False)
+
+
+@app.command("list")
+def list_checkpoints(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Every checkpoint with its status, best score and last attempt.
+
+    Example: backend-mentor checkpoint list --json
+    """
+    from ..checkpoints.registry import available
+    from ..output import Output
+    from ..render import checkpoint_state, show_checkpoints
+
+    state = app_context(ctx)
+    catalog, store = state.catalog(), state.store()
+    summaries = store.checkpoint_summary()
+    out = Output(json_output)
+    if json_output:
+        out.json({
+            "checkpoints": [
+                {"id": c.id, "title": c.title, "kind": c.kind, "automatic": available(c.kind),
+                 "status": checkpoint_state(summaries.get(c.id)), "passed": bool(summaries.get(c.id, {}).get("passed")),
+                 "best_score": summaries.get(c.id, {}).get("best"), "attempts": summaries.get(c.id, {}).get("attempts", 0),
+                 "last_attempt": summaries.get(c.id, {}).get("last")}
+                for c in catalog.checkpoints.values()
+            ]
+        })  # fmt: skip
+        return
+    show_checkpoints(out, catalog, summaries)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    checkpoint_id: Annotated[str, typer.Argument(help="Checkpoint id.")],
+    json_output: JsonOption = False,
+) -> None:
+    """What a checkpoint asks for, how it is checked, and your attempts.
+
+    Example: backend-mentor checkpoint show build-rest-api
+    """
+    from ..output import Output
+    from ..render import show_checkpoint
+
+    state = app_context(ctx)
+    catalog, store = state.catalog(), state.store()
+    checkpoint = catalog.checkpoint(checkpoint_id)
+    attempts = store.attempts(checkpoint.id)
+    out = Output(json_output)
+    if json_output:
+        out.json({"id": checkpoint.id, "title": checkpoint.title, "summary": checkpoint.summary, "kind": checkpoint.kind,
+                  "topics": checkpoint.topics, "instructions": checkpoint.instructions, "attempts": attempts})  # fmt: skip
+        return
+    show_checkpoint(out, catalog, checkpoint, attempts)
+
+
+@app.command("start")
+def start(
+    ctx: typer.Context,
+    checkpoint_id: Annotated[str, typer.Argument(help="Checkpoint id.")],
+    directory: Annotated[Path | None, typer.Argument(help="Where to write the starter files (default: ./ID).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Write the checkpoint's starter files into DIRECTORY; existing files are left alone.
+
+    Example: backend-mentor checkpoint start complex-sql-joins ./sql-work
+    """
+    from .. import services
+    from ..output import Output
+
+    catalog = app_context(ctx).catalog()
+    result = services.write_starter_files(catalog, checkpoint_id, directory or Path(checkpoint_id))
+    out = Output(json_output)
+    if json_output:
+        out.json(result)
+        return
+    for name in result["written"]:
+        out.line(f"wrote {Path(result['directory']) / name}")
+    for name in result["kept"]:
+        out.message(f"kept  {Path(result['directory']) / name} (already exists, not overwritten)")
+    out.hint(f"Next: read the instructions with 'backend-mentor checkpoint show {checkpoint_id}'")
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    checkpoint_id: Annotated[str, typer.Argument(help="Checkpoint id.")],
+    url: Annotated[str | None, typer.Option("--url", help="Your running server (HTTP checkpoints; default http://127.0.0.1:8000).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Your file: answers.sql, schema.sql, indexes.sql or a test file.")] = None,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Your working directory (for checkpoints with several files).")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="A variant of the check, e.g. todo-backend for build-rest-api.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120, help="Seconds to wait for each request or query.")] = 5.0,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a URL that is not on this machine.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Check your work automatically; one line per check, exit code 1 if any fails. The attempt is recorded.
+
+    Example: backend-mentor checkpoint verify complex-sql-joins --file ./sql-work/answers.sql
+    """
+    from .. import services
+    from ..output import Output
+    from ..render import show_report
+
+    state = app_context(ctx)
+    catalog, store = state.catalog(), state.store()
+    checks, summary = services.verify_checkpoint(
+        catalog, store, checkpoint_id, url=url, file=file, directory=directory, profile=profile,
+        timeout=timeout, allow_remote=allow_remote,
+    )  # fmt: skip
+    out = Output(json_output)
+    if json_output:
+        out.json({**summary, "checks": [c.to_dict() for c in checks]})
+    else:
+        show_report(out, catalog.checkpoint(checkpoint_id), checks)
+        if summary["passed"]:
+            out.success("Checkpoint passed and recorded.")
+    if not summary["passed"]:
+        raise typer.Exit(1)
+
+
+@app.command("done")
+def done(
+    ctx: typer.Context,
+    checkpoint_id: Annotated[str, typer.Argument(help="Checkpoint id.")],
+    evidence: Annotated[str, typer.Option("--evidence", help="What proves it: a link, a commit, a description.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Mark a checkpoint passed by hand, with evidence (for what cannot be checked automatically).
+
+    Example: backend-mentor checkpoint done deploy-with-monitoring --evidence "https://github.com/me/api"
+    """
+    from .. import services
+    from ..output import Output
+
+    result = services.complete_checkpoint_manually(app_context(ctx).catalog(), app_context(ctx).store(), checkpoint_id, evidence)
+    out = Output(json_output)
+    if json_output:
+        out.json(result)
+    else:
+        out.success(f"Recorded '{checkpoint_id}' as passed, with your evidence.")

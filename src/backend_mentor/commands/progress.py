@@ -1,18 +1,137 @@
-"""`backend-mentor progress`."""
+"""`backend-mentor progress`: your stats, and export/import/reset of your progress."""
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(
-    help="(Being built: see the learner CLI issue.)",
-    context_settings={"help_option_names": ["-h", "--help"]},
+from ..context import app_context
+from ._common import JsonOption, NoInputOption, ask, group, interactive
+
+app = group(
+    "Your progress: stats, streak and activity; export (json, csv, md), import and reset.\n\n"
+    "Example: backend-mentor progress export --format md -o progress.md",
+    no_args_is_help=False,
 )
 
 
-@app.callback(invoke_without_command=True)
-def main(ctx: typer.Context) -> None:
-    """(Being built.)"""
-    from ..errors import MentorError
+class Format(str, Enum):
+    json = "json"
+    csv = "csv"
+    md = "md"
 
-    raise MentorError("'progress' is not available in this version yet")
+
+@app.callback(invoke_without_command=True)
+def progress_root(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Stats per stage and category, your streak and a small activity calendar.
+
+    Example: backend-mentor progress --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .. import services
+    from ..output import Output
+    from ..render import show_stats
+
+    state = app_context(ctx)
+    data = services.stats(state.catalog(), state.store())
+    out = Output(json_output)
+    if json_output:
+        out.json(data)
+    else:
+        show_stats(out, data)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[Format, typer.Option("--format", help="json (complete, re-importable), csv (a row per topic) or md.")] = Format.json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+) -> None:
+    """Export your progress for scripts, dashboards and portfolios.
+
+    Example: backend-mentor progress export --format json -o backup.json
+    """
+    from ..progress import transfer
+
+    state = app_context(ctx)
+    store = state.store()
+
+    def write(stream) -> None:
+        if fmt is Format.json:
+            transfer.export_json(store, stream)
+        elif fmt is Format.csv:
+            transfer.export_csv(store, state.catalog(), stream)
+        else:
+            transfer.export_markdown(store, state.catalog(), stream)
+
+    if output is None:
+        write(sys.stdout)
+        return
+    with transfer.atomic_writer(output) as stream:
+        write(stream)
+    from ..output import Output
+
+    Output().success(f"Wrote {output}")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A file written by 'progress export --format json'.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Merge an exported progress file: validated first, then all of it or nothing.
+
+    Example: backend-mentor progress import backup.json
+    """
+    from ..output import Output
+    from ..progress import transfer
+
+    document = transfer.read_import(file)
+    counts = transfer.merge(app_context(ctx).store(), document)
+    out = Output(json_output)
+    if json_output:
+        out.json({"file": str(file), "merged": counts})
+        return
+    out.success(
+        f"Imported {file}: {counts['topics_added']} topics added, {counts['topics_updated']} updated, "
+        f"{counts['attempts_added']} checkpoint attempts, {counts['cards_added'] + counts['cards_updated']} review cards, "
+        f"{counts['events_added']} events."
+    )
+
+
+@app.command("reset")
+def reset(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Reset without asking.")] = False,
+    no_input: NoInputOption = False,
+) -> None:
+    """Erase all progress (a JSON backup is written first).
+
+    Example: backend-mentor progress reset --yes
+    """
+    from ..errors import MentorError
+    from ..output import Output
+    from ..paths import data_dir
+    from ..progress import transfer
+    from ..progress.store import utcnow
+
+    out = Output()
+    if not yes:
+        if not interactive(no_input):
+            raise MentorError("refusing to erase progress without confirmation; add --yes")
+        if ask("Erase all your progress? A backup is written first", ["y", "n"], "n") != "y":
+            out.message("Nothing changed.")
+            return
+    store = app_context(ctx).store()
+    backup = data_dir() / "backups" / f"progress-{utcnow().strftime('%Y%m%dT%H%M%S')}.json"
+    with transfer.atomic_writer(backup) as stream:
+        transfer.export_json(store, stream)
+    with store.transaction() as db:
+        store.reset(db)
+    out.success(f"Progress erased. Backup: {backup} (restore with 'backend-mentor progress import {backup}')")

@@ -1,10 +1,59 @@
-"""`backend-review review`."""
+"""`backend-mentor review`: spaced repetition of quiz questions from topics you studied."""
 
 from __future__ import annotations
 
+from typing import Annotated
 
-def review(query: str = "") -> None:
-    """(Being built.)"""
-    from ..errors import MentorError
+import typer
 
-    raise MentorError("'review' is not available in this version yet")
+from ..context import app_context
+from ._common import JsonOption, NoInputOption, ask, interactive
+
+
+def review(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Most cards to review now.")] = 20,
+    no_input: NoInputOption = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Review the quiz questions that are due (FSRS-style scheduling).
+
+    Example: backend-mentor review --limit 10
+    """
+    from ..output import Output
+    from ..review import AGAIN, GOOD, due_cards, schedule
+
+    state = app_context(ctx)
+    catalog, store = state.catalog(), state.store()
+    cards = store.review_cards()
+    due = [c for c in due_cards(cards) if c["topic_id"] in catalog.topics
+           and c["question"] < len(catalog.topics[c["topic_id"]].quiz)][:limit]  # fmt: skip
+    out = Output(json_output)
+    if json_output or not interactive(no_input):
+        if json_output:
+            out.json({"cards": len(cards), "due": [{"card_id": c["card_id"], "topic": c["topic_id"], "due": c["due"]} for c in due]})
+        else:
+            out.line(f"{len(due)} card(s) due of {len(cards)}.")
+            if due:
+                out.hint("Review them in a terminal: backend-mentor review")
+        return
+    if not due:
+        out.message(f"Nothing due. {len(cards)} card(s) in your deck; take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
+        return
+    correct = 0
+    for number, card in enumerate(due, start=1):
+        topic = catalog.topics[card["topic_id"]]
+        question = topic.quiz[card["question"]]
+        out.print(f"\n[dim]{number}/{len(due)} · {topic.title}[/dim]\n[bold]{question['q']}[/bold]", highlight=False)
+        for index, choice in enumerate(question["choices"], start=1):
+            out.print(f"   {index}) {choice}", markup=False)
+        picked = int(ask("Your answer", [str(i) for i in range(1, len(question["choices"]) + 1)])) - 1
+        right = picked == question["answer"]
+        correct += right
+        verdict = "[green]Correct.[/green]" if right else f"[red]Not quite.[/red] Answer: {question['choices'][question['answer']]}."
+        out.print(f"{verdict} {question['why']}", highlight=False)
+        updated = schedule(card, GOOD if right else AGAIN)
+        with store.transaction() as db:
+            store.upsert_card(db, updated)
+            store.log(db, "review.answered", card["card_id"], correct=right)
+    out.print(f"\n[bold]{correct}/{len(due)} correct.[/bold]")

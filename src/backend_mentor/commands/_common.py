@@ -1,0 +1,50 @@
+"""Options and helpers the command modules share."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+HELP = {"help_option_names": ["-h", "--help"]}
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (with schema_version) instead of text.")]
+NoInputOption = Annotated[bool, typer.Option("--no-input", help="Never prompt, even in a terminal.")]
+
+
+def group(help_text: str, **kwargs) -> typer.Typer:
+    return typer.Typer(help=help_text, context_settings=HELP, **kwargs)
+
+
+def interactive(no_input: bool = False) -> bool:
+    """Prompts are allowed only with a terminal on both ends and without --no-input."""
+    if no_input or os.environ.get("CI"):
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def ask(prompt: str, choices: list[str], default: str | None = None) -> str:
+    """A Rich prompt; end of input counts as Ctrl-C (nothing is saved)."""
+    from rich.prompt import Prompt
+
+    try:
+        return Prompt.ask(prompt, choices=choices, default=default, show_choices=True)
+    except EOFError:
+        raise KeyboardInterrupt from None
+
+
+def ask_number(prompt: str, default: float, low: float, high: float) -> float:
+    from rich.prompt import FloatPrompt
+
+    while True:
+        try:
+            value = FloatPrompt.ask(prompt, default=default)
+        except EOFError:
+            raise KeyboardInterrupt from None
+        if low <= value <= high:
+            return value
+        from rich import print as rprint
+
+        rprint(f"[red]Please enter a number from {low:g} to {high:g}.[/red]")

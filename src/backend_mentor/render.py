@@ -1,0 +1,405 @@
+"""Human views (Rich) and JSON shapes of curriculum and progress data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .curriculum.catalog import Catalog
+from .curriculum.models import Checkpoint, LearningPath, Topic
+from .curriculum.schema import PATH_GROUPS
+from .output import Output
+
+MARKS = {"done": "✓", "learning": "▶", "skipped": "–", "not-started": "·"}
+STYLES = {"done": "green", "learning": "yellow", "skipped": "dim", "not-started": ""}
+
+
+def bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def percent(done: int, total: int) -> str:
+    return f"{round(100 * done / total) if total else 0:3d}%"
+
+
+# --- JSON shapes --------------------------------------------------------------------------------
+
+
+def topic_json(topic: Topic, statuses: dict[str, str] | None = None) -> dict[str, Any]:
+    data = {name: getattr(topic, name) for name in topic.__slots__}
+    if statuses is not None:
+        data["status"] = statuses.get(topic.id, "not-started")
+    return data
+
+
+def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> dict[str, Any]:
+    def topic_entry(tid: str) -> dict[str, Any]:
+        topic = catalog.topics.get(tid)
+        return {"id": tid, "title": topic.title if topic else tid, "hours": topic.hours if topic else 0,
+                "status": statuses.get(tid, "not-started")}  # fmt: skip
+
+    return {
+        "id": path.id,
+        "title": path.title,
+        "kind": path.kind,
+        "group": path.group,
+        "summary": path.summary,
+        "languages": path.languages,
+        "frameworks": path.frameworks,
+        "career": path.career,
+        "technologies": path.technologies,
+        "success_metrics": path.success_metrics,
+        "resources": path.resources,
+        "next": path.next,
+        "stages": [
+            {
+                "level": s.level,
+                "months": s.months,
+                "title": s.title,
+                "goals": s.goals,
+                "modules": [{"title": m.title, "topics": [topic_entry(t) for t in m.topics]} for m in s.modules],
+                "projects": s.projects,
+                "checkpoints": s.checkpoints,
+            }
+            for s in path.stages
+        ],
+    }
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+
+def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str]) -> None:
+    """The full guide of ``mentor``."""
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    category = catalog.categories.get(topic.category)
+    status = statuses.get(topic.id, "not-started")
+    out.print(
+        Panel(
+            f"{topic.summary}\n\n[dim]{category.title if category else topic.category} · {topic.level} · "
+            f"about {topic.hours:g} h · status: {status}[/dim]",
+            title=f"[bold]{topic.title}[/bold]",
+            title_align="left",
+        )
+    )
+    if missing:
+        names = ", ".join(f"{catalog.topics[m].title} ({m})" for m in missing)
+        out.print(f"[yellow]Read first:[/yellow] {names}")
+    out.print(Markdown(topic.lesson))
+    _bullets(out, "Key points", topic.key_points)
+    _bullets(out, "Pitfalls", topic.pitfalls)
+    show_examples(out, topic)
+    show_exercise(out, topic)
+    if topic.quiz:
+        out.print(f"\n[bold]Quiz[/bold]: {len(topic.quiz)} questions — run 'backend-mentor mentor {topic.id} --quiz'")
+    if topic.resources:
+        out.print("\n[bold]Resources[/bold]")
+        for res in topic.resources:
+            out.print(f"  • {res['title']} — {res['url']}", markup=False)
+    if topic.related:
+        related = ", ".join(r for r in topic.related if r in catalog.topics)
+        out.print(f"\n[bold]Related[/bold]: {related}")
+    if topic.prerequisites:
+        marks = ", ".join(f"{MARKS[statuses.get(p, 'not-started')]} {p}" for p in topic.prerequisites)
+        out.print(f"[bold]Prerequisites[/bold]: {marks}")
+
+
+def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath | None, position: str) -> None:
+    """What ``learn`` shows: the lesson, its key points and the practice task."""
+    from rich.markdown import Markdown
+    from rich.rule import Rule
+
+    out.print(Rule(f"[bold]{topic.title}[/bold]  [dim]{position}[/dim]", align="left"))
+    out.print(f"[dim]{topic.summary}[/dim]\n")
+    out.print(Markdown(topic.lesson))
+    _bullets(out, "Key points", topic.key_points)
+    _bullets(out, "Watch out for", topic.pitfalls)
+    show_examples(out, topic)
+    show_exercise(out, topic, heading="Practice task")
+
+
+def _bullets(out: Output, title: str, items: list[str]) -> None:
+    if items:
+        out.print(f"\n[bold]{title}[/bold]")
+        for item in items:
+            out.print(f"  • {item}", markup=False)
+
+
+def show_examples(out: Output, topic: Topic) -> None:
+    if not topic.examples:
+        return
+    from rich.syntax import Syntax
+
+    for example in topic.examples:
+        dialect = f" ({example['dialect']})" if example.get("dialect") else ""
+        out.print(f"\n[bold]Example[/bold]: {example['title']} [dim]{example['language']}{dialect}[/dim]")
+        out.print(Syntax(example["code"].rstrip(), example["language"], theme="ansi_dark", word_wrap=True))
+
+
+def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
+    exercise = topic.exercise
+    if not exercise:
+        return
+    out.print(f"\n[bold]{heading}[/bold]: {exercise['title']}", highlight=False)
+    for number, step in enumerate(exercise.get("steps", []), start=1):
+        out.print(f"  {number}. {step}", markup=False)
+    if exercise.get("done_when"):
+        out.print("  Done when:")
+        for item in exercise["done_when"]:
+            out.print(f"    ✓ {item}", markup=False)
+
+
+def show_hits(out: Output, hits: list[Any], query: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Topics matching '{query}'", title_justify="left", box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("id")
+    table.add_column("title")
+    for number, hit in enumerate(hits, start=1):
+        table.add_row(str(number), hit.id, hit.title)
+    out.print(table)
+    out.hint(f"Show one with: backend-mentor mentor {hits[0].id}")
+
+
+def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
+    from rich.table import Table
+
+    for cid, category in catalog.categories.items():
+        topics = [t for t in catalog.topics.values() if t.category == cid]
+        if not topics:
+            continue
+        table = Table(title=f"[bold]{category.title}[/bold]", title_justify="left", box=None, show_header=False)
+        table.add_column(width=2)
+        table.add_column()
+        table.add_column(style="dim")
+        for topic in topics:
+            status = statuses.get(topic.id, "not-started")
+            table.add_row(MARKS[status], topic.id, topic.title)
+        out.print(table)
+    out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+
+def show_path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
+    from rich.table import Table
+
+    from .services import path_progress, paths_by_group
+
+    for group, paths in paths_by_group(catalog).items():
+        table = Table(title=f"[bold]{PATH_GROUPS.get(group, group)}[/bold]", title_justify="left", box=None)
+        table.add_column(" ", width=1)
+        table.add_column("id")
+        table.add_column("title")
+        table.add_column("topics", justify="right")
+        table.add_column("progress")
+        for path in paths:
+            progress = path_progress(catalog, path, statuses)
+            marker = "*" if path.id == active_id else ""
+            table.add_row(marker, path.id, path.title, str(progress["topics"]),
+                          f"{bar(progress['done'], progress['topics'], 10)} {progress['percent']}%")  # fmt: skip
+        out.print(table)
+    out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
+
+
+def show_path(
+    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any]
+) -> None:
+    from rich.tree import Tree
+
+    from .services import path_progress
+
+    progress = path_progress(catalog, path, statuses)
+    out.print(f"[bold]{path.title}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
+    out.print(path.summary, markup=False)
+    if path.languages or path.frameworks:
+        out.print(
+            f"[dim]languages: {', '.join(path.languages) or 'any'} · frameworks: {', '.join(path.frameworks) or '—'}[/dim]"
+        )
+    tree = Tree(f"{bar(progress['done'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics")
+    for stage, stage_progress in zip(path.stages, progress["stages"]):
+        label = (
+            f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + stage.title if stage.title else ''}  "
+            f"{bar(stage_progress['done'], stage_progress['topics'], 12)} "
+            f"{stage_progress['done']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
+        )
+        branch = tree.add(label)
+        if stage.goals:
+            branch.add("[dim]Goals: " + "; ".join(stage.goals) + "[/dim]")
+        for module in stage.modules:
+            node = branch.add(f"[bold]{module.title}[/bold]")
+            for tid in module.topics:
+                status = statuses.get(tid, "not-started")
+                topic = catalog.topics.get(tid)
+                title = topic.title if topic else tid
+                node.add(f"[{STYLES[status]}]{MARKS[status]} {title}[/] [dim]{tid}[/dim]" if STYLES[status]
+                         else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
+        for pid in stage.projects:
+            project = catalog.projects.get(pid)
+            branch.add(f"🛠  project: {project.title if project else pid} [dim]{pid}[/dim]")
+        for cid in stage.checkpoints:
+            checkpoint = catalog.checkpoints.get(cid)
+            passed = attempts.get(cid, {}).get("passed")
+            mark = "✓" if passed else "○"
+            branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid} [dim]{cid}[/dim]")
+    out.print(tree)
+    _path_extras(out, catalog, path)
+
+
+def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
+    career = path.career
+    if career:
+        out.print("\n[bold]Career[/bold]")
+        labels = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
+                  "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
+        for key, label in labels.items():
+            if career.get(key):
+                out.print(f"  {label}: {career[key]}", markup=False)
+    if path.technologies:
+        out.print("\n[bold]Key technologies by level[/bold]")
+        for level in ("essential", "professional", "expert"):
+            if path.technologies.get(level):
+                out.print(f"  {level.title()}: {', '.join(path.technologies[level])}", markup=False)
+    _bullets(out, "Success metrics", path.success_metrics)
+    if path.resources:
+        out.print("\n[bold]Roadmaps and resources[/bold]")
+        for res in path.resources:
+            out.print(f"  • {res['title']} — {res['url']}", markup=False)
+    if path.next:
+        names = ", ".join(f"{catalog.paths[n].title} ({n})" for n in path.next if n in catalog.paths)
+        out.print(f"\n[bold]Next[/bold]: {names}")
+
+
+def show_plan(out: Output, path: LearningPath, weeks: list[dict[str, Any]], hours: float) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{path.title}: {len(weeks)} weeks at {hours:g} h/week", title_justify="left")
+    table.add_column("week", justify="right")
+    table.add_column("hours", justify="right")
+    table.add_column("topics")
+    for week in weeks:
+        names = "; ".join(
+            f"{t['title']} ({t['hours']:g} h{', continues' if t['continues'] else ''})" for t in week["topics"]
+        )
+        table.add_row(str(week["week"]), f"{week['hours']:g}", names)
+    out.print(table)
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+
+def checkpoint_state(summary: dict[str, Any] | None) -> str:
+    if not summary:
+        return "not attempted"
+    if summary["passed"]:
+        return "passed"
+    return f"best {round(100 * summary['best'])}%"
+
+
+def show_checkpoints(out: Output, catalog: Catalog, summaries: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "title", "verifier", "status", "attempts", "last attempt"):
+        table.add_column(column)
+    for checkpoint in catalog.checkpoints.values():
+        summary = summaries.get(checkpoint.id)
+        table.add_row(checkpoint.id, checkpoint.title, checkpoint.kind, checkpoint_state(summary),
+                      str(summary["attempts"]) if summary else "0", summary["last"] if summary else "—")  # fmt: skip
+    out.print(table)
+    out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
+
+
+def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attempts: list[dict[str, Any]]) -> None:
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    out.print(Panel(checkpoint.summary, title=f"[bold]{checkpoint.title}[/bold]", title_align="left"))
+    out.print(Markdown(checkpoint.instructions))
+    topics = ", ".join(t for t in checkpoint.topics if t in catalog.topics)
+    out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {topics}")
+    if attempts:
+        out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
+        for attempt in attempts[-5:]:
+            how = "manual" if attempt["manual"] else f"{round(100 * attempt['score'])}%"
+            out.print(f"  {attempt['at']}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False)
+
+
+def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
+    """One line per check, details under failures, like a test runner."""
+    out.print(f"[bold]{checkpoint.title}[/bold] [dim]({checkpoint.kind})[/dim]")
+    for check in checks:
+        if check.passed:
+            out.print(f"  [green]PASS[/green] {check.name}" + (f" [dim]— {check.message}[/dim]" if check.message else ""),
+                      highlight=False)  # fmt: skip
+            continue
+        out.print(f"  [red]FAIL[/red] {check.name}", highlight=False)
+        if check.message:
+            for line in check.message.splitlines():
+                out.print(f"       {line}", markup=False)
+        if check.expected is not None:
+            out.print(f"       expected: {check.expected}", markup=False)
+        if check.actual is not None:
+            out.print(f"       actual:   {check.actual}", markup=False)
+        if check.hint_topic:
+            out.print(f"       study:    backend-mentor mentor {check.hint_topic}", markup=False)
+        if check.reproduce:
+            out.print(f"       reproduce: {check.reproduce}", markup=False)
+    passed = sum(1 for c in checks if c.passed)
+    failed = len(checks) - passed
+    style = "green" if not failed else "red"
+    out.print(f"[{style}]{passed} passed, {failed} failed[/{style}]")
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+def show_stats(out: Output, data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    topics = data["topics"]
+    out.print(
+        f"[bold]Topics[/bold]: {topics['done']} done, {topics['learning']} in progress, {topics['skipped']} skipped "
+        f"of {topics['total']} · {topics['hours_done']:g} study hours completed"
+    )
+    streak = data["streak"]
+    out.print(
+        f"[bold]Streak[/bold]: {streak['current']} day(s) · longest {streak['longest']} · {streak['active_days']} active days"
+    )
+    cps = data["checkpoints"]
+    out.print(f"[bold]Checkpoints[/bold]: {cps['passed']}/{cps['total']} passed ({cps['attempted']} attempted)")
+    if data["path"]:
+        path = data["path"]
+        out.print(f"\n[bold]{path['title']}[/bold]  {bar(path['done'], path['topics'])} {path['percent']}%")
+        for stage in path["stages"]:
+            out.print(
+                f"  {stage['level']:<13} {bar(stage['done'], stage['topics'], 16)} {stage['done']}/{stage['topics']}"
+            )
+    table = Table(title="By category", title_justify="left", box=None, pad_edge=False)
+    table.add_column("category")
+    table.add_column("done", justify="right")
+    table.add_column("")
+    for entry in data["by_category"].values():
+        if entry["topics"]:
+            table.add_row(entry["title"], f"{entry['done']}/{entry['topics']}", bar(entry["done"], entry["topics"], 12))
+    out.print(table)
+    show_calendar(out, data["calendar"])
+
+
+def show_calendar(out: Output, grid: list[list[dict[str, Any]]]) -> None:
+    shades = " ░▒▓█"
+    out.print("\n[bold]Activity[/bold] (last 12 weeks, a column per week)")
+    for day_index, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        cells = []
+        for week in grid:
+            cell = week[day_index]
+            if cell["future"]:
+                cells.append(" ")
+            else:
+                level = min(4, cell["events"]) if cell["events"] < 4 else 4
+                cells.append(shades[level] if cell["events"] else "·")
+        out.print(f"  {name:<4}{''.join(cells)}", markup=False)

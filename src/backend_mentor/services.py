@@ -1,0 +1,384 @@
+"""Use-cases of the learner: next lesson, marking progress, plans, stats, recommendations.
+
+No Typer and no Rich here: functions take the catalog and the store and return plain data that
+the views render and ``--json`` prints.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .curriculum.catalog import Catalog
+from .curriculum.models import LearningPath, Topic
+from .curriculum.schema import LEVELS, PATH_GROUPS
+from .errors import MentorError, NotFound
+from .progress.store import Store, utcnow
+
+FINISHED = ("done", "skipped")
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+def ordered_topics(catalog: Catalog, path: LearningPath) -> list[str]:
+    """The path's topics in study order: path order, each after its prerequisites in the path."""
+    in_path = path.topic_ids
+    members = set(in_path)
+    order: list[str] = []
+    placed: set[str] = set()
+
+    def place(topic_id: str, trail: tuple[str, ...]) -> None:
+        if topic_id in placed or topic_id in trail:
+            return
+        topic = catalog.topics.get(topic_id)
+        for prereq in topic.prerequisites if topic else []:
+            if prereq in members:
+                place(prereq, (*trail, topic_id))
+        placed.add(topic_id)
+        order.append(topic_id)
+
+    for topic_id in in_path:
+        place(topic_id, ())
+    return order
+
+
+def missing_prerequisites(catalog: Catalog, topic: Topic, statuses: dict[str, str]) -> list[str]:
+    """Direct prerequisites the learner has not finished."""
+    return [p for p in topic.prerequisites if statuses.get(p) != "done" and p in catalog.topics]
+
+
+def next_topic(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> Topic | None:
+    """The first topic of the path, in study order, that is neither done nor skipped."""
+    for topic_id in ordered_topics(catalog, path):
+        if statuses.get(topic_id, "not-started") not in FINISHED and topic_id in catalog.topics:
+            return catalog.topics[topic_id]
+    return None
+
+
+def stage_of(path: LearningPath, topic_id: str) -> str | None:
+    for stage in path.stages:
+        if topic_id in stage.topic_ids:
+            return stage.level
+    return None
+
+
+# --- profile and paths ------------------------------------------------------------------------
+
+
+def active_path(catalog: Catalog, store: Store) -> LearningPath | None:
+    profile = store.profile()
+    if not profile or not profile.get("active_path"):
+        return None
+    path_id = profile["active_path"]
+    if path_id not in catalog.paths:
+        raise MentorError(
+            f"your active path '{path_id}' is not in the curriculum any more; choose one with 'backend-mentor path start ID'"
+        )
+    return catalog.paths[path_id]
+
+
+def require_active_path(catalog: Catalog, store: Store) -> LearningPath:
+    path = active_path(catalog, store)
+    if path is None:
+        raise MentorError("no learning path chosen yet; run 'backend-mentor learn' (or 'learn --path ID --yes')")
+    return path
+
+
+def start_path(catalog: Catalog, store: Store, path_id: str, **profile: Any) -> LearningPath:
+    path = catalog.path(path_id)
+    with store.transaction() as db:
+        store.save_profile(db, active_path=path.id, **{k: v for k, v in profile.items() if v is not None})
+        store.log(db, "path.started", path.id, **{k: v for k, v in profile.items() if v is not None})
+    return path
+
+
+@dataclass
+class Recommendation:
+    path: LearningPath
+    reasons: list[str]
+
+
+EXPERIENCE_LEVEL = {"new": "beginner", "some": "beginner", "developer": "intermediate", "backend": "advanced"}
+
+
+def recommend_path(catalog: Catalog, experience: str, language: str | None, goal: str | None) -> Recommendation:
+    """Pick a path from the learner's answers, and say why."""
+    if not catalog.paths:
+        raise MentorError("the curriculum has no learning paths")
+    if goal and goal in catalog.paths:
+        path = catalog.paths[goal]
+        reasons = [f"you want to become a {path.title}: this path is built for that role"]
+        if language and path.languages and language not in path.languages and "any" not in path.languages:
+            reasons.append(f"it is taught with {', '.join(path.languages)}; your {language} skills still transfer")
+        return Recommendation(path, reasons)
+    if language and language != "any":
+        tracks = [p for p in catalog.paths.values() if p.kind == "language" and language in p.languages]
+        if tracks:
+            return Recommendation(
+                tracks[0],
+                [f"you prefer {language} and are not set on a role: the {tracks[0].title} track teaches backend "
+                 "development in that language"],
+            )  # fmt: skip
+    generalist = [
+        p
+        for p in catalog.paths.values()
+        if p.kind == "role" and p.group == "core" and (not p.languages or "any" in p.languages)
+    ]
+    path = (generalist or [p for p in catalog.paths.values() if p.kind == "role"] or list(catalog.paths.values()))[0]
+    return Recommendation(
+        path, [f"without a fixed role or language, {path.title} covers the foundations every backend role shares"]
+    )
+
+
+def paths_by_group(catalog: Catalog) -> dict[str, list[LearningPath]]:
+    groups: dict[str, list[LearningPath]] = {g: [] for g in PATH_GROUPS}
+    for path in catalog.paths.values():
+        groups.setdefault(path.group, []).append(path)
+    return {g: ps for g, ps in groups.items() if ps}
+
+
+def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> dict[str, Any]:
+    stages = []
+    for stage in path.stages:
+        ids = list(dict.fromkeys(stage.topic_ids))
+        done = sum(1 for t in ids if statuses.get(t) == "done")
+        skipped = sum(1 for t in ids if statuses.get(t) == "skipped")
+        hours = sum(catalog.topics[t].hours for t in ids if t in catalog.topics)
+        stages.append({"level": stage.level, "months": stage.months, "topics": len(ids), "done": done,
+                       "skipped": skipped, "hours": hours})  # fmt: skip
+    ids = path.topic_ids
+    done = sum(1 for t in ids if statuses.get(t) == "done")
+    return {"topics": len(ids), "done": done, "percent": round(100 * done / len(ids)) if ids else 0, "stages": stages}
+
+
+# --- marking progress -------------------------------------------------------------------------
+
+
+def mark_topics(catalog: Catalog, store: Store, topic_ids: Iterable[str], status: str) -> list[str]:
+    """Set a status on several topics at once: all of them, or (on an unknown id) none."""
+    ids = list(dict.fromkeys(topic_ids))
+    for topic_id in ids:
+        catalog.topic(topic_id)  # raises NotFound with a suggestion
+    with store.transaction() as db:
+        for topic_id in ids:
+            store.set_status(db, topic_id, status)
+            store.log(db, f"topic.{status}", topic_id)
+    return ids
+
+
+def begin_topic(store: Store, topic_id: str) -> None:
+    """Mark a topic as being learned when its lesson is first shown."""
+    if store.statuses().get(topic_id, "not-started") == "not-started":
+        with store.transaction() as db:
+            store.set_status(db, topic_id, "learning")
+            store.log(db, "topic.learning", topic_id)
+
+
+def record_quiz(store: Store, topic: Topic, answers: list[int]) -> dict[str, Any]:
+    """Score a quiz, log it, and put its questions in the review deck."""
+    from .review import new_card
+
+    correct = [i for i, (q, a) in enumerate(zip(topic.quiz, answers)) if q["answer"] == a]
+    result = {"topic": topic.id, "questions": len(topic.quiz), "correct": len(correct)}
+    existing = {c["card_id"] for c in store.review_cards()}
+    with store.transaction() as db:
+        store.log(db, "quiz.taken", topic.id, correct=len(correct), questions=len(topic.quiz))
+        for index in range(len(topic.quiz)):
+            card = new_card(topic.id, index)
+            if card["card_id"] not in existing:
+                store.upsert_card(db, card)
+    return result
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def plan(catalog: Catalog, path: LearningPath, statuses: dict[str, str], hours_per_week: float) -> list[dict[str, Any]]:
+    """Weeks of study: topics in order, each week filled up to the weekly hours.
+
+    A topic longer than what is left in a week continues into the next one.
+    """
+    if hours_per_week <= 0:
+        raise MentorError("hours per week must be more than 0")
+    weeks: list[dict[str, Any]] = []
+    current: dict[str, Any] = {"week": 1, "hours": 0.0, "topics": []}
+    for topic_id in ordered_topics(catalog, path):
+        if statuses.get(topic_id) in FINISHED or topic_id not in catalog.topics:
+            continue
+        topic = catalog.topics[topic_id]
+        remaining = float(topic.hours)
+        while remaining > 1e-9:
+            room = hours_per_week - current["hours"]
+            if room <= 1e-9:
+                weeks.append(current)
+                current = {"week": current["week"] + 1, "hours": 0.0, "topics": []}
+                continue
+            spent = min(room, remaining)
+            current["topics"].append({"id": topic.id, "title": topic.title, "hours": round(spent, 2),
+                                      "stage": stage_of(path, topic.id), "continues": remaining - spent > 1e-9})  # fmt: skip
+            current["hours"] = round(current["hours"] + spent, 2)
+            remaining -= spent
+    if current["topics"]:
+        weeks.append(current)
+    return weeks
+
+
+# --- stats ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Streak:
+    current: int = 0
+    longest: int = 0
+    days: list[str] = field(default_factory=list)
+
+
+def streak(active_days: Iterable[str], today: date | None = None) -> Streak:
+    """Consecutive days with activity; the current streak may end today or yesterday."""
+    days = sorted({date.fromisoformat(d) for d in active_days})
+    today = today or utcnow().date()
+    longest = run = 0
+    previous: date | None = None
+    for day in days:
+        run = run + 1 if previous and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    if days and (today - days[-1]).days <= 1:
+        current = 1
+        for earlier, later in zip(reversed(days[:-1]), reversed(days[1:])):
+            if later - earlier != timedelta(days=1):
+                break
+            current += 1
+    return Streak(current=current, longest=longest, days=[d.isoformat() for d in days])
+
+
+def calendar(activity: dict[str, int], weeks: int = 12, today: date | None = None) -> list[list[dict[str, Any]]]:
+    """The last ``weeks`` weeks as rows of 7 days (Monday first), each with its event count."""
+    today = today or utcnow().date()
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    grid = []
+    for w in range(weeks):
+        row = []
+        for d in range(7):
+            day = start + timedelta(weeks=w, days=d)
+            row.append({"date": day.isoformat(), "events": activity.get(day.isoformat(), 0), "future": day > today})
+        grid.append(row)
+    return grid
+
+
+def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
+    statuses = store.statuses()
+    counts = {s: 0 for s in ("done", "learning", "skipped")}
+    for status in statuses.values():
+        if status in counts:
+            counts[status] += 1
+    by_category = {}
+    for cid, category in catalog.categories.items():
+        ids = [t.id for t in catalog.topics.values() if t.category == cid]
+        by_category[cid] = {
+            "title": category.title,
+            "topics": len(ids),
+            "done": sum(statuses.get(t) == "done" for t in ids),
+        }
+    by_level = {
+        level: {
+            "topics": sum(1 for t in catalog.topics.values() if t.level == level),
+            "done": sum(1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == "done"),
+        }
+        for level in LEVELS
+    }
+    activity = store.activity_days()
+    path = active_path(catalog, store)
+    checkpoints = store.checkpoint_summary()
+    hours_done = sum(catalog.topics[t].hours for t, s in statuses.items() if s == "done" and t in catalog.topics)
+    s = streak(activity)
+    return {
+        "topics": {**counts, "total": len(catalog.topics), "hours_done": hours_done},
+        "by_level": by_level,
+        "by_category": by_category,
+        "path": {"id": path.id, "title": path.title, **path_progress(catalog, path, statuses)} if path else None,
+        "checkpoints": {
+            "passed": sum(1 for c in checkpoints.values() if c["passed"]),
+            "total": len(catalog.checkpoints),
+            "attempted": len(checkpoints),
+        },  # fmt: skip
+        "streak": {"current": s.current, "longest": s.longest, "active_days": len(s.days)},
+        "calendar": calendar(activity),
+        "unknown_topics": sorted(t for t in statuses if t not in catalog.topics),
+    }
+
+
+def estimate_weeks(hours: float, hours_per_week: float | None) -> int | None:
+    if not hours_per_week:
+        return None
+    return max(1, math.ceil(hours / hours_per_week))
+
+
+def find_topic_or_raise(catalog: Catalog, topic_id: str) -> Topic:
+    topic = catalog.topics.get(topic_id)
+    if topic is None:
+        raise NotFound(f"unknown topic '{topic_id}'; try 'backend-mentor mentor {topic_id}'")
+    return topic
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+
+def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> tuple[list[Any], dict[str, Any]]:
+    """Run a checkpoint's verifier on the learner's work and record the attempt."""
+    from .checkpoints.base import VerifyOptions
+    from .checkpoints.registry import verifier_module
+
+    checkpoint = catalog.checkpoint(checkpoint_id)
+    module = verifier_module(checkpoint.kind)
+    params = dict(checkpoint.verifier.get("params") or {})
+    checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
+    passed = bool(checks) and all(c.passed for c in checks)
+    score = round(sum(1 for c in checks if c.passed) / len(checks), 4) if checks else 0.0
+    report = {"kind": checkpoint.kind, "checks": [c.to_dict() for c in checks]}
+    with store.transaction() as db:
+        store.record_attempt(db, checkpoint.id, passed, score, report)
+        store.log(db, "checkpoint.verified", checkpoint.id, passed=passed, score=score)
+    return checks, {"checkpoint": checkpoint.id, "passed": passed, "score": score}
+
+
+def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: str, evidence: str) -> dict[str, Any]:
+    checkpoint = catalog.checkpoint(checkpoint_id)
+    if not evidence.strip():
+        raise MentorError("--evidence must say what you built (a link, a commit, a short description)")
+    with store.transaction() as db:
+        store.record_attempt(db, checkpoint.id, True, 1.0, {"kind": "manual"}, manual=True, evidence=evidence.strip())
+        store.log(db, "checkpoint.done", checkpoint.id, evidence=evidence.strip())
+    return {"checkpoint": checkpoint.id, "passed": True, "manual": True, "evidence": evidence.strip()}
+
+
+def write_starter_files(catalog: Catalog, checkpoint_id: str, directory: Any) -> dict[str, list[str]]:
+    """Write a checkpoint's starter files into ``directory``; existing files are never overwritten."""
+    from pathlib import Path
+
+    from .checkpoints.registry import verifier_module
+
+    checkpoint = catalog.checkpoint(checkpoint_id)
+    files = verifier_module(checkpoint.kind).starter_files(dict(checkpoint.verifier.get("params") or {}))
+    target = Path(directory)
+    written, kept = [], []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for rel, content in files.items():
+            destination = target / rel
+            if destination.exists():
+                kept.append(rel)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with open(destination, "xb") as handle:  # "x": never replace a file created meanwhile
+                handle.write(data)
+            written.append(rel)
+    except OSError as exc:
+        raise MentorError(f"cannot write starter files into {target}: {exc.strerror}") from None
+    return {"directory": str(target), "written": written, "kept": kept}

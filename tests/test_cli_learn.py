@@ -1,0 +1,89 @@
+"""`learn`: non-interactive forms, next-lesson order, marking, and errors."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_learn_without_a_path_and_without_a_terminal_explains_what_to_do(invoke, mini):
+    result = invoke("learn")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: no learning path chosen yet; run 'backend-mentor learn' in a terminal, "
+        "or 'backend-mentor learn --path backend-developer --yes'"
+    )
+
+
+def test_learn_path_yes_stores_the_profile_and_shows_the_first_lesson(invoke, mini, store):
+    result = invoke("learn", "--path", "backend-developer", "--yes", "--hours", "5")
+    assert result.exit_code == 0, result.output
+    assert "HTTP Basics" in result.stdout and "Practice task" in result.stdout
+    assert "backend-mentor learn done http-basics" in result.stderr
+    profile = store.profile()
+    assert profile["active_path"] == "backend-developer" and profile["hours_per_week"] == 5
+    assert store.statuses() == {"http-basics": "learning"}
+
+
+def test_next_lesson_follows_prerequisites_not_just_file_order(invoke, mini):
+    invoke("learn", "--path", "backend-developer", "--yes")
+    # the module lists rest-principles first, but it needs http-basics and http-status-codes
+    order = []
+    for _ in range(3):
+        lesson = json.loads(invoke("learn", "--json").stdout)
+        order.append(lesson["topic"]["id"])
+        assert invoke("learn", "done", lesson["topic"]["id"]).exit_code == 0
+    assert order == ["http-basics", "http-status-codes", "rest-principles"]
+
+
+def test_learn_json_is_read_only(invoke, mini, store):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    before = store.statuses()
+    document = json.loads(invoke("learn", "--json").stdout)
+    assert document["schema_version"] == 1 and document["path"] == "backend-developer"
+    assert document["topic"]["id"] == "http-basics" and document["topic"]["status"] == "not-started"
+    assert store.statuses() == before
+
+
+def test_learn_done_and_skip_several_topics(invoke, mini, store):
+    result = invoke("learn", "done", "http-basics", "jwt", "--json")
+    assert json.loads(result.stdout) == {"schema_version": 1, "status": "done", "topics": ["http-basics", "jwt"]}
+    invoke("learn", "skip", "kafka")
+    assert store.statuses() == {"http-basics": "done", "jwt": "done", "kafka": "skipped"}
+    kinds = [e["kind"] for e in store.iter_events()]
+    assert kinds == ["topic.done", "topic.done", "topic.skipped"]
+
+
+def test_learn_done_with_an_unknown_id_changes_nothing(invoke, mini, store):
+    result = invoke("learn", "done", "http-basics", "jwtt")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "error: unknown topic 'jwtt' (did you mean 'jwt'?)"
+    assert store.statuses() == {}
+
+
+def test_learn_topic_shows_that_topic_and_its_missing_prerequisites(invoke, mini):
+    result = invoke("learn", "--topic", "jwt")
+    assert result.exit_code == 0
+    assert "JSON Web Tokens" in result.stdout
+    assert "Prerequisites not done yet: authentication-basics" in result.stdout
+    data = json.loads(invoke("learn", "--topic", "jwt", "--json").stdout)
+    assert data["missing_prerequisites"] == ["authentication-basics"]
+
+
+def test_finishing_a_path_points_to_the_next_one(invoke, mini):
+    invoke("learn", "--path", "python-developer", "--yes")
+    invoke("learn", "done", "http-basics", "jwt")
+    document = json.loads(invoke("learn", "--json").stdout)
+    assert document["finished"] is True and document["topic"] is None
+    result = invoke("learn")
+    assert "You have finished every topic of Python Developer" in result.stderr
+
+
+def test_unknown_path(invoke, mini):
+    result = invoke("learn", "--path", "backend-developr", "--yes")
+    assert result.exit_code == 1
+    assert "unknown path 'backend-developr' (did you mean 'backend-developer'?)" in result.stderr
+
+
+def test_no_input_never_prompts(invoke, mini):
+    result = invoke("learn", "--no-input")
+    assert result.exit_code == 1 and "no learning path chosen yet" in result.stderr
