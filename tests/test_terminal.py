@@ -1,0 +1,97 @@
+"""A real terminal: tmux runs `backend-mentor learn` for a new user and answers the wizard."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+
+class Tmux:
+    def __init__(self, command: str):
+        self.socket = f"bm-{uuid.uuid4().hex[:8]}"
+        self.run("new-session", "-d", "-s", "main", "-x", "110", "-y", "45", command)
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20)
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-J", "-S", "-200", "-t", "main")
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def send(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "main", *keys)
+
+    def close(self) -> None:
+        self.run("kill-server")
+
+
+def test_a_new_user_answers_the_wizard_and_finishes_a_lesson(tmp_path):
+    home = tmp_path / "home"
+    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    command = f"env -u CI {exports} {shlex.quote(sys.executable)} -m backend_mentor learn; sleep 60"
+    tmux = Tmux(command)
+    try:
+        tmux.wait_for("Your experience")
+        tmux.send("developer", "Enter")
+        tmux.wait_for("Preferred language")
+        tmux.send("python", "Enter")
+        tmux.wait_for("Goal role")
+        tmux.send("Enter")  # the default: not sure
+        tmux.wait_for("Hours per week")
+        tmux.send("7", "Enter")
+        screen = tmux.wait_for("Start this path?")
+        assert "Recommended:" in screen and "weeks at 7 h/week" in screen
+        tmux.send("y", "Enter")
+        screen = tmux.wait_for("[d]one")
+        assert "Practice task" in screen and "Key points" in screen
+        tmux.send("d", "Enter")
+        screen = tmux.wait_for("Marked '")
+    finally:
+        tmux.close()
+    db = sqlite3.connect(home / "progress.db")
+    profile = db.execute("SELECT experience, language, goal, hours_per_week, active_path FROM profile").fetchone()
+    assert profile[:4] == ("developer", "python", "not-sure", 7.0) and profile[4]
+    assert db.execute("SELECT count(*) FROM topic_status WHERE status = 'done'").fetchone()[0] == 1
+
+
+def test_ctrl_c_in_the_wizard_saves_nothing(tmp_path):
+    home = tmp_path / "home"
+    command = (f"env -u CI BACKEND_MENTOR_HOME={shlex.quote(str(home))} NO_COLOR=1 "
+               f"PYTHONPATH={shlex.quote(os.pathsep.join(sys.path))} {shlex.quote(sys.executable)} -m backend_mentor learn; "
+               "echo EXIT=$?; sleep 60")  # fmt: skip
+    tmux = Tmux(command)
+    try:
+        tmux.wait_for("Your experience")
+        tmux.send("some", "Enter")
+        tmux.wait_for("Preferred language")
+        tmux.send("C-c")
+        screen = tmux.wait_for("EXIT=")
+    finally:
+        tmux.close()
+    assert "EXIT=130" in screen and "Traceback" not in screen
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT count(*) FROM profile").fetchone()[0] == 0
