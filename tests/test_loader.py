@@ -251,3 +251,22 @@ def test_file_that_is_not_utf8(make_pack):
 def test_write_helper_dedents(tmp_path):
     path = write(tmp_path / "x.yaml", "\n    a: 1\n")
     assert path.read_text() == "a: 1\n"
+
+
+def test_alias_bombs_are_refused_quickly(make_pack):
+    import time
+
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for depth in range(1, 12):
+        lines.append(f"l{depth}: &l{depth} [" + ", ".join([f"*{'a' if depth == 1 else f'l{depth - 1}'}"] * 9) + "]")
+    root = make_pack(topics={"alpha": "\n".join(lines) + "\n"}, categories=True)
+    start = time.perf_counter()
+    found = problems_of(root)
+    assert time.perf_counter() - start < 2
+    assert found and "aliases (*name) of lists or mappings are not allowed" in found[0], found
+
+
+def test_scalar_aliases_are_fine(make_pack):
+    text = topic_yaml("alpha", title="&t Alpha title", summary="*t")
+    root = make_pack(topics={"alpha": text}, categories=True)
+    assert problems_of(root) == []

@@ -116,12 +116,13 @@ def recommend_path(catalog: Catalog, experience: str, language: str | None, goal
             reasons.append(f"it is taught with {', '.join(path.languages)}; your {language} skills still transfer")
         return Recommendation(path, reasons)
     if language and language != "any":
+        roles = [p for p in catalog.paths.values() if p.kind == "role" and p.group == "core" and p.languages == [language]]
         tracks = [p for p in catalog.paths.values() if p.kind == "language" and language in p.languages]
-        if tracks:
+        for candidate in roles + tracks:
             return Recommendation(
-                tracks[0],
-                [f"you prefer {language} and are not set on a role: the {tracks[0].title} track teaches backend "
-                 "development in that language"],
+                candidate,
+                [f"you prefer {language} and are not set on a role: {candidate.title} teaches backend development "
+                 "in that language, with its own frameworks"],
             )  # fmt: skip
     generalist = [
         p

@@ -48,7 +48,13 @@ class LineList(list):
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    pass
+    def construct_object(self, node, deep=False):  # type: ignore[no-untyped-def]
+        """Refuse aliases of collections: nested ones expand exponentially ("billion laughs")."""
+        if node in self.constructed_objects and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) of lists or mappings are not allowed", node.start_mark
+            )
+        return super().construct_object(node, deep)
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
