@@ -37,7 +37,7 @@ TOPICS = {
     "Relational database concepts": "relational-model", "CRUD operations": "crud", "SQL basics": "sql-basics",
     "Data modeling": "data-modeling", "Middleware": "middleware", "Authentication": "authentication-basics",
     "Error handling and logging": "error-handling", "Configuration management": "environment-configuration",
-    "Environment management": "environment-configuration", "Normalization and design patterns": "normalization",
+    "Environment management": "environment-configuration", "Normalization and design patterns": "normalization data-modeling",
     "Denormalization strategies": "denormalization", "ER diagrams": "er-diagrams",
     "Indexing and query optimization": "query-optimization indexes", "Execution plans": "execution-plans",
     "Performance profiling": "performance-profiling query-optimization", "Transactions and ACID": "acid-transactions",

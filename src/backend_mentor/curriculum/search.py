@@ -68,6 +68,7 @@ class SearchResult:
     query: str
     hits: list[Hit]
     corrected: dict[str, str]
+    ambiguous: bool = False  # the query is a name that several topics share
 
     @property
     def best(self) -> Hit | None:
@@ -77,6 +78,8 @@ class SearchResult:
         top = self.hits[0]
         if top.exact or len(self.hits) == 1:
             return top
+        if self.ambiguous:
+            return None
         second = self.hits[1]
         return top if top.score >= CLEAR_LEAD * second.score else None
 
@@ -85,14 +88,25 @@ def normalise(text: str) -> str:
     return " ".join(WORD.findall(text.lower().replace("+", " plus ")))
 
 
-def _exact_index(catalog: Catalog) -> dict[str, str]:
-    index: dict[str, str] = {}
+def _exact_index(catalog: Catalog) -> dict[str, dict[str, int]]:
+    """Normalised name -> {topic id: strength}; 0 for an id or title, 1 for an alias."""
+    index: dict[str, dict[str, int]] = {}
     for topic in catalog.topics.values():
-        for name in (topic.id.replace("-", " "), topic.title, *topic.aliases):
-            index.setdefault(normalise(name), topic.id)
-        bare_title = re.sub(r"\s*\(.*?\)", "", topic.title)
-        index.setdefault(normalise(bare_title), topic.id)
+        names = [(topic.id.replace("-", " "), 0), (topic.title, 0), (re.sub(r"\s*\(.*?\)", "", topic.title), 0)]
+        names += [(alias, 1) for alias in topic.aliases]
+        for name, strength in names:
+            owners = index.setdefault(normalise(name), {})
+            owners[topic.id] = min(strength, owners.get(topic.id, strength))
     return index
+
+
+def _exact_owner(owners: dict[str, int]) -> tuple[str | None, list[str]]:
+    """The single strongest owner of a name, or None and every owner when it is shared."""
+    if not owners:
+        return None, []
+    strongest = min(owners.values())
+    top = [tid for tid, strength in owners.items() if strength == strongest]
+    return (top[0], top) if len(top) == 1 else (None, top)
 
 
 def _vocabulary(catalog: Catalog) -> set[str]:
@@ -121,17 +135,23 @@ def search(catalog: Catalog, query: str, limit: int = 8) -> SearchResult:
     normal = normalise(query)
     if not normal:
         return SearchResult(query, [], {})
-    exact = _exact_index(catalog).get(normal)
+    index = _exact_index(catalog)
+    owners = index.get(normal, {})
     words = [w for w in normal.split() if w not in STOPWORDS] or normal.split()
     words, corrected = _correct(words, _vocabulary(catalog))
-    if exact is None and corrected:
-        exact = _exact_index(catalog).get(" ".join(words))
+    if not owners and corrected:
+        owners = index.get(" ".join(words), {})
+    exact, shared = _exact_owner(owners)
     hits = _ranked(catalog, words, limit)
     if exact is not None:
         topic = catalog.topics[exact]
-        hits = [Hit(topic.id, topic.title, hits[0].score if hits else 1.0, exact=True)] + [
-            h for h in hits if h.id != exact
-        ]
+        hits = [Hit(topic.id, topic.title, hits[0].score if hits else 1.0, exact=True)] + [h for h in hits if h.id != exact]
+    elif shared:
+        # a name several topics claim: a close call, with those topics first in bm25 order
+        scores = {h.id: h.score for h in hits}
+        first = sorted(shared, key=lambda tid: -scores.get(tid, 0.0))
+        hits = [Hit(t, catalog.topics[t].title, scores.get(t, 0.0)) for t in first] + [h for h in hits if h.id not in shared]
+        return SearchResult(query, hits[:limit], corrected, ambiguous=True)
     return SearchResult(query, hits[:limit], corrected)
 
 
