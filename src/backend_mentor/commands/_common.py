@@ -48,3 +48,17 @@ def ask_number(prompt: str, default: float, low: float, high: float) -> float:
         from rich import print as rprint
 
         rprint(f"[red]Please enter a number from {low:g} to {high:g}.[/red]")
+
+
+def ask_question(out, question: dict, header: str) -> int:
+    """Show one quiz question, read the answer, say whether it was right; returns the chosen index."""
+    out.print(f"\n{header}[bold]{question['q']}[/bold]", highlight=False)
+    for index, choice in enumerate(question["choices"], start=1):
+        out.print(f"   {index}) {choice}", markup=False)
+    picked = int(ask("Your answer", [str(i) for i in range(1, len(question["choices"]) + 1)])) - 1
+    if picked == question["answer"]:
+        out.print("[green]Correct.[/green] " + question["why"], highlight=False)
+    else:
+        right = question["choices"][question["answer"]]
+        out.print(f"[red]Not quite.[/red] The answer is: {right}. {question['why']}", highlight=False)
+    return picked

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
-from ._common import JsonOption, NoInputOption, ask, ask_number, group, interactive
+from ._common import JsonOption, NoInputOption, ask, ask_number, ask_question, group, interactive
 
 app = group(
     "Your personal path: a wizard on first run, then the next lesson, practice task and quiz.\n\n"
@@ -155,18 +155,7 @@ def run_quiz(out, store, topic) -> dict:
     """Ask every question of a topic's quiz; results are saved when the quiz is complete."""
     from .. import services
 
-    answers = []
-    for number, question in enumerate(topic.quiz, start=1):
-        out.print(f"\n[bold]Q{number}.[/bold] {question['q']}", highlight=False)
-        for index, choice in enumerate(question["choices"], start=1):
-            out.print(f"   {index}) {choice}", markup=False)
-        picked = int(ask("Your answer", [str(i) for i in range(1, len(question["choices"]) + 1)])) - 1
-        answers.append(picked)
-        if picked == question["answer"]:
-            out.print("[green]Correct.[/green] " + question["why"], highlight=False)
-        else:
-            right = question["choices"][question["answer"]]
-            out.print(f"[red]Not quite.[/red] The answer is: {right}. {question['why']}", highlight=False)
+    answers = [ask_question(out, q, f"Q{n}. ") for n, q in enumerate(topic.quiz, start=1)]
     result = services.record_quiz(store, topic, answers)
     out.print(f"\n[bold]{result['correct']}/{result['questions']} correct.[/bold] These questions are now in 'backend-mentor review'.")
     return result

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
-from ._common import JsonOption, NoInputOption, ask, interactive
+from ._common import JsonOption, NoInputOption, ask_question, interactive
 
 
 def review(
@@ -44,14 +44,9 @@ def review(
     for number, card in enumerate(due, start=1):
         topic = catalog.topics[card["topic_id"]]
         question = topic.quiz[card["question"]]
-        out.print(f"\n[dim]{number}/{len(due)} · {topic.title}[/dim]\n[bold]{question['q']}[/bold]", highlight=False)
-        for index, choice in enumerate(question["choices"], start=1):
-            out.print(f"   {index}) {choice}", markup=False)
-        picked = int(ask("Your answer", [str(i) for i in range(1, len(question["choices"]) + 1)])) - 1
+        picked = ask_question(out, question, f"[dim]{number}/{len(due)} · {topic.title}[/dim]\n")
         right = picked == question["answer"]
         correct += right
-        verdict = "[green]Correct.[/green]" if right else f"[red]Not quite.[/red] Answer: {question['choices'][question['answer']]}."
-        out.print(f"{verdict} {question['why']}", highlight=False)
         updated = schedule(card, GOOD if right else AGAIN)
         with store.transaction() as db:
             store.upsert_card(db, updated)

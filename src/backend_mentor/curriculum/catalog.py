@@ -43,33 +43,16 @@ class Catalog:
     _search_db: sqlite3.Connection | None = field(default=None, repr=False)
 
     def topic(self, topic_id: str) -> Topic:
-        try:
-            return self.topics[topic_id]
-        except KeyError:
-            raise NotFound(f"unknown topic '{topic_id}'{_hint(topic_id, self.topics)}") from None
+        return _lookup(self.topics, "topic", topic_id, "")
 
     def path(self, path_id: str) -> LearningPath:
-        try:
-            return self.paths[path_id]
-        except KeyError:
-            raise NotFound(
-                f"unknown path '{path_id}'{_hint(path_id, self.paths)}; see 'backend-mentor path list'"
-            ) from None
+        return _lookup(self.paths, "path", path_id, "; see 'backend-mentor path list'")
 
     def checkpoint(self, checkpoint_id: str) -> Checkpoint:
-        try:
-            return self.checkpoints[checkpoint_id]
-        except KeyError:
-            raise NotFound(
-                f"unknown checkpoint '{checkpoint_id}'{_hint(checkpoint_id, self.checkpoints)}; "
-                "see 'backend-mentor checkpoint list'"
-            ) from None
+        return _lookup(self.checkpoints, "checkpoint", checkpoint_id, "; see 'backend-mentor checkpoint list'")
 
     def project(self, project_id: str) -> Project:
-        try:
-            return self.projects[project_id]
-        except KeyError:
-            raise NotFound(f"unknown project '{project_id}'{_hint(project_id, self.projects)}") from None
+        return _lookup(self.projects, "project", project_id, "")
 
     def search_db(self) -> sqlite3.Connection:
         """A read connection to the full-text index (the cache file, or an in-memory copy)."""
@@ -91,10 +74,14 @@ class Catalog:
         }
 
 
-def _hint(word: str, choices: Iterable[str]) -> str:
+def _lookup(entities: dict[str, Any], kind: str, entity_id: str, see: str) -> Any:
+    """An entity by id, or ``NotFound`` with a "did you mean" and where to look."""
     from .validate import did_you_mean
 
-    return did_you_mean(word, choices)
+    try:
+        return entities[entity_id]
+    except KeyError:
+        raise NotFound(f"unknown {kind} '{entity_id}'{did_you_mean(entity_id, entities)}{see}") from None
 
 
 # --- sources and fingerprint -----------------------------------------------------------------
