@@ -28,7 +28,6 @@ def _console(stderr: bool = False) -> Console:
         no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
         force_terminal=None if interactive else False,
         highlight=False,
-        soft_wrap=not interactive,
         emoji=False,
     )
 
@@ -60,10 +59,10 @@ class Output:
 
     def line(self, text: str = "") -> None:
         """A plain line of text on stdout, no markup interpretation."""
-        self.console.print(text, markup=False, highlight=False)
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def message(self, text: str, style: str | None = None) -> None:
-        self.err.print(text, style=style, markup=False, highlight=False)
+        self.err.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
     def hint(self, text: str) -> None:
         self.message(text, style="dim")
