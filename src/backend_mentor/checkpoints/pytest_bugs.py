@@ -1,0 +1,285 @@
+"""Verifier for ``pytest-bugs``: the learner's tests must pass on ``pricing.py`` and fail on seeded bugs.
+
+Every run copies the learner's test files next to one version of the module in its own temporary
+directory and runs ``python -m pytest`` there in a subprocess with a timeout (its whole process
+group is killed when the time is up). The learner's files are only read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .base import Check, VerifierInputError, VerifyOptions
+
+ASSETS = Path(__file__).parent / "assets" / "pytest_bugs"
+MODULE_NAME = "pricing.py"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_RUN_TIMEOUT = 15.0
+DEFAULT_REQUIRED_SHARE = 0.8
+DEFAULT_WORKERS = 2
+TAIL_CHARS = 8_000
+TEST_FILE = re.compile(r"^(test_.*|.*_test)\.py$")
+PYTEST_ARGS = ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--color=no"]
+
+
+@dataclass(frozen=True)
+class Bug:
+    id: str
+    title: str
+    area: str
+    old: str
+    new: str
+
+
+@dataclass
+class RunResult:
+    """How one pytest run ended: ``exit_code`` is None when it was killed or never started."""
+
+    exit_code: int | None
+    output: str
+    timed_out: bool = False
+    skipped: bool = False
+
+    @property
+    def summary(self) -> str:
+        """The first failure and pytest's final line, on one line."""
+        lines = [line.strip() for line in self.output.splitlines() if line.strip()]
+        failures = [line for line in lines if line.startswith(("FAILED ", "ERROR "))][:1]
+        return " | ".join([*failures, *lines[-1:]])[:400]
+
+    @property
+    def failed_test(self) -> str | None:
+        """The node id of the first failing test, e.g. ``test_pricing.py::test_tax``."""
+        match = re.search(r"^(?:FAILED|ERROR) (\S+)", self.output, re.M)
+        return match.group(1) if match else None
+
+
+def module_source() -> str:
+    return (ASSETS / MODULE_NAME).read_text(encoding="utf-8")
+
+
+def load_bugs() -> list[Bug]:
+    data = yaml.safe_load((ASSETS / "bugs.yaml").read_text(encoding="utf-8"))
+    return [Bug(**item) for item in data["bugs"]]
+
+
+def buggy_source(bug: Bug) -> str:
+    source = module_source()
+    if source.count(bug.old) != 1:
+        raise RuntimeError(f"seeded bug {bug.id}: its text must occur exactly once in {MODULE_NAME}")
+    return source.replace(bug.old, bug.new)
+
+
+# --- the learner's tests -------------------------------------------------------------------------
+
+
+def learner_tests(options: VerifyOptions) -> dict[str, bytes]:
+    """File name -> content of the learner's test files (and helpers such as conftest.py)."""
+    if options.file is not None:
+        path = Path(options.file)
+        if not path.is_file():
+            raise VerifierInputError(f"test file not found: {path}")
+        if path.name == MODULE_NAME:
+            raise VerifierInputError(f"--file must be your test file, not {MODULE_NAME}")
+        return {path.name: read_bytes(path)}
+    if options.directory is None:
+        raise VerifierInputError("this checkpoint needs --file test_pricing.py (or --dir with your test files)")
+    directory = Path(options.directory)
+    if not directory.is_dir():
+        raise VerifierInputError(f"test directory not found: {directory}")
+    files = {p.name: read_bytes(p) for p in sorted(directory.glob("*.py")) if p.is_file() and p.name != MODULE_NAME}
+    if not any(TEST_FILE.match(name) for name in files):
+        raise VerifierInputError(f"no test_*.py files in {directory}")
+    return files
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise VerifierInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def pytest_targets(files: dict[str, bytes]) -> list[str]:
+    """The files pytest is asked to run: the test files, or the only file given with --file."""
+    matching = [name for name in files if TEST_FILE.match(name)]
+    return matching or list(files)
+
+
+# --- running pytest ------------------------------------------------------------------------------
+
+
+def pytest_env() -> dict[str, str]:
+    """Third-party plugins stay off: they slow every run down (about 1 s instead of 0.3 s) and a
+    globally installed plugin could change what the learner's tests do."""
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_ADDOPTS", "PYTHONPATH", "PYTEST_PLUGINS"}}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env["COLUMNS"] = "200"  # pytest cuts the FAILED summary lines to the terminal width
+    return env
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    if hasattr(os, "killpg"):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.kill()
+
+
+def run_pytest(workdir: Path, files: dict[str, bytes], source: str, timeout: float, plugins: list[str]) -> RunResult:
+    """Write the tests and one version of the module into ``workdir`` and run pytest there."""
+    if timeout <= 0:
+        return RunResult(None, "", skipped=True)
+    workdir.mkdir(parents=True)
+    for name, content in files.items():
+        (workdir / name).write_bytes(content)
+    (workdir / MODULE_NAME).write_text(source, encoding="utf-8")
+    (workdir / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    log_path = workdir.parent / f"{workdir.name}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, *PYTEST_ARGS, *(f"-p{name}" for name in plugins), *pytest_targets(files)],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=pytest_env(),
+            start_new_session=True,
+        )
+        try:
+            exit_code: int | None = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(process)
+            process.wait()
+            exit_code = None
+    return RunResult(exit_code, read_tail(log_path), timed_out=exit_code is None)
+
+
+def read_tail(path: Path) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - TAIL_CHARS))
+        return handle.read().decode("utf-8", errors="replace")
+
+
+# --- the checks ----------------------------------------------------------------------------------
+
+
+def correct_module_check(result: RunResult, timeout: float) -> Check:
+    name = "tests pass on the correct pricing.py"
+    if result.timed_out:
+        message = f"killed after {timeout:g} s: your tests did not finish (an endless loop or a wait?)"
+    elif result.exit_code == 0:
+        return Check(name, True, result.summary)
+    elif result.exit_code == 1:
+        message = (
+            f"your tests fail on the correct module, so they test something the spec does not say: {result.summary}"
+        )
+    elif result.exit_code == 5:
+        message = "pytest found no tests: name your test functions test_something"
+    else:
+        message = f"pytest could not run your tests (exit code {result.exit_code}): {result.summary}"
+    return Check(name, False, message, "pytest")
+
+
+def bug_check(bug: Bug, result: RunResult | None) -> Check:
+    name = f"bug {bug.id}: {bug.title}"
+    if result is None:
+        return Check(name, False, "not run: your tests must pass on the correct module first", "unit-testing")
+    if result.skipped:
+        return Check(name, False, "not run: the overall time limit was reached", "unit-testing")
+    if result.timed_out:
+        return Check(name, True, "caught: your tests did not finish on this version")
+    if result.exit_code != 0:
+        return Check(name, True, f"caught by {result.failed_test or result.summary}")
+    return Check(name, False, f"missed: your tests pass on this version; test {bug.area}", "unit-testing")
+
+
+def summary_check(bug_checks: list[Check], share: float) -> Check:
+    caught = sum(c.passed for c in bug_checks)
+    total = len(bug_checks)
+    needed = math.ceil(share * total - 1e-9)
+    name = f"caught {caught}/{total} seeded bugs (need >= {share:.0%})"
+    if caught >= needed:
+        return Check(name, True, f"{caught} of {total} caught, {needed} needed")
+    return Check(
+        name, False, f"{caught} of {total} caught, {needed} needed", "unit-testing", f">= {needed}", str(caught)
+    )
+
+
+@dataclass
+class Limits:
+    timeout: float
+    run_timeout: float
+    share: float
+    workers: int
+    plugins: list[str]
+
+    @classmethod
+    def from_params(cls, params: dict) -> Limits:
+        return cls(
+            float(params.get("timeout_seconds", DEFAULT_TIMEOUT)),
+            float(params.get("run_timeout_seconds", DEFAULT_RUN_TIMEOUT)),
+            float(params.get("required_share", DEFAULT_REQUIRED_SHARE)),
+            max(1, int(params.get("workers", DEFAULT_WORKERS))),
+            [str(name) for name in params.get("plugins", [])],
+        )
+
+
+def run_variants(root: Path, files: dict[str, bytes], bugs: list[Bug], limits: Limits, end: float) -> list[RunResult]:
+    def run(bug: Bug) -> RunResult:
+        budget = min(limits.run_timeout, end - time.monotonic())
+        return run_pytest(root / bug.id, files, buggy_source(bug), budget, limits.plugins)
+
+    with ThreadPoolExecutor(max_workers=limits.workers) as pool:
+        return list(pool.map(run, bugs))
+
+
+def pytest_available() -> bool:
+    """Whether ``sys.executable`` can import pytest in the environment the runs get."""
+    probe = [sys.executable, "-c", "import pytest"]
+    try:
+        return subprocess.run(probe, env=pytest_env(), capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def verify(options: VerifyOptions) -> list[Check]:
+    if not pytest_available():
+        raise VerifierInputError(
+            f"pytest is not installed for {sys.executable}: run '{sys.executable} -m pip install pytest'"
+        )
+    files = learner_tests(options)
+    limits = Limits.from_params(options.params)
+    bugs = load_bugs()
+    end = time.monotonic() + limits.timeout
+    with tempfile.TemporaryDirectory(prefix="backend-mentor-pytest-") as tmp:
+        root = Path(tmp)
+        first_timeout = min(limits.run_timeout, limits.timeout)
+        correct = run_pytest(root / "correct", files, module_source(), first_timeout, limits.plugins)
+        results: list[RunResult | None] = [None] * len(bugs)
+        if correct.exit_code == 0:
+            results = list(run_variants(root, files, bugs, limits, end))
+    bug_checks = [bug_check(bug, result) for bug, result in zip(bugs, results)]
+    return [correct_module_check(correct, first_timeout), *bug_checks, summary_check(bug_checks, limits.share)]
+
+
+def starter_files(params: dict) -> dict[str, str | bytes]:
+    return {
+        MODULE_NAME: module_source(),
+        "README.md": (ASSETS / "README.md").read_text(encoding="utf-8"),
+        "test_pricing.py": (ASSETS / "test_pricing.py").read_text(encoding="utf-8"),
+    }

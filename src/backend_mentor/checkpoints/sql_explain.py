@@ -1,0 +1,216 @@
+"""Verifier for ``sql-explain``: the learner's ``indexes.sql`` must make four slow queries fast.
+
+A 200,000-order database is built from ``assets/sql_explain/build_db.sql`` (pure SQL, deterministic,
+well under a second) in a temporary file for this run only. Each query is measured before and after
+the learner's CREATE INDEX statements: its EXPLAIN QUERY PLAN, its rows and its median run time.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import statistics
+import tempfile
+import time
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ._sqlite import (
+    Deadline,
+    Row,
+    authorizer,
+    compare_rows,
+    ddl_authorizer,
+    first_words,
+    limit_value_size,
+    normalize_rows,
+    plural,
+    read_learner_file,
+    run_error_message,
+    split_statements,
+    strip_comments,
+)
+from .base import Check, VerifyOptions
+
+ASSETS = Path(__file__).parent / "assets" / "sql_explain"
+DEFAULT_MIN_SPEEDUP = 2.0
+DEFAULT_RUNS = 5
+DEFAULT_TIME_LIMIT = 10.0
+CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.I)
+
+
+@dataclass(frozen=True)
+class SlowQuery:
+    id: str
+    title: str
+    topic: str
+    story: str
+    table: str
+    alias: str | None
+    ordered: bool
+    sql: str
+
+
+@dataclass
+class Measurement:
+    plan: list[str]
+    rows: list[Row]
+    seconds: float
+
+
+def load_queries() -> list[SlowQuery]:
+    data = yaml.safe_load((ASSETS / "queries.yaml").read_text(encoding="utf-8"))
+    return [SlowQuery(**item) for item in data["queries"]]
+
+
+def build_script() -> str:
+    return (ASSETS / "build_db.sql").read_text(encoding="utf-8")
+
+
+def build_database(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.executescript(build_script())
+    limit_value_size(conn)
+    return conn
+
+
+def measure(conn: sqlite3.Connection, query: SlowQuery, runs: int) -> Measurement:
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + query.sql)]
+    rows = normalize_rows(conn.execute(query.sql).fetchall())  # also warms the page cache
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        conn.execute(query.sql).fetchall()
+        timings.append(time.perf_counter() - start)
+    return Measurement(plan, rows, statistics.median(timings))
+
+
+# --- applying the learner's indexes --------------------------------------------------------------
+
+
+def index_names(conn: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def apply_indexes(conn: sqlite3.Connection, text: str, time_limit: float) -> Check:
+    """Run the CREATE INDEX statements; anything else is reported and skipped."""
+    name = "indexes.sql holds only CREATE INDEX statements that run"
+    before = index_names(conn)
+    problems = []
+    for number, statement in enumerate(split_statements(text), 1):
+        if not CREATE_INDEX.match(strip_comments(statement)):
+            problems.append(f"statement {number} ({first_words(statement)}) is not a CREATE INDEX, so it was not run")
+            continue
+        deadline = Deadline(conn, time_limit)
+        try:
+            with authorizer(conn, ddl_authorizer), deadline:
+                conn.execute(statement)
+        except (sqlite3.Error, ValueError) as exc:
+            reason = run_error_message(exc, deadline, "only CREATE INDEX may run", "a very slow index expression?")
+            problems.append(f"statement {number} ({first_words(statement)}) failed: {reason}")
+    created = sorted(index_names(conn) - before)
+    if problems:
+        return Check(name, False, "; ".join(problems), "indexes")
+    if not created:
+        return Check(name, False, "indexes.sql creates no index", "indexes")
+    return Check(name, True, f"created {', '.join(created)}")
+
+
+# --- judging each query --------------------------------------------------------------------------
+
+
+def table_lines(plan: list[str], query: SlowQuery) -> list[str]:
+    names = "|".join(re.escape(n) for n in (query.table, query.alias) if n)
+    return [line for line in plan if re.match(rf"(SCAN|SEARCH) ({names})\b", line)]
+
+
+def check_plan(query: SlowQuery, before: Measurement, after: Measurement) -> Check:
+    name = f"{query.id} uses an index"
+    lines = table_lines(after.plan, query)
+    scans = [line for line in lines if line.startswith("SCAN")]
+    searches = [line for line in lines if re.match(r"SEARCH \S+ USING (COVERING )?INDEX ", line)]
+    if scans or not searches:
+        reads = scans[0] if scans else "; ".join(lines) or "no line for it"
+        return Check(
+            name,
+            False,
+            f"{query.table} is still read in full ({reads}); plan: {' | '.join(after.plan)}",
+            "execution-plans",
+            expected=f"SEARCH {query.alias or query.table} USING INDEX ...",
+            actual=" | ".join(after.plan),
+        )
+    return Check(name, True, f"{' | '.join(searches)} (was: {' | '.join(table_lines(before.plan, query))})")
+
+
+def check_rows(query: SlowQuery, before: Measurement, after: Measurement) -> Check:
+    name = f"{query.id} returns the same rows"
+    diff = compare_rows(before.rows, after.rows, query.ordered)
+    if diff:
+        return Check(name, False, f"results changed after the indexes: {diff.message}", "indexes")
+    return Check(name, True, f"same {plural(len(after.rows), 'row')}")
+
+
+def check_speed(query: SlowQuery, before: Measurement, after: Measurement, min_speedup: float, runs: int) -> Check:
+    name = f"{query.id} is at least {min_speedup:g}x faster"
+    factor = before.seconds / max(after.seconds, 1e-7)
+    timing = f"{before.seconds * 1000:.2f} ms → {after.seconds * 1000:.2f} ms, median of {runs} runs"
+    if factor < min_speedup:
+        return Check(
+            name, False, f"only {factor:.1f}x faster ({timing})", query.topic, f">= {min_speedup:g}x", f"{factor:.1f}x"
+        )
+    return Check(name, True, f"{factor:.1f}x faster ({timing})")
+
+
+def verify(options: VerifyOptions) -> list[Check]:
+    text = read_learner_file(options.file, "index file (indexes.sql)")
+    runs = max(1, int(options.params.get("runs", DEFAULT_RUNS)))
+    min_speedup = float(options.params.get("min_speedup", DEFAULT_MIN_SPEEDUP))
+    time_limit = float(options.params.get("time_limit_seconds", DEFAULT_TIME_LIMIT))
+    queries = load_queries()
+    with (
+        tempfile.TemporaryDirectory(prefix="backend-mentor-explain-") as tmp,
+        closing(build_database(Path(tmp) / "bigshop.db")) as conn,
+    ):
+        before = {q.id: measure(conn, q, runs) for q in queries}
+        checks = [apply_indexes(conn, text, time_limit)]
+        for query in queries:
+            after = measure(conn, query, runs)
+            checks += [
+                check_plan(query, before[query.id], after),
+                check_rows(query, before[query.id], after),
+                check_speed(query, before[query.id], after, min_speedup, runs),
+            ]
+    return checks
+
+
+# --- starter files -------------------------------------------------------------------------------
+
+
+def queries_markdown(queries: list[SlowQuery]) -> str:
+    lines = [
+        "# Optimize queries: make these four queries fast",
+        "",
+        "Build the database (about a second): `sqlite3 bigshop.db < build_db.sql`. The `orders` table",
+        "has 200,000 rows and no index besides its primary key; `customers.email` is UNIQUE.",
+        "",
+        "Write `indexes.sql` with `CREATE INDEX` statements only (anything else is rejected). For each",
+        "query the verifier checks that `EXPLAIN QUERY PLAN` searches `orders` through an index instead",
+        "of scanning it, that the rows are unchanged, and that the median run time is at least 2x",
+        "faster. Look at a plan yourself with `EXPLAIN QUERY PLAN SELECT ...;` in `sqlite3 bigshop.db`.",
+    ]
+    for q in queries:
+        lines += ["", f"## {q.id}. {q.title}", "", " ".join(q.story.split()), "", "```sql", q.sql.strip() + ";", "```"]
+    return "\n".join(lines) + "\n"
+
+
+def starter_files(params: dict) -> dict[str, str | bytes]:
+    return {
+        "QUERIES.md": queries_markdown(load_queries()),
+        "build_db.sql": build_script(),
+        "indexes.sql": "-- CREATE INDEX statements only, one per line (see QUERIES.md).\n",
+    }

@@ -1,0 +1,542 @@
+"""Verifier for ``sql-schema``: the learner's normalized design for the enrollment spreadsheet.
+
+``schema.sql`` and ``load.sql`` run in a fresh temporary SQLite database with foreign keys on;
+``load.sql`` moves the sample rows from ``staging_report`` (created and filled here, dropped
+afterwards) into the learner's tables. The checks read the schema through PRAGMAs, probe the
+foreign keys with an orphan insert inside a savepoint, and look for 2NF/3NF violations in the
+loaded data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from ._sqlite import (
+    Deadline,
+    Row,
+    SqlRunError,
+    authorizer,
+    compare_rows,
+    ddl_authorizer,
+    first_words,
+    limit_value_size,
+    normalize_rows,
+    read_learner_file,
+    run_error_message,
+    run_query,
+    split_statements,
+)
+from .base import Check, VerifyOptions
+
+ASSETS = Path(__file__).parent / "assets" / "sql_schema"
+DEFAULT_TIME_LIMIT = 5.0
+MAX_PAGES = 10_000  # caps the temporary database at about 40 MB
+STAGING = "staging_report"
+VIEW = "enrollment_report"
+REPORT_COLUMNS = [
+    "student_name",
+    "student_email",
+    "course_code",
+    "course_title",
+    "instructor_name",
+    "instructor_email",
+    "enrolled_on",
+    "grade",
+]
+REQUIRED_COLUMNS = {
+    "students": ["name", "email"],
+    "instructors": ["name", "email"],
+    "courses": ["code", "title"],
+    "enrollments": ["enrolled_on", "grade"],
+}
+RELATIONSHIPS = [("enrollments", "students"), ("enrollments", "courses"), ("courses", "instructors")]
+NULLABLE = {("enrollments", "grade")}
+UNIQUE_COLUMNS = [("students", "email"), ("instructors", "email"), ("courses", "code")]
+ALLOWED = "ATTACH, DETACH and VACUUM INTO are not allowed"
+SENTINEL_ID = -987_654_321
+
+
+# --- reading the learner's schema ----------------------------------------------------------------
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    notnull: bool
+    pk: int
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    columns: list[str]
+    parent: str
+
+
+def user_tables(conn: sqlite3.Connection) -> dict[str, str]:
+    """Lower-case name -> real name of the learner's tables."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'").fetchall()
+    return {name.lower(): name for (name,) in rows if name.lower() != STAGING}
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> list[Column]:
+    rows = conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
+    return [Column(name, (type_ or "").upper(), bool(notnull), pk) for _, name, type_, notnull, _, pk in rows]
+
+
+def column_names(conn: sqlite3.Connection, table: str) -> dict[str, str]:
+    return {c.name.lower(): c.name for c in table_columns(conn, table)}
+
+
+def without_rowid(conn: sqlite3.Connection, table: str) -> bool:
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    return bool(re.search(r"\bWITHOUT\s+ROWID\b", sql or "", re.I))
+
+
+def rowid_alias(conn: sqlite3.Connection, table: str) -> str | None:
+    """The column that is an alias of the rowid (``id INTEGER PRIMARY KEY``), if any."""
+    pk = [c for c in table_columns(conn, table) if c.pk]
+    if len(pk) == 1 and pk[0].type == "INTEGER" and not without_rowid(conn, table):
+        return pk[0].name
+    return None
+
+
+def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [c.name for c in sorted((c for c in table_columns(conn, table) if c.pk), key=lambda c: c.pk)]
+
+
+def unique_sets(conn: sqlite3.Connection, table: str) -> list[frozenset[str]]:
+    """Column sets (lower case) that a PRIMARY KEY or UNIQUE constraint/index makes unique."""
+    sets = []
+    alias = rowid_alias(conn, table)
+    if alias:
+        sets.append(frozenset([alias.lower()]))
+    for _, index, unique, _, partial in conn.execute(f"PRAGMA index_list({quote(table)})").fetchall():
+        if unique and not partial:
+            names = [name for _, _, name in conn.execute(f"PRAGMA index_info({quote(index)})").fetchall()]
+            if names and None not in names:
+                sets.append(frozenset(n.lower() for n in names))
+    return sets
+
+
+def find_foreign_key(conn: sqlite3.Connection, child: str, parent: str) -> ForeignKey | None:
+    groups: dict[int, ForeignKey] = {}
+    for fk_id, _, target, from_col, *_ in conn.execute(f"PRAGMA foreign_key_list({quote(child)})").fetchall():
+        if target.lower() == parent:
+            groups.setdefault(fk_id, ForeignKey([], target)).columns.append(from_col)
+    return next(iter(groups.values()), None)
+
+
+# --- running the learner's files -----------------------------------------------------------------
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA max_page_count = {MAX_PAGES}")
+    limit_value_size(conn)
+    return conn
+
+
+def run_script(conn: sqlite3.Connection, sql: str, label: str, time_limit: float) -> str | None:
+    """Run each statement of a learner file; the error message for the first that fails, else None."""
+    deadline = Deadline(conn, time_limit)
+    error = None
+    with authorizer(conn, ddl_authorizer), deadline:
+        for number, statement in enumerate(split_statements(sql), 1):
+            try:
+                conn.execute(statement)
+            except (sqlite3.Error, ValueError) as exc:
+                reason = run_error_message(exc, deadline, ALLOWED)
+                error = f"{label} statement {number} ({first_words(statement)}): {reason}"
+                break
+    if conn.in_transaction:
+        conn.execute("ROLLBACK" if error else "COMMIT")
+    return error
+
+
+def report_rows() -> list[Row]:
+    text = (ASSETS / "report.csv").read_text(encoding="utf-8")
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    return [tuple(value or None for value in row) for row in reader if row]
+
+
+def load_sample_data(conn: sqlite3.Connection, load_sql: str, time_limit: float) -> str | None:
+    """Create and fill the staging table, run load.sql, drop the staging table."""
+    if STAGING in {n.lower() for (n,) in conn.execute("SELECT name FROM sqlite_master")}:
+        return f"schema.sql must not create {STAGING}: the verifier creates and fills it before load.sql"
+    columns = ", ".join(f"{name} TEXT{'' if name == 'grade' else ' NOT NULL'}" for name in REPORT_COLUMNS)
+    conn.execute(f"CREATE TABLE {STAGING} ({columns})")
+    conn.executemany(f"INSERT INTO {STAGING} VALUES ({', '.join('?' * len(REPORT_COLUMNS))})", report_rows())
+    error = run_script(conn, load_sql, "load.sql", time_limit)
+    try:
+        conn.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    except sqlite3.Error as exc:
+        return error or f"{STAGING} could not be dropped after load.sql ({exc}): do your tables reference it?"
+    return error
+
+
+# --- the checks ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Review:
+    conn: sqlite3.Connection
+    time_limit: float
+    loaded: bool
+
+    def missing_tables(self, names: Iterable[str]) -> list[str]:
+        tables = user_tables(self.conn)
+        return [n for n in names if n not in tables]
+
+    def table(self, name: str) -> str:
+        return user_tables(self.conn)[name]
+
+
+def check_tables(review: Review) -> Check:
+    name = "required tables and columns"
+    tables = user_tables(review.conn)
+    problems = []
+    for table, required in REQUIRED_COLUMNS.items():
+        if table not in tables:
+            problems.append(f"missing table {table}")
+            continue
+        have = column_names(review.conn, tables[table])
+        problems += [f"{table} has no column {col}" for col in required if col not in have]
+    if problems:
+        return Check(name, False, "; ".join(problems), "normalization")
+    return Check(name, True, ", ".join(REQUIRED_COLUMNS) + " have their required columns")
+
+
+def check_primary_keys(review: Review) -> Check:
+    name = "every table has a primary key"
+    tables = user_tables(review.conn)
+    lacking = [real for real in tables.values() if not primary_key(review.conn, real)]
+    if not tables:
+        return Check(name, False, "schema.sql creates no tables", "sql-constraints")
+    if lacking:
+        return Check(name, False, f"no PRIMARY KEY in: {', '.join(lacking)}", "sql-constraints")
+    return Check(name, True, ", ".join(f"{t}({', '.join(primary_key(review.conn, t))})" for t in tables.values()))
+
+
+def check_foreign_key(review: Review, child: str, parent: str) -> Check:
+    name = f"foreign key {child} → {parent}"
+    missing = review.missing_tables([child, parent])
+    if missing:
+        return Check(name, False, f"missing table {', '.join(missing)}", "sql-constraints")
+    child_table = review.table(child)
+    fk = find_foreign_key(review.conn, child_table, parent)
+    if fk is None:
+        return Check(name, False, f"{child} has no FOREIGN KEY ... REFERENCES {parent}", "sql-constraints")
+    declared = f"{child}({', '.join(fk.columns)}) REFERENCES {fk.parent}"
+    try:
+        review.conn.execute(f"PRAGMA foreign_key_check({quote(child_table)})").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return Check(
+            name, False, f"{exc}: {declared} must point at the PRIMARY KEY or a UNIQUE column", "sql-constraints"
+        )
+    if not review.loaded:
+        return Check(name, True, f"{declared} declared (not probed: the sample data did not load)")
+    problem = probe_orphan(review, child_table, fk)
+    if problem:
+        return Check(name, False, f"{declared}: {problem}", "sql-constraints")
+    return Check(name, True, f"{declared}; an orphan insert is rejected")
+
+
+def probe_orphan(review: Review, table: str, fk: ForeignKey) -> str | None:
+    """Copy a loaded row, point its foreign key at a missing parent, insert it, roll back."""
+    conn = review.conn
+    columns = [c for c in table_columns(conn, table) if c.name != rowid_alias(conn, table)]
+    fk_columns = {c.lower() for c in fk.columns}
+    names = ", ".join(quote(c.name) for c in columns)
+    template = conn.execute(f"SELECT {names} FROM {quote(table)} LIMIT 1").fetchone()
+    if template is None:
+        return f"{table} is empty after load.sql, so the foreign key could not be probed"
+    values = [
+        (SENTINEL_ID if "INT" in c.type else "no-such-row") if c.name.lower() in fk_columns else v
+        for c, v in zip(columns, template)
+    ]
+    deadline = Deadline(conn, review.time_limit)
+    conn.execute("SAVEPOINT orphan_probe")
+    try:
+        with authorizer(conn, ddl_authorizer), deadline:
+            conn.execute(f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join('?' * len(values))})", values)
+        dangling = conn.execute(f"PRAGMA foreign_key_check({quote(table)})").fetchall()
+    except sqlite3.Error:
+        if deadline.expired:
+            return "the probe insert ran past the time limit (a trigger that never ends?)"
+        return None  # FOREIGN KEY constraint failed, or another constraint fired first
+    finally:
+        conn.execute("ROLLBACK TO orphan_probe")
+        conn.execute("RELEASE orphan_probe")
+    if dangling:
+        return None  # deferred foreign key: the violation would stop the commit
+    return f"a row pointing at a missing {fk.parent} row was accepted"
+
+
+def required_not_null(review: Review) -> list[tuple[str, str]]:
+    """(table, column) pairs that must be NOT NULL, foreign-key columns included."""
+    tables = user_tables(review.conn)
+    pairs = [(t, c) for t, cols in REQUIRED_COLUMNS.items() for c in cols if (t, c) not in NULLABLE]
+    for child, parent in RELATIONSHIPS:
+        fk = find_foreign_key(review.conn, tables[child], parent) if child in tables else None
+        pairs += [(child, col) for col in (fk.columns if fk else [])]
+    return pairs
+
+
+def is_not_null(review: Review, table: str, column: str) -> bool:
+    for c in table_columns(review.conn, table):
+        if c.name.lower() == column.lower():
+            implicit = c.pk and (c.name == rowid_alias(review.conn, table) or without_rowid(review.conn, table))
+            return c.notnull or bool(implicit)
+    return False
+
+
+def check_not_null(review: Review) -> Check:
+    name = "NOT NULL where required"
+    tables = user_tables(review.conn)
+    missing = [
+        f"{t}.{c}" for t, c in required_not_null(review) if t not in tables or not is_not_null(review, tables[t], c)
+    ]
+    if missing:
+        return Check(name, False, f"missing NOT NULL on: {', '.join(missing)}", "sql-constraints")
+    return Check(name, True, f"{len(required_not_null(review))} required columns are NOT NULL")
+
+
+def check_unique(review: Review, table: str, column: str) -> Check:
+    name = f"UNIQUE {table}.{column}"
+    if review.missing_tables([table]):
+        return Check(name, False, f"missing table {table}", "sql-constraints")
+    if frozenset([column]) not in unique_sets(review.conn, review.table(table)):
+        return Check(name, False, f"{table}.{column} is not UNIQUE (nor the PRIMARY KEY)", "sql-constraints")
+    return Check(name, True, f"{table}.{column} is unique")
+
+
+def check_unique_enrollment(review: Review) -> Check:
+    name = "UNIQUE enrollment per student and course"
+    if review.missing_tables(["enrollments"]):
+        return Check(name, False, "missing table enrollments", "sql-constraints")
+    table = review.table("enrollments")
+    keys = [find_foreign_key(review.conn, table, parent) for parent in ("students", "courses")]
+    if None in keys:
+        return Check(
+            name, False, "cannot tell: enrollments needs foreign keys to students and courses", "sql-constraints"
+        )
+    wanted = frozenset(c.lower() for fk in keys if fk for c in fk.columns)
+    if wanted not in unique_sets(review.conn, table):
+        return Check(
+            name, False, f"no PRIMARY KEY or UNIQUE on enrollments({', '.join(sorted(wanted))})", "sql-constraints"
+        )
+    return Check(name, True, f"enrollments({', '.join(sorted(wanted))}) is unique")
+
+
+def expected_counts() -> dict[str, int]:
+    rows = report_rows()
+    return {
+        "students": len({r[1] for r in rows}),
+        "instructors": len({r[5] for r in rows}),
+        "courses": len({r[2] for r in rows}),
+        "enrollments": len(rows),
+    }
+
+
+def check_counts(review: Review) -> Check:
+    name = "one row per student, instructor, course and enrollment"
+    if not review.loaded:
+        return Check(name, False, "not checked: the sample data did not load", "normalization")
+    tables = user_tables(review.conn)
+    problems = []
+    for table, expected in expected_counts().items():
+        if table not in tables:
+            problems.append(f"missing table {table}")
+            continue
+        (actual,) = review.conn.execute(f"SELECT COUNT(*) FROM {quote(tables[table])}").fetchone()
+        if actual != expected:
+            problems.append(f"{table} has {actual} rows, expected {expected}")
+    if problems:
+        return Check(name, False, "; ".join(problems), "normalization")
+    return Check(name, True, ", ".join(f"{t}: {n}" for t, n in expected_counts().items()))
+
+
+def check_view(review: Review) -> Check:
+    name = f"view {VIEW} reproduces the report"
+    if not review.loaded:
+        return Check(name, False, "not checked: the sample data did not load", "sql-views")
+    views = {n.lower() for (n,) in review.conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+    if VIEW not in views:
+        return Check(name, False, f"no view named {VIEW} in schema.sql", "sql-views")
+    try:
+        result = run_query(review.conn, f"SELECT * FROM {VIEW}", review.time_limit)
+    except SqlRunError as exc:
+        extra = f" ({STAGING} exists only while load.sql runs)" if STAGING in str(exc) else ""
+        return Check(name, False, f"{VIEW} does not run: {exc}{extra}", "sql-views")
+    actual_columns = [c.lower() for c in result.columns]
+    if actual_columns != REPORT_COLUMNS:
+        return Check(
+            name,
+            False,
+            f"columns differ: expected ({', '.join(REPORT_COLUMNS)}), got ({', '.join(result.columns)})",
+            "sql-views",
+            expected=", ".join(REPORT_COLUMNS),
+            actual=", ".join(result.columns),
+        )
+    diff = compare_rows(normalize_rows(report_rows()), result.rows, ordered=False)
+    if diff:
+        return Check(name, False, diff.message, "sql-views", expected=diff.expected, actual=diff.actual)
+    return Check(name, True, f"all {len(result.rows)} report rows, same columns")
+
+
+def check_normal_forms(review: Review) -> Check:
+    name = "no partial or transitive dependencies (2NF/3NF)"
+    if not review.loaded:
+        return Check(name, False, "not checked: the sample data did not load", "normalization")
+    tables = list(user_tables(review.conn).values())
+    problems = [p for table in tables for p in dependency_problems(review.conn, table)]
+    if problems:
+        return Check(name, False, "; ".join(problems[:4]) + ("; ..." if len(problems) > 4 else ""), "normalization")
+    return Check(name, True, f"none found in {len(tables)} tables with the sample data")
+
+
+# --- functional dependencies in the loaded data --------------------------------------------------
+
+
+def determines(rows: list[Row], left: list[int], right: int) -> bool:
+    """True when ``left`` -> ``right`` holds on these rows and some ``left`` value repeats (so the
+    dependency is witnessed, not an accident of unique values)."""
+    seen: dict[Row, object] = {}
+    repeated = False
+    for row in rows:
+        key = tuple(row[i] for i in left)
+        if key in seen:
+            repeated = True
+            if seen[key] != row[right]:
+                return False
+        else:
+            seen[key] = row[right]
+    return repeated
+
+
+def dependency_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+    columns = [c.name for c in table_columns(conn, table)]
+    lower = [c.lower() for c in columns]
+    keys = [sorted(lower.index(c) for c in key if c in lower) for key in unique_sets(conn, table)]
+    prime = {i for key in keys for i in key}
+    non_prime = [i for i in range(len(columns)) if i not in prime]
+    rows = conn.execute(f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)}").fetchall()
+    problems = []
+    for key in (k for k in keys if len(k) > 1):
+        for size in range(1, len(key)):
+            for part in combinations(key, size):
+                for target in non_prime:
+                    if len({row[target] for row in rows}) > 1 and determines(rows, list(part), target):
+                        part_names = ", ".join(columns[i] for i in part)
+                        key_names = ", ".join(columns[i] for i in key)
+                        problems.append(
+                            f"{table}.{columns[target]} depends on {part_names}, only part of the key "
+                            f"({key_names}) (2NF: move it to the table keyed by {part_names})"
+                        )
+    varying = [i for i in non_prime if len({row[i] for row in rows}) > 1]  # a constant determines nothing
+    reported: set[frozenset[int]] = set()
+    for source in varying:
+        for target in varying:
+            pair = frozenset((source, target))
+            if source == target or pair in reported or not determines(rows, [source], target):
+                continue
+            reported.add(pair)
+            if determines(rows, [target], source):
+                problems.append(
+                    f"{table}.{columns[source]} and {table}.{columns[target]} repeat together but are not a key "
+                    f"(3NF: they describe something else; give it its own table)"
+                )
+            else:
+                problems.append(
+                    f"{table}.{columns[target]} depends on {table}.{columns[source]}, which is not a key "
+                    f"(3NF: move {columns[target]} to a table keyed by {columns[source]})"
+                )
+    return problems
+
+
+# --- entry points --------------------------------------------------------------------------------
+
+CHECK_NAMES_AFTER_SCHEMA = [
+    "required tables and columns",
+    "every table has a primary key",
+    *(f"foreign key {c} → {p}" for c, p in RELATIONSHIPS),
+    "NOT NULL where required",
+    *(f"UNIQUE {t}.{c}" for t, c in UNIQUE_COLUMNS),
+    "UNIQUE enrollment per student and course",
+    "sample data loads (load.sql)",
+    "one row per student, instructor, course and enrollment",
+    f"view {VIEW} reproduces the report",
+    "no partial or transitive dependencies (2NF/3NF)",
+]
+
+
+def locate_load_file(options: VerifyOptions) -> Path | None:
+    name = str(options.params.get("load_file", "load.sql"))
+    if options.directory is not None:
+        return Path(options.directory) / name
+    return Path(options.file).parent / name if options.file is not None else None
+
+
+def review_checks(review: Review, load_error: str | None) -> list[Check]:
+    load_check = (
+        Check("sample data loads (load.sql)", False, load_error, "sql-constraints")
+        if load_error
+        else Check("sample data loads (load.sql)", True, f"{len(report_rows())} report rows went through load.sql")
+    )
+    return [
+        check_tables(review),
+        check_primary_keys(review),
+        *(check_foreign_key(review, child, parent) for child, parent in RELATIONSHIPS),
+        check_not_null(review),
+        *(check_unique(review, table, column) for table, column in UNIQUE_COLUMNS),
+        check_unique_enrollment(review),
+        load_check,
+        check_counts(review),
+        check_view(review),
+        check_normal_forms(review),
+    ]
+
+
+def verify(options: VerifyOptions) -> list[Check]:
+    schema_sql = read_learner_file(options.file, "schema file (schema.sql)")
+    load_sql = read_learner_file(locate_load_file(options), "load file (load.sql)", "--dir")
+    time_limit = float(options.params.get("time_limit_seconds", DEFAULT_TIME_LIMIT))
+    with (
+        tempfile.TemporaryDirectory(prefix="backend-mentor-schema-") as tmp,
+        closing(connect(Path(tmp) / "s.db")) as conn,
+    ):
+        schema_error = run_script(conn, schema_sql, "schema.sql", time_limit)
+        if schema_error:
+            skipped = [
+                Check(n, False, "not checked: schema.sql did not run", "sql-constraints")
+                for n in CHECK_NAMES_AFTER_SCHEMA
+            ]
+            return [Check("schema.sql runs", False, schema_error, "sql-constraints"), *skipped]
+        load_error = load_sample_data(conn, load_sql, time_limit)
+        review = Review(conn, time_limit, loaded=load_error is None)
+        return [Check("schema.sql runs", True, "every statement ran"), *review_checks(review, load_error)]
+
+
+def starter_files(params: dict) -> dict[str, str | bytes]:
+    return {
+        "SCENARIO.md": (ASSETS / "SCENARIO.md").read_text(encoding="utf-8"),
+        "report.csv": (ASSETS / "report.csv").read_text(encoding="utf-8"),
+        "schema.sql": "-- Your tables and the enrollment_report view (see SCENARIO.md).\n",
+        "load.sql": f"-- INSERT ... SELECT statements from {STAGING} into your tables, parents first.\n",
+    }

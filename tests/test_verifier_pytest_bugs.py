@@ -1,0 +1,176 @@
+"""The pytest-bugs verifier (checkpoint unit-integration-tests)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from backend_mentor.checkpoints import pytest_bugs
+from backend_mentor.checkpoints.base import Check, VerifierInputError, VerifyOptions
+
+DATA = Path(__file__).parent / "data" / "pytest_bugs"
+CORRECT = "tests pass on the correct pricing.py"
+BUG_COUNT = len(pytest_bugs.load_bugs())
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def run(tmp_path: Path, tests: str, **params: object) -> list[Check]:
+    """Verify a learner test file written to tmp_path, asserting it is left untouched."""
+    path = tmp_path / "test_pricing.py"
+    path.write_text(tests, encoding="utf-8")
+    before = snapshot(tmp_path)
+    checks = pytest_bugs.verify(VerifyOptions(file=path, params=dict(params)))
+    assert snapshot(tmp_path) == before
+    assert len(checks) == BUG_COUNT + 2
+    return checks
+
+
+def test_every_seeded_bug_is_a_real_one_line_change() -> None:
+    source = pytest_bugs.module_source()
+    bugs = pytest_bugs.load_bugs()
+
+    assert len(bugs) >= 10
+    assert len({b.id for b in bugs}) == len(bugs)
+    for bug in bugs:
+        variant = pytest_bugs.buggy_source(bug)
+        assert variant != source
+        compile(variant, f"pricing-{bug.id}.py", "exec")
+        assert bug.new not in bug.area and bug.old not in bug.area  # the hint names an area, not the fix
+
+
+def test_reference_suite_catches_every_bug(tmp_path: Path) -> None:
+    checks = run(tmp_path, (DATA / "reference_suite.py").read_text(encoding="utf-8"))
+
+    assert [c.name for c in checks if not c.passed] == []
+    assert checks[0].name == CORRECT and checks[0].message.startswith("15 passed")
+    by_name = {c.name: c for c in checks}
+    assert by_name["bug quantity-ignored: quantities above one"].message == (
+        "caught by test_pricing.py::test_subtotal_multiplies_price_by_quantity"
+    )
+    assert checks[-1].name == f"caught {BUG_COUNT}/{BUG_COUNT} seeded bugs (need >= 80%)"
+
+
+def test_the_starter_example_misses_most_bugs(tmp_path: Path) -> None:
+    checks = run(tmp_path, pytest_bugs.starter_files({})["test_pricing.py"])
+
+    by_name = {c.name: c for c in checks}
+    assert by_name[CORRECT].passed
+    missed = by_name["bug free-shipping-threshold: free shipping at the threshold"]
+    assert not missed.passed
+    assert missed.message == (
+        "missed: your tests pass on this version; test a cart whose amount is exactly the free-shipping threshold"
+    )
+    assert missed.hint_topic == "unit-testing"
+    assert by_name["bug shipping-taxed: tax when shipping is charged"].passed
+    summary = checks[-1]
+    assert summary.name == f"caught 1/{BUG_COUNT} seeded bugs (need >= 80%)"
+    assert not summary.passed and summary.message == f"1 of {BUG_COUNT} caught, 12 needed"
+
+
+def test_tests_that_fail_on_the_correct_module(tmp_path: Path) -> None:
+    wrong = (
+        "from decimal import Decimal\nfrom pricing import Item, price_cart\n\n"
+        "def test_shipping_is_taxed():\n"
+        "    assert price_cart([Item('A', Decimal('20.00'))]).tax == Decimal('2.50')\n"
+    )
+
+    checks = run(tmp_path, wrong)
+
+    assert not checks[0].passed
+    assert checks[0].message.startswith(
+        "your tests fail on the correct module, so they test something the spec does not say: "
+        "FAILED test_pricing.py::test_shipping_is_taxed - AssertionError: assert Decimal('2.00') == Decimal('2.50')"
+    )
+    assert re.search(r" \| 1 failed in \d+\.\d+s$", checks[0].message)
+    assert {c.message for c in checks[1:-1]} == {"not run: your tests must pass on the correct module first"}
+    assert checks[-1].message == f"0 of {BUG_COUNT} caught, 12 needed"
+
+
+def test_a_file_without_tests(tmp_path: Path) -> None:
+    checks = run(tmp_path, "import pricing\n")
+
+    assert checks[0].message == "pytest found no tests: name your test functions test_something"
+
+
+def test_a_file_that_is_not_python(tmp_path: Path) -> None:
+    checks = run(tmp_path, "These are my tests: check the totals.\n")
+
+    assert checks[0].message.startswith("pytest could not run your tests (exit code 2): ")
+    assert "ERROR test_pricing.py" in checks[0].message
+
+
+def test_a_test_that_never_ends_is_killed(tmp_path: Path) -> None:
+    start = time.monotonic()
+
+    checks = run(tmp_path, "def test_forever():\n    while True:\n        pass\n", run_timeout_seconds=1)
+
+    assert time.monotonic() - start < 10
+    assert checks[0].message == "killed after 1 s: your tests did not finish (an endless loop or a wait?)"
+    assert not checks[-1].passed
+
+
+def test_hanging_only_on_buggy_versions_counts_as_caught_within_the_overall_limit(tmp_path: Path) -> None:
+    digest = hashlib.sha256(pytest_bugs.module_source().encode()).hexdigest()
+    tests = (
+        "import hashlib, pathlib\n\n"
+        "def test_hangs_unless_correct():\n"
+        f"    if hashlib.sha256(pathlib.Path('pricing.py').read_bytes()).hexdigest() != '{digest}':\n"
+        "        while True:\n            pass\n"
+    )
+    start = time.monotonic()
+
+    checks = run(tmp_path, tests, run_timeout_seconds=1, timeout_seconds=3)
+
+    assert time.monotonic() - start < 10
+    messages = [c.message for c in checks[1:-1]]
+    assert "caught: your tests did not finish on this version" in messages
+    assert "not run: the overall time limit was reached" in messages
+
+
+def test_a_directory_of_tests_runs_against_the_shipped_module(tmp_path: Path) -> None:
+    learner = tmp_path / "tests"
+    learner.mkdir()
+    (learner / "conftest.py").write_text("import pytest\n\n@pytest.fixture\ndef rate():\n    return '0.10'\n")
+    (learner / "test_rate.py").write_text(
+        "from decimal import Decimal\nimport pricing\n\n"
+        "def test_default_rate(rate):\n    assert pricing.DEFAULT_TAX_RATE == Decimal(rate)\n"
+    )
+    (learner / "pricing.py").write_text("raise RuntimeError('the learner copy must not be used')\n")
+    before = snapshot(learner)
+
+    checks = pytest_bugs.verify(VerifyOptions(directory=learner))
+
+    assert checks[0].passed and checks[0].message.startswith("1 passed")
+    assert snapshot(learner) == before
+
+
+def test_cannot_start_without_tests(tmp_path: Path) -> None:
+    with pytest.raises(VerifierInputError, match="needs --file"):
+        pytest_bugs.verify(VerifyOptions())
+    with pytest.raises(VerifierInputError, match="test file not found"):
+        pytest_bugs.verify(VerifyOptions(file=tmp_path / "test_missing.py"))
+    with pytest.raises(VerifierInputError, match="no test_\\*.py files in"):
+        pytest_bugs.verify(VerifyOptions(directory=tmp_path))
+
+
+def test_cannot_start_without_pytest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "test_pricing.py").write_text("def test_ok():\n    pass\n")
+    monkeypatch.setattr(pytest_bugs, "pytest_available", lambda: False)
+
+    with pytest.raises(VerifierInputError, match="pytest is not installed for"):
+        pytest_bugs.verify(VerifyOptions(file=tmp_path / "test_pricing.py"))
+
+
+def test_starter_files() -> None:
+    files = pytest_bugs.starter_files({})
+
+    assert set(files) == {"pricing.py", "README.md", "test_pricing.py"}
+    assert "ROUND_HALF_UP" in files["README.md"]
+    assert files["pricing.py"] == pytest_bugs.module_source()

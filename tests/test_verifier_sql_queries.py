@@ -1,0 +1,240 @@
+"""The sql-queries verifier (checkpoint complex-sql-joins)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from backend_mentor.checkpoints import _sqlite, sql_queries
+from backend_mentor.checkpoints.base import Check, VerifierInputError, VerifyOptions
+
+DATA = Path(__file__).parent / "data" / "sql_queries"
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def run(tmp_path: Path, answers: str, **params: object) -> dict[str, Check]:
+    """Verify ``answers`` written to tmp_path, asserting the learner's files are left untouched."""
+    path = tmp_path / "answers.sql"
+    path.write_text(answers, encoding="utf-8")
+    before = snapshot(tmp_path)
+    checks = sql_queries.verify(VerifyOptions(file=path, params=dict(params)))
+    assert snapshot(tmp_path) == before
+    return {c.name.split()[0]: c for c in checks}
+
+
+def test_reference_answers_pass_every_check(tmp_path: Path) -> None:
+    checks = run(tmp_path, (DATA / "answers.sql").read_text(encoding="utf-8"))
+
+    assert list(checks) == [f"q{i}" for i in range(1, 16)]
+    assert [c.name for c in checks.values() if not c.passed] == []
+    assert checks["q1"].message == "21 rows match (any order)"
+    assert checks["q13"].message == "16 rows match (in order)"
+
+
+def test_learner_copy_of_the_database_is_never_used(tmp_path: Path) -> None:
+    (tmp_path / "shop.db").write_bytes(b"not a database")
+
+    checks = run(tmp_path, (DATA / "answers.sql").read_text(encoding="utf-8"))
+
+    assert all(c.passed for c in checks.values())
+
+
+WRONG_ANSWERS = {
+    "q1": (
+        "SELECT o.id FROM orders o WHERE o.status = 'shipped'",
+        "expected 2 columns (order_id, email), got 1 (id)",
+    ),
+    "q2": (
+        "SELECT p.name, c.name, i.quantity, i.quantity * i.unit_price FROM order_items i "
+        "JOIN products p ON p.id = i.product_id JOIN categories c ON c.id = p.category_id "
+        "WHERE i.order_id = 12 ORDER BY p.name",
+        "expected 2 rows, got 1; 1 expected row missing, e.g. ('Gift Card', None, 4, 100)",
+    ),
+    "q3": (
+        "SELECT c.id, c.email FROM customers c LEFT JOIN orders o ON o.customer_id = c.id "
+        "WHERE o.id IS NULL ORDER BY c.id DESC",
+        "right rows in the wrong order: row 1 should be (7, 'lena.meyer7@example.com'), "
+        "got (24, 'ana.dubois24@example.com')",
+    ),
+    "q4": (
+        "SELECT c.id, c.first_name, COUNT(*) AS n FROM customers c LEFT JOIN orders o ON o.customer_id = c.id "
+        "GROUP BY c.id ORDER BY n DESC, c.id",
+        "row 21 differs: expected (7, 'Lena', 0), got (7, 'Lena', 1)",
+    ),
+    "q5": (
+        "SELECT p.id, p.name FROM products p JOIN order_items i ON i.product_id = p.id WHERE i.quantity IS NULL",
+        "expected 1 row, got 0; 1 expected row missing, e.g. (11, 'Solar Lantern')",
+    ),
+    "q6": (
+        "SELECT e.name, m.name FROM employees e JOIN employees m ON m.id = e.manager_id ORDER BY e.name",
+        "expected 9 rows, got 8; 1 expected row missing, e.g. ('Grace Okafor', None)",
+    ),
+    "q7": (
+        "SELECT e.name, e.salary, m.name, m.salary FROM employees e JOIN employees m ON m.id = e.manager_id "
+        "WHERE e.salary < m.salary",
+        "expected 2 rows, got 6; 2 expected rows missing, e.g. ('Tom Becker', 101000, 'Luis Moreno', 98000)",
+    ),
+    "q8": (
+        "SELECT c.name, SUM(i.quantity * i.unit_price) AS revenue FROM order_items i "
+        "JOIN products p ON p.id = i.product_id JOIN categories c ON c.id = p.category_id "
+        "GROUP BY c.name ORDER BY revenue DESC",
+        "row 1 differs: expected ('Electronics', 16156.02), got ('Electronics', 18562.72)",
+    ),
+    "q9": (
+        "SELECT o.customer_id, COUNT(*), SUM(i.quantity * i.unit_price) FROM orders o "
+        "JOIN order_items i ON i.order_id = o.id WHERE o.status <> 'cancelled' "
+        "GROUP BY o.customer_id HAVING COUNT(*) >= 5",
+        "expected 7 rows, got 16; 7 expected rows missing, e.g. (1, 8, 3499.74)",
+    ),
+    "q10": (
+        "SELECT city, COUNT(*) AS n FROM customers GROUP BY city ORDER BY n DESC, city",
+        "row 6 differs: expected ('unknown', 1), got (None, 1)",
+    ),
+    "q11": (
+        "SELECT p.name, c.name, p.price FROM products p JOIN categories c ON c.id = p.category_id "
+        "WHERE p.price > (SELECT AVG(price) FROM products) ORDER BY p.name",
+        "expected 9 rows, got 6; 5 expected rows missing",
+    ),
+    "q12": (
+        "SELECT strftime('%Y-%m', o.order_date) AS month, COUNT(*), SUM(i.quantity * i.unit_price) "
+        "FROM orders o JOIN order_items i ON i.order_id = o.id "
+        "WHERE o.status <> 'cancelled' AND o.order_date LIKE '2024%' GROUP BY month ORDER BY month",
+        "row 1 differs: expected ('2024-01', 6, 1740.46), got ('2024-01', 14, 1740.46)",
+    ),
+    "q13": (
+        "SELECT c.name, p.name, p.price, ROW_NUMBER() OVER (PARTITION BY c.id ORDER BY p.price DESC) AS r "
+        "FROM products p JOIN categories c ON c.id = p.category_id ORDER BY c.name, r, p.name",
+        "row 12 differs: expected ('Kitchen', 'Cast Iron Pan', 49.9, 1), got ('Kitchen', 'Chef Knife', 49.9, 1)",
+    ),
+    "q14": (
+        "SELECT o.id, o.order_date, SUM(i.quantity * i.unit_price), SUM(i.quantity * i.unit_price) "
+        "FROM orders o JOIN order_items i ON i.order_id = o.id "
+        "WHERE o.customer_id = 3 AND o.status <> 'cancelled' GROUP BY o.id ORDER BY o.order_date, o.id",
+        "row 2 differs: expected (19, '2024-04-05', 540, 555.9), got (19, '2024-04-05', 540, 540)",
+    ),
+    "q15": (
+        "SELECT customer_id, MIN(id), MIN(order_date) FROM orders GROUP BY customer_id",
+        "20 expected rows missing, e.g. (1, 90, '2024-09-19')",
+    ),
+}
+
+
+def test_each_exercise_fails_a_wrong_answer_with_a_precise_message(tmp_path: Path) -> None:
+    answers = "".join(f"-- name: {qid}\n{sql};\n" for qid, (sql, _) in WRONG_ANSWERS.items())
+
+    checks = run(tmp_path, answers)
+
+    for qid, (_, message) in WRONG_ANSWERS.items():
+        check = checks[qid]
+        assert not check.passed, qid
+        assert message in check.message, (qid, check.message)
+        assert check.hint_topic in {"sql-joins", "sql-aggregates", "subqueries-ctes", "window-functions"}
+
+
+def test_messages_show_a_few_rows_not_a_dump(tmp_path: Path) -> None:
+    checks = run(tmp_path, "-- name: q9\n" + WRONG_ANSWERS["q9"][0])
+
+    assert "... (4 more)" in checks["q9"].message
+    assert checks["q9"].expected == "(1, 8, 3499.74); (2, 6, 4462.91); (5, 5, 1121.43); ... (4 more)"
+
+
+def test_missing_blocks_are_not_answered(tmp_path: Path) -> None:
+    checks = run(tmp_path, "-- name: q1\n-- only a comment here\n\n-- name: q2\n")
+
+    assert checks["q1"].message == "not answered: write a query under '-- name: q1'"
+    assert checks["q2"].message == "not answered: write a query under '-- name: q2'"
+    assert checks["q15"].message == "not answered: write a query under '-- name: q15'"
+    assert checks["q1"].hint_topic == "sql-joins"
+
+
+HOSTILE = {
+    "q1": ("DROP TABLE orders", "refused (not authorized): only read-only SELECT queries may run"),
+    "q2": ("ATTACH DATABASE '{evil}' AS evil", "refused (not authorized): only read-only SELECT queries may run"),
+    "q3": (
+        "INSERT INTO orders (id, customer_id, order_date, status) VALUES (999, 1, '2024-01-01', 'pending')",
+        "refused (not authorized)",
+    ),
+    "q4": ("PRAGMA query_only = OFF", "refused (not authorized)"),
+    "q5": ("VACUUM INTO '{evil}'", "refused (authorization denied)"),
+    "q6": ("This is not SQL, just a sentence about joins.", 'SQLite error: near "This": syntax error'),
+    "q7": ("SELECT 1; SELECT 2", "one statement per block, found 2: SELECT 1; SELECT 2"),
+    "q8": ("SELECT * FROM orders, order_items, customers", "returned more than 10000 rows"),
+    "q9": ("SELECT zeroblob(1000000000)", "refused (not authorized to use function: zeroblob)"),
+    "q10": ("UPDATE customers SET city = NULL", "refused (not authorized)"),
+}
+
+
+def test_hostile_answers_fail_cleanly_and_touch_nothing(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.db"
+    answers = "".join(f"-- name: {qid}\n{sql.format(evil=evil)};\n" for qid, (sql, _) in HOSTILE.items())
+
+    checks = run(tmp_path, answers)
+
+    for qid, (_, message) in HOSTILE.items():
+        assert not checks[qid].passed
+        assert message in checks[qid].message, (qid, checks[qid].message)
+    assert not evil.exists()
+
+
+def test_an_endless_recursive_cte_stops_at_the_time_limit(tmp_path: Path) -> None:
+    endless = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r"
+    start = time.monotonic()
+
+    checks = run(tmp_path, f"-- name: q1\n{endless};\n", time_limit_seconds=0.3)
+
+    assert time.monotonic() - start < 5
+    assert checks["q1"].message == "stopped after the 0.3 s time limit (a recursive CTE that never ends?)"
+
+
+def test_a_file_that_is_not_sql_fails_every_check(tmp_path: Path) -> None:
+    path = tmp_path / "answers.sql"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+
+    checks = sql_queries.verify(VerifyOptions(file=path))
+
+    assert len(checks) == 15
+    assert all(not c.passed and c.message.startswith("not answered") for c in checks)
+
+
+def test_a_block_of_binary_garbage_reports_the_sqlite_error(tmp_path: Path) -> None:
+    checks = run(tmp_path, "-- name: q1\n\ufffd\ufffdPNG garbage\n")
+
+    assert checks["q1"].message.startswith("SQLite error: ")
+
+
+def test_cannot_start_without_a_readable_file(tmp_path: Path) -> None:
+    with pytest.raises(VerifierInputError, match="needs --file"):
+        sql_queries.verify(VerifyOptions())
+    with pytest.raises(VerifierInputError, match="answers file \\(answers.sql\\) not found"):
+        sql_queries.verify(VerifyOptions(file=tmp_path / "missing.sql"))
+
+
+def test_starter_files_hold_database_questions_and_template_but_no_solutions(tmp_path: Path) -> None:
+    files = sql_queries.starter_files({})
+
+    assert set(files) == {"shop.db", "EXERCISES.md", "answers.sql"}
+    assert files["shop.db"] == sql_queries.starter_files({})["shop.db"]  # deterministic
+    (tmp_path / "shop.db").write_bytes(files["shop.db"])
+    with sqlite3.connect(tmp_path / "shop.db") as conn:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"categories", "products", "customers", "employees", "orders", "order_items"}
+    assert files["answers.sql"].count("-- name: q") == 15
+    assert "### q13. price rank within each category" in files["EXERCISES.md"]
+    for exercise in sql_queries.load_exercises():
+        assert exercise.solution.strip() not in files["EXERCISES.md"] + files["answers.sql"]
+
+
+def test_the_starter_template_scores_zero_without_errors(tmp_path: Path) -> None:
+    checks = run(tmp_path, sql_queries.starter_files({})["answers.sql"])
+
+    assert all(c.message.startswith("not answered") for c in checks.values())
+
+
+def test_split_statements_keeps_semicolons_inside_strings() -> None:
+    assert _sqlite.split_statements("SELECT ';'; -- done\nSELECT 2") == ["SELECT ';';", "-- done\nSELECT 2"]
