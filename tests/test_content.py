@@ -161,7 +161,7 @@ def test_every_topic_is_found_by_its_title(catalog):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("jwt", "jwt"), ("json web token", "jwt"), ("bearer token", "jwt"), ("cors", "cors"), ("grpc", "grpc"),
+        ("jwt", "jwt"), ("json web token", "jwt"), ("bearer", "jwt"), ("bearer token", "token-auth"), ("cors", "cors"), ("grpc", "grpc"),
         ("protobuf", "grpc"), ("n+1", "n-plus-one"), ("n+1 queries", "n-plus-one"), ("kafka vs rabbitmq", "message-queues"),
         ("autentication", "authentication-basics"), ("acid", "acid-transactions"), ("explain plan", "execution-plans"),
         ("k8s", "kubernetes"), ("swagger", "openapi"), ("dataloader", "graphql-resolvers"), ("saga", "distributed-transactions"),

@@ -49,6 +49,12 @@ def test_wheel_installs_and_finds_the_shipped_curriculum(tmp_path):
     shipped = Path(info["sources"][0])
     assert shipped.name == "curriculum_data" and env_dir in shipped.parents
     assert info["counts"]["topics"] >= 10 and info["counts"]["checkpoints"] == 8
+    starter = subprocess.run(
+        [str(bin_dir / "backend-mentor"), "checkpoint", "start", "complex-sql-joins", "sql-work", "--json"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert starter.returncode == 0, starter.stderr
+    assert (elsewhere / "sql-work" / "shop.db").stat().st_size > 0  # the verifier's assets are in the wheel
     module = subprocess.run(
         [str(bin_dir / "python"), "-m", "backend_mentor", "--version"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60,

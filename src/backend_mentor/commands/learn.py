@@ -136,7 +136,7 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
         )
         return
     while True:
-        choice = ask("\n[d]one  [q]uiz  [s]kip  [l]ater", ["d", "q", "s", "l"], "d")
+        choice = ask("\n(d)one, (q)uiz, (s)kip or (l)ater", ["d", "q", "s", "l"], "d")
         if choice == "q":
             run_quiz(out, store, topic)
             continue
