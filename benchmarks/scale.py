@@ -62,7 +62,8 @@ def timed(label: str, size: int, func):
 
 def bench_curriculum(size: int) -> None:
     from backend_mentor.curriculum.catalog import catalog_from_sources
-    from backend_mentor.curriculum.loader import Source, load_sources
+    from backend_mentor.curriculum.loader import load_sources
+    from backend_mentor.curriculum.sources import Source
     from backend_mentor.curriculum.search import search
 
     with tempfile.TemporaryDirectory() as tmp:

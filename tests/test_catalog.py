@@ -11,7 +11,7 @@ from conftest import topic_yaml, write
 from backend_mentor.curriculum import catalog as catalog_module
 from backend_mentor.curriculum import yamlio
 from backend_mentor.curriculum.catalog import catalog_from_sources
-from backend_mentor.curriculum.loader import Source
+from backend_mentor.curriculum.sources import Source
 from backend_mentor.errors import CurriculumError
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import topic_yaml, write
 
-from backend_mentor.curriculum.loader import Source, load_sources
+from backend_mentor.curriculum.loader import load_sources
+from backend_mentor.curriculum.sources import Source
 
 
 def problems_of(root: Path) -> list[str]:

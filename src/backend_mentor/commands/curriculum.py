@@ -36,7 +36,8 @@ def validate(
     Example: backend-mentor curriculum validate ./my-pack
     """
     from ..curriculum.catalog import resolve_sources
-    from ..curriculum.loader import Source, check_source_dir, load_sources
+    from ..curriculum.loader import load_sources
+    from ..curriculum.sources import Source, check_source_dir
     from ..output import Output
 
     state = app_context(ctx)

@@ -88,7 +88,7 @@ def _lookup(entities: dict[str, Any], kind: str, entity_id: str, see: str) -> An
 
 
 def resolve_sources(extra_dirs: list[Path] | None = None, include_shipped: bool = True) -> list[Any]:
-    from .loader import Source, check_source_dir
+    from .sources import Source, check_source_dir
 
     sources = [Source(shipped_curriculum_dir(), shipped=True)] if include_shipped else []
     for directory in extra_curriculum_dirs(extra_dirs):
@@ -98,7 +98,7 @@ def resolve_sources(extra_dirs: list[Path] | None = None, include_shipped: bool 
 
 
 def fingerprint(sources: list[Any]) -> str:
-    from .loader import source_files
+    from .sources import source_files
 
     digest = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{CACHE_FORMAT}".encode())
     for source in sources:
