@@ -335,20 +335,20 @@ def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
     for check in checks:
         if check.passed:
             out.print(f"  [green]PASS[/green] {check.name}" + (f" [dim]— {check.message}[/dim]" if check.message else ""),
-                      highlight=False)  # fmt: skip
+                      highlight=False, soft_wrap=True)  # fmt: skip
             continue
         out.print(f"  [red]FAIL[/red] {check.name}", highlight=False)
-        if check.message:
-            for line in check.message.splitlines():
-                out.print(f"       {line}", markup=False)
+        details = check.message.splitlines() if check.message else []
         if check.expected is not None:
-            out.print(f"       expected: {check.expected}", markup=False)
+            details.append(f"expected: {check.expected or '(nothing)'}")
         if check.actual is not None:
-            out.print(f"       actual:   {check.actual}", markup=False)
+            details.append(f"actual:   {check.actual or '(nothing)'}")
         if check.hint_topic:
-            out.print(f"       study:    backend-mentor mentor {check.hint_topic}", markup=False)
+            details.append(f"study:    backend-mentor mentor {check.hint_topic}")
         if check.reproduce:
-            out.print(f"       reproduce: {check.reproduce}", markup=False)
+            details.append(f"reproduce: {check.reproduce}")
+        for line in details:
+            out.print(f"       {line}", markup=False, soft_wrap=True)
     passed = sum(1 for c in checks if c.passed)
     failed = len(checks) - passed
     style = "green" if not failed else "red"
