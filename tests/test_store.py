@@ -113,3 +113,55 @@ def test_unwritable_data_directory(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the data directory"):
         Store(Path(blocker) / "sub" / "p.db").db
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from backend_mentor.progress.store import Store
+store = Store(Path(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    with store.transaction() as db:
+        store.set_status(db, f"{sys.argv[2]}-{i}", "done")
+        store.log(db, "topic.done", f"{sys.argv[2]}-{i}")
+"""
+
+KILLED = """
+import os, signal, sys
+from pathlib import Path
+from backend_mentor.progress.store import Store
+store = Store(Path(sys.argv[1]))
+with store.transaction() as db:
+    store.set_status(db, "half-written", "done")
+    store.log(db, "topic.done", "half-written")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.db"
+    Store(path).db  # migrate once up front
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, "40"]) for name in ("a", "b", "c")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
+    store = Store(path)
+    assert len(store.statuses()) == 120
+    assert len(list(store.iter_events())) == 120
+
+
+def test_a_process_killed_mid_write_leaves_committed_progress_intact(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.db"
+    store = Store(path)
+    with store.transaction() as db:
+        store.set_status(db, "committed-before", "done")
+    store.close()
+    result = subprocess.run([sys.executable, "-c", KILLED, str(path)], timeout=60)
+    assert result.returncode != 0  # killed
+    reopened = Store(path)
+    assert reopened.statuses() == {"committed-before": "done"}
+    assert reopened.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
