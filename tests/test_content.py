@@ -172,3 +172,16 @@ def test_every_topic_is_found_by_its_title(catalog):
 def test_loose_queries_find_the_right_topic(catalog, query, expected):
     result = search(catalog, query)
     assert result.best is not None and result.best.id == expected, [h.id for h in result.hits[:3]]
+
+
+def test_path_list_shows_every_path_and_path_show_renders_each_plan(invoke, catalog):
+    listed = invoke("path", "list").stdout
+    for path in catalog.paths.values():
+        assert path.id in listed, path.id
+        result = invoke("path", "show", path.id)
+        assert result.exit_code == 0, (path.id, result.output)
+        for label in ("Beginner (0-3 months)", "Intermediate (3-6 months)", "Advanced (6-12 months)"):
+            assert label in result.stdout, (path.id, label)
+        for stage in path.stages:
+            for module in stage.modules:
+                assert module.title in result.stdout, (path.id, module.title)
