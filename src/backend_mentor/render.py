@@ -229,7 +229,9 @@ def show_path(
         )
         branch = tree.add(label)
         if stage.goals:
-            branch.add("[dim]Goals: " + "; ".join(stage.goals) + "[/dim]")
+            goals = branch.add("[dim]Goals[/dim]")
+            for goal in stage.goals:
+                goals.add(f"[dim]{goal}[/dim]")
         for module in stage.modules:
             node = branch.add(f"[bold]{module.title}[/bold]")
             for tid in module.topics:
@@ -240,7 +242,7 @@ def show_path(
                          else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)
-            branch.add(f"🛠  project: {project.title if project else pid} [dim]{pid}[/dim]")
+            branch.add(f"◆ project: {project.title if project else pid} [dim]{pid}[/dim]")
         for cid in stage.checkpoints:
             checkpoint = catalog.checkpoints.get(cid)
             passed = attempts.get(cid, {}).get("passed")
