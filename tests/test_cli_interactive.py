@@ -19,11 +19,18 @@ def test_wizard_recommends_and_saves_the_profile(invoke, mini, prompts, store):
     result = invoke("learn", input="developer\npython\nnot-sure\n5\ny\nl\n")
     assert result.exit_code == 0, result.output
     assert "Recommended: Python Developer" in result.stdout
+    assert "career — " not in result.stdout  # the fixture path has no career facts
     assert "you prefer python" in result.stdout
     profile = store.profile()
     assert (profile["experience"], profile["language"], profile["goal"], profile["hours_per_week"]) == (
         "developer", "python", "not-sure", 5.0)
     assert profile["active_path"] == "python-developer"
+
+
+def test_the_recommendation_shows_career_facts(invoke, mini, prompts):
+    result = invoke("learn", input="new\nany\nbackend-developer\n6\nn\n")
+    assert "Recommended: Backend Developer" in result.stdout
+    assert "career — demand: High; time to a first job: 4-8 months; salary: $92,000 - $130,000+" in result.stdout
 
 
 def test_declining_the_recommendation_saves_nothing(invoke, mini, prompts, store):
