@@ -1,0 +1,442 @@
+"""The HTTP client the ``http-*`` verifiers share: stdlib only, loopback only, bounded, no redirects.
+
+A ``Session`` is one verifier run against one server. ``Session.check`` runs one check function
+and turns whatever goes wrong into a failed ``Check``: a ``CheckFailed`` raised by the check
+itself, or an ``HttpProblem`` from the client (refused connection, no answer in time, an answer
+that is not HTTP, a body over ``MAX_BODY``). Only a URL that cannot be used at all raises
+``VerifierInputError``, and that happens when the session is created, before any request.
+
+Redirects are never followed, so a 3xx is reported as what it is and a redirect loop cannot hang.
+Once the server is unreachable (refused, or silent until the timeout) the remaining checks fail
+at once with ``SKIPPED`` instead of each waiting for its own timeout.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import ipaddress
+import json
+import shlex
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from .base import Check, VerifierInputError, VerifyOptions
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+MAX_BODY = 1_000_000
+EXCERPT = 200
+SKIPPED = "skipped: server unreachable"
+LOOPBACK_HELP = "the verifier only talks to this machine (127.0.0.0/8, ::1, localhost) unless you pass --allow-remote"
+_NO_BODY = object()
+Plan = list[tuple[str, str, Callable[[], str]]]  # (check name, hint topic, check function)
+RFC9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def seconds(value: float) -> str:
+    """``2.0``, ``0.5``, ``0.25``: one decimal unless more are needed."""
+    return f"{value:.1f}" if round(value, 1) == value else f"{value:g}"
+
+
+def status_text(code: int) -> str:
+    """``404 Not Found``; RFC 9110 wording, whatever this Python's ``HTTPStatus`` says."""
+    if code in RFC9110_PHRASES:
+        return f"{code} {RFC9110_PHRASES[code]}"
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return str(code)
+
+
+def excerpt(data: bytes | str, limit: int = EXCERPT) -> str:
+    """One line of at most ``limit`` characters, for the ``actual`` of a report."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def b64url_decode(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+# --- where requests may go -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """The learner's server: scheme, host and port, and the path the API lives under."""
+
+    scheme: str
+    host: str
+    port: int
+    base_path: str
+
+    @property
+    def origin(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}"
+
+    def url(self, path: str = "") -> str:
+        return self.origin + self.base_path + path
+
+
+def loopback_problem(host: str) -> str | None:
+    """Why ``host`` is not this machine (every address it resolves to must be loopback), or None."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return f"cannot resolve the host '{host}'"
+    addresses = sorted({str(info[4][0]).split("%")[0] for info in infos})
+    remote = [a for a in addresses if not ipaddress.ip_address(a).is_loopback]
+    if remote:
+        named = host if remote == [host] else f"{host} ({', '.join(remote)})"
+        return f"{named} is not this machine; {LOOPBACK_HELP}"
+    return None
+
+
+def parse_target(url: str | None, allow_remote: bool = False) -> Target:
+    """Check ``--url`` before anything is sent; raises ``VerifierInputError`` with one clear line."""
+    raw = (url or DEFAULT_URL).strip()
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise VerifierInputError(f"--url '{raw}' is not an http:// or https:// URL; use e.g. {DEFAULT_URL}")
+    if parts.query or parts.fragment:
+        raise VerifierInputError(f"--url '{raw}' must not have a query or fragment; give the API's base URL")
+    if not allow_remote:
+        problem = loopback_problem(parts.hostname)
+        if problem:
+            raise VerifierInputError(f"--url {raw}: {problem}")
+    default_port = 443 if parts.scheme == "https" else 80
+    return Target(parts.scheme, parts.hostname, port or default_port, parts.path.rstrip("/"))
+
+
+# --- one request, one response ---------------------------------------------------------------------
+
+
+@dataclass
+class Request:
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+    @property
+    def label(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{self.method} {parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+
+    def curl(self) -> str:
+        """The same request as a ``curl`` command line the learner can paste."""
+        words = ["curl", "-i"]
+        if self.method != "GET":
+            words += ["-X", self.method]
+        words.append(shlex.quote(self.url))
+        for name, value in self.headers.items():
+            words += ["-H", shlex.quote(f"{name}: {value}")]
+        if self.body is not None:
+            words += ["-d", shlex.quote(self.body.decode("utf-8", "replace"))]
+        return " ".join(words)
+
+
+@dataclass
+class Response:
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        values = self.header_values(name)
+        return ", ".join(values) if values else None
+
+    def header_values(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key.lower() == name.lower()]
+
+    @property
+    def media_type(self) -> str:
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    @property
+    def is_json_type(self) -> bool:
+        return self.media_type == "application/json" or self.media_type.endswith("+json")
+
+    def json(self) -> Any:
+        """The body as JSON; ``ValueError`` when it is not."""
+        return json.loads(self.body.decode("utf-8"))
+
+    def summary(self, *headers: str) -> str:
+        """Status, the named headers (Content-Type by default) and a body excerpt, on one line."""
+        parts = [f"{self.status} {self.reason}".strip()]
+        for name in headers or ("Content-Type",):
+            value = self.header(name)
+            parts.append(f"{name}: {value}" if value is not None else f"no {name}")
+        parts.append(f"body: {excerpt(self.body)}" if self.body.strip() else "empty body")
+        return "; ".join(parts)
+
+
+class HttpProblem(Exception):
+    """The request did not produce an HTTP response; the message says why, in the learner's terms."""
+
+
+class Unreachable(HttpProblem):
+    """The server cannot be reached at all, so later requests need not wait for it either."""
+
+
+class CheckFailed(Exception):
+    """Raised by a check function; ``Session.check`` turns it into a failed ``Check``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        expected: str | None = None,
+        actual: str | None = None,
+        request: Request | None = None,
+        response: Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+        self.actual = actual
+        self.request = request
+        self.response = response
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def read_capped(response: http.client.HTTPResponse) -> bytes:
+    chunks, size = [], 0
+    while chunk := response.read1(65536):
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def exchange(request: Request, limit: float) -> Response:
+    """Send one request on a fresh connection and read the whole answer within ``limit`` seconds.
+
+    A timer shuts the socket down at the limit, so a server that trickles bytes cannot stretch
+    one request past it either.
+    """
+    parts = urlsplit(request.url)
+    where = f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(parts.hostname, parts.port, timeout=limit)
+    expired = threading.Event()
+
+    def abort() -> None:
+        expired.set()
+        if connection.sock is not None:
+            with suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(limit, abort)
+    timer.daemon = True
+    timer.start()
+    try:
+        connect(connection, where, limit)
+        return converse(connection, request, limit, expired)
+    finally:
+        timer.cancel()
+        connection.close()
+
+
+def connect(connection: http.client.HTTPConnection, where: str, limit: float) -> None:
+    try:
+        connection.connect()
+    except ConnectionRefusedError:
+        raise Unreachable(f"connection refused at {where} — is your server running?") from None
+    except TimeoutError:
+        raise Unreachable(f"no connection to {where} within {seconds(limit)} s") from None
+    except OSError as exc:
+        raise Unreachable(f"cannot connect to {where}: {exc.strerror or exc}") from None
+
+
+def converse(
+    connection: http.client.HTTPConnection, request: Request, limit: float, expired: threading.Event
+) -> Response:
+    parts = urlsplit(request.url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request(request.method, path, body=request.body, headers={**request.headers, "Connection": "close"})
+        answer = connection.getresponse()
+        body = read_capped(answer)
+    except BodyTooLarge:
+        raise HttpProblem(f"the response body to {request.label} is larger than 1 MB; stopped reading") from None
+    except Exception as exc:
+        if expired.is_set() or isinstance(exc, TimeoutError):
+            raise Unreachable(f"no response within {seconds(limit)} s to {request.label}") from None
+        raise HttpProblem(describe_failure(exc, request)) from None
+    return Response(answer.status, answer.reason, answer.getheaders(), body)
+
+
+def describe_failure(exc: Exception, request: Request) -> str:
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return f"the server closed the connection without answering {request.label}"
+    if isinstance(exc, http.client.BadStatusLine):
+        return f"the answer to {request.label} is not HTTP: it starts with {excerpt(str(exc.args[0] if exc.args else ''), 60)!r}"
+    if isinstance(exc, http.client.HTTPException):
+        return f"the answer to {request.label} is not valid HTTP ({type(exc).__name__}: {excerpt(str(exc), 80)})"
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+        return f"the server reset the connection during {request.label}"
+    if isinstance(exc, OSError):
+        return f"network error during {request.label}: {exc.strerror or exc}"
+    return f"the answer to {request.label} could not be read ({type(exc).__name__}: {excerpt(str(exc), 80)})"
+
+
+# --- a verifier run --------------------------------------------------------------------------------
+
+
+class Session:
+    """One verifier run: where to send requests, the time left, what was seen, the checks so far."""
+
+    def __init__(self, options: VerifyOptions, time_limit: float | None = None) -> None:
+        self.target = parse_target(options.url, options.allow_remote)
+        self.allow_remote = options.allow_remote
+        self.timeout = options.timeout
+        self.time_limit = time_limit or max(20.0, 10 * options.timeout)
+        self.deadline = time.monotonic() + self.time_limit
+        self.unreachable = False
+        self.checks: list[Check] = []
+        self.history: list[tuple[Request, Response]] = []
+        self.last: tuple[Request, Response | None] | None = None
+
+    def url(self, path: str = "") -> str:
+        return self.target.url(path)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = _NO_BODY,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> Response:
+        """Send a request to ``path`` under the base URL (or to an absolute URL on this machine)."""
+        url = path if "://" in path else self.url(path)
+        if query:
+            url += "?" + urlencode(query)
+        sent = dict(headers or {})
+        if json_body is not _NO_BODY:
+            data = json.dumps(json_body).encode("utf-8")
+            sent.setdefault("Content-Type", "application/json")
+        request = Request(method, url, sent, data)
+        self.last = (request, None)
+        response = self.send(request)
+        self.last = (request, response)
+        self.history.append((request, response))
+        return response
+
+    def send(self, request: Request) -> Response:
+        if self.unreachable:
+            raise HttpProblem(SKIPPED)
+        if self.seconds_left() <= 0:
+            raise HttpProblem(self.time_up)
+        self.refuse_other_hosts(request.url)
+        limit = min(self.timeout, self.seconds_left())
+        try:
+            return exchange(request, limit)
+        except Unreachable:
+            if limit < self.timeout and self.seconds_left() <= 0:
+                raise HttpProblem(self.time_up) from None  # cut short by the run's limit, not by the server
+            self.unreachable = True
+            raise
+
+    @property
+    def time_up(self) -> str:
+        return f"skipped: the verifier's time limit of {seconds(self.time_limit)} s is used up"
+
+    def refuse_other_hosts(self, url: str) -> None:
+        """A URL the server handed out (a todo's ``url``) may point anywhere; stay on this machine."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise HttpProblem(f"cannot request '{url}': not an http:// URL")
+        if self.allow_remote or parts.hostname == self.target.host:
+            return
+        problem = loopback_problem(parts.hostname)
+        if problem:
+            raise HttpProblem(f"refusing to request {url}: {problem}")
+
+    def seconds_left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check(self, name: str, hint_topic: str, run: Callable[[], str]) -> None:
+        """Run one check function (it returns the pass message) and record the outcome."""
+        if self.unreachable or self.seconds_left() <= 0:
+            self.checks.append(Check(name, False, SKIPPED if self.unreachable else self.time_up, hint_topic))
+            return
+        self.last = None
+        try:
+            self.checks.append(Check(name, True, run(), hint_topic))
+        except CheckFailed as failed:
+            self.checks.append(self.failure(name, hint_topic, failed))
+        except HttpProblem as problem:
+            request = self.last[0] if self.last else None
+            reproduce = request.curl() if request and not str(problem).startswith("skipped:") else None
+            self.checks.append(Check(name, False, str(problem), hint_topic, reproduce=reproduce))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # JSON of a shape nobody expected
+            failed = CheckFailed(f"the answer has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc), 80)})")
+            self.checks.append(self.failure(name, hint_topic, failed))
+
+    def failure(self, name: str, hint_topic: str, failed: CheckFailed) -> Check:
+        request, response = failed.request, failed.response
+        if request is None and self.last:
+            request, response = self.last
+        actual = failed.actual if failed.actual is not None else (response.summary() if response else None)
+        return Check(
+            name, False, failed.message, hint_topic, failed.expected, actual, request.curl() if request else None
+        )
+
+    def run(self, plan: Plan, cleanup: Callable[[], None] | None = None) -> list[Check]:
+        """Run every check in order, then tidy up on the server (best effort, never a check)."""
+        try:
+            for name, hint_topic, function in plan:
+                self.check(name, hint_topic, function)
+        finally:
+            if cleanup and not self.unreachable:
+                with suppress(HttpProblem, CheckFailed):
+                    cleanup()
+        return self.checks
+
+
+# --- small assertions the verifiers share ----------------------------------------------------------
+
+
+def expect_status(response: Response, allowed: int | Iterable[int], action: str) -> None:
+    codes = (allowed,) if isinstance(allowed, int) else tuple(allowed)
+    if response.status not in codes:
+        wanted = " or ".join(status_text(code) for code in codes)
+        raise CheckFailed(f"{action} answered {status_text(response.status)}, expected {wanted}", expected=wanted)
+
+
+def expect_json(response: Response, action: str, kind: type | None = None) -> Any:
+    """The body as JSON (of ``kind``, when given), or a failed check that shows what came instead."""
+    try:
+        value = response.json()
+    except (ValueError, UnicodeDecodeError):
+        raise CheckFailed(f"the body of {action} is not JSON", expected="a JSON body") from None
+    if kind is not None and not isinstance(value, kind):
+        what = "a JSON object" if kind is dict else "a JSON array" if kind is list else f"JSON {kind.__name__}"
+        raise CheckFailed(f"the body of {action} is not {what}", expected=what)
+    return value
