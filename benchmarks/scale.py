@@ -38,7 +38,7 @@ resources:
   - {{title: RFC 9110, url: 'https://www.rfc-editor.org/rfc/rfc9110', kind: spec}}
   - {{title: MDN, url: 'https://developer.mozilla.org/', kind: docs}}
 """
-WORDS = "http cache index queue token schema shard replica socket proxy".split()
+WORDS = ["http", "cache", "index", "queue", "token", "schema", "shard", "replica", "socket", "proxy"]
 
 
 def make_curriculum(root: Path, size: int) -> None:
@@ -63,8 +63,8 @@ def timed(label: str, size: int, func):
 def bench_curriculum(size: int) -> None:
     from backend_mentor.curriculum.catalog import catalog_from_sources
     from backend_mentor.curriculum.loader import load_sources
-    from backend_mentor.curriculum.sources import Source
     from backend_mentor.curriculum.search import search
+    from backend_mentor.curriculum.sources import Source
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "cur"

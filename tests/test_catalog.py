@@ -31,7 +31,7 @@ def test_second_load_reads_the_cache_without_parsing_yaml(pack):
     parses = yamlio.PARSE_COUNT
     second = load(pack)
     assert second.from_cache
-    assert yamlio.PARSE_COUNT == parses
+    assert parses == yamlio.PARSE_COUNT
     assert second.topics["beta"].prerequisites == ["alpha"]
     assert second.counts() == first.counts()
 

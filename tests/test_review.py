@@ -6,7 +6,18 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from backend_mentor.review import AGAIN, EASY, GOOD, HARD, W, due_cards, interval_days, new_card, retrievability, schedule
+from backend_mentor.review import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    W,
+    due_cards,
+    interval_days,
+    new_card,
+    retrievability,
+    schedule,
+)
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=timezone.utc)
 

@@ -25,7 +25,7 @@ def test_migrations_run_from_an_empty_file(tmp_path):
 
 
 def test_reopening_does_not_migrate_again(tmp_path):
-    Store(tmp_path / "p.db").db
+    Store(tmp_path / "p.db").applied_migrations()
     store = Store(tmp_path / "p.db")
     assert len(store.applied_migrations()) == len(MIGRATIONS)
 
@@ -39,7 +39,7 @@ def test_a_newer_database_is_refused_and_left_unchanged(tmp_path):
     db.close()
     before = path.read_bytes()
     with pytest.raises(StoreError, match="newer backend-mentor"):
-        Store(path).db
+        Store(path).applied_migrations()
     assert path.read_bytes() == before
 
 
@@ -48,7 +48,7 @@ def test_a_corrupt_database_gives_a_clear_message_and_is_kept(tmp_path):
     path.write_bytes(b"definitely not a database" * 100)
     before = path.read_bytes()
     with pytest.raises(StoreError, match="is damaged"):
-        Store(path).db
+        Store(path).applied_migrations()
     assert path.read_bytes() == before
 
 
@@ -97,7 +97,7 @@ def test_attempts_are_recorded_and_summarised(tmp_path):
 
 def test_a_locked_database_is_reported_not_raised(tmp_path, monkeypatch):
     path = tmp_path / "p.db"
-    Store(path).db
+    Store(path).applied_migrations()
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     monkeypatch.setattr("backend_mentor.progress.store.BUSY_TIMEOUT_MS", 100)
@@ -112,7 +112,7 @@ def test_unwritable_data_directory(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create the data directory"):
-        Store(Path(blocker) / "sub" / "p.db").db
+        Store(Path(blocker) / "sub" / "p.db").applied_migrations()
 
 
 WRITER = """
@@ -143,7 +143,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     import sys
 
     path = tmp_path / "p.db"
-    Store(path).db  # migrate once up front
+    Store(path).applied_migrations()  # migrate once up front
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, "40"]) for name in ("a", "b", "c")]
     assert [p.wait(timeout=60) for p in procs] == [0, 0, 0]
     store = Store(path)
