@@ -103,3 +103,13 @@ def test_done_needs_evidence_and_records_it(invoke, mini, store):
     assert result.exit_code == 0
     (attempt,) = store.attempts("rest-check")
     assert attempt["manual"] is True and attempt["evidence"] == "https://example.org/my-api" and attempt["passed"] is True
+
+
+def test_a_profile_the_verifier_does_not_know_is_refused_before_anything_runs(invoke, store):
+    for checkpoint_id in ("implement-auth", "caching-layer", "deploy-with-monitoring", "complex-sql-joins"):
+        result = invoke("checkpoint", "verify", checkpoint_id, "--profile", "todo-backend")
+        assert result.exit_code == 1
+        assert result.stderr.strip() == f"error: {checkpoint_id} has no profile 'todo-backend'"
+    result = invoke("checkpoint", "verify", "build-rest-api", "--profile", "todo")
+    assert result.stderr.strip() == "error: build-rest-api has no profile 'todo'; choose one of: notes, todo-backend"
+    assert store.attempts() == []

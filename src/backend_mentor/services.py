@@ -337,6 +337,11 @@ def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **opti
 
     checkpoint = catalog.checkpoint(checkpoint_id)
     module = verifier_module(checkpoint.kind)
+    profiles = getattr(module, "PROFILES", ())
+    profile = options.get("profile")
+    if profile and profile not in profiles:
+        choices = f"; choose one of: {', '.join(profiles)}" if profiles else ""
+        raise MentorError(f"{checkpoint.id} has no profile '{profile}'{choices}")
     params = dict(checkpoint.verifier.get("params") or {})
     checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
     passed = bool(checks) and all(c.passed for c in checks)

@@ -11,6 +11,9 @@ exposes two functions:
 
 ``starter_files(params: dict) -> dict[str, str | bytes]``
     Files that ``checkpoint start ID DIR`` writes for the learner (relative path -> content).
+
+``PROFILES`` (optional)
+    The ``--profile`` values the verifier understands; any other value is refused before it runs.
 """
 
 from __future__ import annotations

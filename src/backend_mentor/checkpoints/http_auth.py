@@ -28,7 +28,7 @@ from ._http import (
     expect_status,
     seconds,
 )
-from .base import Check, VerifierInputError, VerifyOptions
+from .base import Check, VerifyOptions
 
 DEFAULT_TTL = 1
 MAX_TTL_SLACK = 60  # a "1-second" token that lives longer than this was not given the ttl at all
@@ -88,8 +88,6 @@ development database.
 
 
 def verify(options: VerifyOptions) -> list[Check]:
-    if options.profile:
-        raise VerifierInputError(f"implement-auth has no profiles (got --profile '{options.profile}')")
     session = Session(options)
     suite = AuthSuite(session, int(options.params.get("ttl_seconds", DEFAULT_TTL)))
     return session.run(suite.plan())

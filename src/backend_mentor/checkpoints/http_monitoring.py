@@ -13,7 +13,7 @@ from string import Template
 from prometheus_client.parser import text_string_to_metric_families
 
 from ._http import CheckFailed, Plan, Response, Session, excerpt, expect_json, expect_status
-from .base import Check, VerifierInputError, VerifyOptions
+from .base import Check, VerifyOptions
 
 DEFAULT_REQUESTS = 5
 TYPE_LINE = re.compile(r"^#\s*TYPE\s+(\S+)\s+(\S+)", re.MULTILINE)
@@ -67,8 +67,6 @@ curl -i http://127.0.0.1:8000/metrics
 
 
 def verify(options: VerifyOptions) -> list[Check]:
-    if options.profile:
-        raise VerifierInputError(f"deploy-with-monitoring has no profiles (got --profile '{options.profile}')")
     session = Session(options)
     suite = MonitoringSuite(session, int(options.params.get("requests", DEFAULT_REQUESTS)))
     return session.run(suite.plan())
