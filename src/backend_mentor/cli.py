@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import checkpoint, curriculum, learn, mentor, path, progress, review
+from .commands import checkpoint, curriculum, learn, mentor, path, progress, project, review
 from .context import AppContext
 from .errors import MentorError
 from .output import print_error
@@ -96,6 +96,7 @@ app.add_typer(learn.app, name="learn")
 app.command("mentor", context_settings=CONTEXT_SETTINGS)(mentor.mentor)
 app.add_typer(path.app, name="path")
 app.add_typer(checkpoint.app, name="checkpoint")
+app.add_typer(project.app, name="project")
 app.add_typer(progress.app, name="progress")
 app.command("review", context_settings=CONTEXT_SETTINGS)(review.review)
 app.add_typer(curriculum.app, name="curriculum")

@@ -242,7 +242,7 @@ def show_path(
                          else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)
-            branch.add(f"◆ project: {project.title if project else pid} [dim]{pid}[/dim]")
+            branch.add(f"◆ project: {project.title if project else pid} [dim]{pid} · backend-mentor project show {pid}[/dim]")
         for cid in stage.checkpoints:
             checkpoint = catalog.checkpoints.get(cid)
             passed = attempts.get(cid, {}).get("passed")
@@ -405,3 +405,49 @@ def show_calendar(out: Output, grid: list[list[dict[str, Any]]]) -> None:
                 level = min(4, cell["events"]) if cell["events"] < 4 else 4
                 cells.append(shades[level] if cell["events"] else "·")
         out.print(f"  {name:<4}{''.join(cells)}", markup=False)
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+def show_projects(out: Output, catalog: Catalog, used_by: dict[str, list[str]]) -> None:
+    from rich.table import Table
+
+    from .curriculum.schema import LEVELS
+
+    for level in LEVELS:
+        projects = [p for p in catalog.projects.values() if p.level == level]
+        if not projects:
+            continue
+        table = Table(title=f"[bold]{level.title()}[/bold]", title_justify="left", box=None, pad_edge=False)
+        table.add_column("id")
+        table.add_column("title")
+        table.add_column("used in", style="dim")
+        for project in projects:
+            table.add_row(project.id, project.title, str(len(used_by.get(project.id, []))) + " paths")
+        out.print(table)
+    out.hint("Details: backend-mentor project show ID")
+
+
+def show_project(
+    out: Output, catalog: Catalog, project: Any, statuses: dict[str, str], summaries: dict[str, Any]
+) -> None:
+    from rich.panel import Panel
+
+    out.print(Panel(f"{project.summary}\n\n[dim]{project.level} project[/dim]", title=f"[bold]{project.title}[/bold]",
+                    title_align="left"))  # fmt: skip
+    _bullets(out, "Features", project.features)
+    out.print("\n[bold]Milestones[/bold]")
+    for number, milestone in enumerate(project.milestones, start=1):
+        out.print(f"  {number}. {milestone['title']}", markup=False)
+        for criterion in milestone["acceptance"]:
+            out.print(f"     ✓ {criterion}", markup=False)
+    _bullets(out, "Stretch goals", project.stretch)
+    if project.topics:
+        marks = ", ".join(f"{MARKS[statuses.get(t, 'not-started')]} {t}" for t in project.topics if t in catalog.topics)
+        out.print(f"\n[bold]Topics it exercises[/bold]: {marks}")
+    for cid in project.checkpoints:
+        checkpoint = catalog.checkpoints.get(cid)
+        if checkpoint:
+            state = checkpoint_state(summaries.get(cid))
+            out.print(f"[bold]Prove it[/bold]: {checkpoint.title} ({state}) — backend-mentor checkpoint verify {cid}")
