@@ -87,3 +87,15 @@ def test_unknown_path(invoke, mini):
 def test_no_input_never_prompts(invoke, mini):
     result = invoke("learn", "--no-input")
     assert result.exit_code == 1 and "no learning path chosen yet" in result.stderr
+
+
+def test_a_finished_stage_points_to_its_checkpoints_and_projects(invoke, mini):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    assert json.loads(invoke("learn", "--json").stdout)["stages_to_prove"] == []
+    invoke("learn", "done", "http-basics", "http-status-codes", "rest-principles")
+    doc = json.loads(invoke("learn", "--json").stdout)
+    assert doc["stages_to_prove"] == [{"level": "beginner", "projects": ["todo-api"], "checkpoints": ["sql-check"]}]
+    text = invoke("learn").stdout
+    assert "You finished the beginner stage." in text and "backend-mentor checkpoint show sql-check" in text
+    invoke("checkpoint", "done", "sql-check", "--evidence", "my answers")
+    assert json.loads(invoke("learn", "--json").stdout)["stages_to_prove"] == []

@@ -388,3 +388,15 @@ def write_starter_files(catalog: Catalog, checkpoint_id: str, directory: Any) ->
     except OSError as exc:
         raise MentorError(f"cannot write starter files into {target}: {exc.strerror}") from None
     return {"directory": str(target), "written": written, "kept": kept}
+
+
+def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> list[dict[str, Any]]:
+    """Stages whose topics are all done or skipped but whose checkpoints are not all passed yet."""
+    result = []
+    for stage in path.stages:
+        topics = stage.topic_ids
+        if topics and all(statuses.get(t) in FINISHED for t in topics):
+            open_checkpoints = [c for c in stage.checkpoints if c not in passed]
+            if open_checkpoints:
+                result.append({"level": stage.level, "projects": stage.projects, "checkpoints": open_checkpoints})
+    return result

@@ -124,9 +124,18 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
     statuses = store.statuses()
     path = services.active_path(catalog, store)
     missing = services.missing_prerequisites(catalog, topic, statuses)
+    passed = {cid for cid, summary in store.checkpoint_summary().items() if summary["passed"]}
+    stages = services.finished_stages(path, statuses, passed) if path else []
     if json_output:
-        out.json({"path": path.id if path else None, "topic": topic_json(topic, statuses), "missing_prerequisites": missing})
+        out.json({"path": path.id if path else None, "topic": topic_json(topic, statuses), "missing_prerequisites": missing,
+                  "stages_to_prove": stages})  # fmt: skip
         return
+    for stage in stages:
+        out.print(f"[bold green]You finished the {stage['level']} stage.[/bold green] Prove it before you go on:")
+        for cid in stage["checkpoints"]:
+            out.print(f"  backend-mentor checkpoint show {cid}", markup=False)
+        for pid in stage["projects"]:
+            out.print(f"  backend-mentor project show {pid}", markup=False)
     services.begin_topic(store, topic.id)
     position = ""
     if path and topic.id in path.topic_ids:
