@@ -61,3 +61,18 @@ def test_without_a_query_lists_topics_by_category(invoke, mini):
 def test_quiz_needs_a_terminal(invoke, mini):
     result = invoke("mentor", "jwt", "--quiz")
     assert result.exit_code == 1 and "needs a terminal" in result.stderr
+
+
+def test_limit_caps_the_ranked_list(invoke, mini):
+    doc = lookup(invoke, "fixture", "--limit", "2")
+    assert doc["match"] is None and len(doc["results"]) == 2
+
+
+def test_a_pack_given_with_curriculum_is_searchable(invoke, mini, make_pack):
+    from conftest import topic_yaml
+
+    pack = make_pack("extra", topics={"graphql-basics": topic_yaml("graphql-basics", title="GraphQL Basics",
+                                                                    prerequisites="[http-basics]")})  # fmt: skip
+    result = invoke("--curriculum", str(pack), "mentor", "graphql", "--json")
+    assert json.loads(result.stdout)["match"]["id"] == "graphql-basics"
+    assert invoke("mentor", "graphql").exit_code == 1  # without the pack it is not there

@@ -70,3 +70,10 @@ def test_unknown_path_id(invoke, mini):
     result = invoke("path", "show", "pythn-developer")
     assert result.exit_code == 1
     assert "unknown path 'pythn-developer' (did you mean 'python-developer'?)" in result.stderr
+
+
+def test_plan_a_path_that_is_not_the_active_one(invoke, mini):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    doc = json.loads(invoke("path", "plan", "--path", "python-developer", "--hours", "10", "--json").stdout)
+    assert doc["path"] == "python-developer"
+    assert [t["id"] for w in doc["weeks"] for t in w["topics"]] == ["http-basics", "jwt"]
