@@ -153,3 +153,25 @@ def test_dashboard_shows_path_stages_and_next_step(invoke, history):
     assert doc["path"]["id"] == "backend-developer" and doc["next"]["id"] == "rest-principles"
     text = invoke().stdout
     assert "Backend Developer" in text and "Next: REST Principles" in text and "Beginner" in text
+
+
+def test_a_damaged_database_is_one_line_and_left_alone(invoke, mini, isolated_home):
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    db = isolated_home / "progress.db"
+    db.write_bytes(b"not sqlite at all" * 64)
+    before = db.read_bytes()
+    result = invoke("progress")
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "is damaged" in result.stderr
+    assert "Traceback" not in result.output and db.read_bytes() == before
+
+
+def test_a_database_from_a_newer_version_is_refused(invoke, mini, isolated_home):
+    import sqlite3
+
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(isolated_home / "progress.db")
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    result = invoke("learn", "done", "jwt")
+    assert result.exit_code == 1 and "written by a newer backend-mentor" in result.stderr
