@@ -14,6 +14,7 @@ EXAMPLE_LANGUAGES = (
     "http", "json", "yaml", "dockerfile", "graphql", "protobuf", "text", "nginx", "xml", "kotlin",
     "toml", "ini", "hcl", "promql",
 )  # fmt: skip
+EXERCISE_TRIED = ("ran", "desk-checked")
 SQL_DIALECTS = ("sqlite", "postgres", "mysql", "mariadb", "tsql", "oracle")
 RESOURCE_KINDS = ("spec", "docs", "book", "article", "tool", "course", "roadmap")
 PATH_KINDS = ("role", "language", "specialization")

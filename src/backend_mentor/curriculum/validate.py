@@ -13,6 +13,7 @@ from typing import Any
 
 from .schema import (
     EXAMPLE_LANGUAGES,
+    EXERCISE_TRIED,
     ID_PATTERN,
     LEVELS,
     PATH_GROUPS,
@@ -206,6 +207,9 @@ EXERCISE_SPEC: Spec = {
     "title": (is_text, True),
     "steps": (all_of(is_text_list, count_between(1)), True),
     "done_when": (all_of(is_text_list, count_between(1)), True),
+    # How the exercise was tried by its authors: run here exactly as written, or checked step by
+    # step against the tools' documentation (cloud, Kubernetes and the like).
+    "tried": (one_of(EXERCISE_TRIED), False),
 }
 
 
