@@ -19,6 +19,7 @@ exposes two functions:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ class VerifierInputError(MentorError):
     """The verifier cannot run with the options it was given."""
 
 
+class Outcome(str, Enum):
+    """What one check found: the learner's work does it, does not, or the check could not run."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"
+
+
 @dataclass
 class Check:
     name: str
@@ -37,10 +46,27 @@ class Check:
     hint_topic: str | None = None
     expected: str | None = None
     actual: str | None = None
-    reproduce: str | None = None  # e.g. the equivalent curl command
+    reproduce: str | None = None  # e.g. the equivalent curl command(s), one per line
+    outcome: Outcome | None = None  # derived from ``passed`` unless given (``Check.skip``)
+
+    def __post_init__(self) -> None:
+        if self.outcome is None:
+            self.outcome = Outcome.PASS if self.passed else Outcome.FAIL
+        self.passed = self.outcome is Outcome.PASS
+
+    @classmethod
+    def skip(cls, name: str, reason: str, hint_topic: str | None = None) -> Check:
+        """A check that could not run (its reason says why); it neither passes nor fails."""
+        return cls(name, False, reason, hint_topic, outcome=Outcome.SKIP)
+
+    @property
+    def skipped(self) -> bool:
+        return self.outcome is Outcome.SKIP
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        data["outcome"] = self.outcome.value if self.outcome else None
+        return data
 
 
 @dataclass
