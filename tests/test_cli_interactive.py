@@ -55,26 +55,42 @@ def test_lesson_choices_done_skip_later(invoke, mini, prompts, store):
     assert store.statuses()["rest-principles"] == "learning"
 
 
-def test_quiz_from_a_lesson_then_done(invoke, mini, prompts, store):
+def test_quiz_from_a_lesson_then_done(invoke, mini, prompts, store, monkeypatch):
+    from quizkeys import keys
+
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    monkeypatch.setenv("BACKEND_MENTOR_SEED", "3")
     invoke("learn", "--path", "backend-developer", "--yes", "--json")
-    result = invoke("learn", input="q\n1\n1\n2\nd\n")  # right, wrong, right
+    typed = keys(load_catalog().topics["http-basics"].quiz, [True, False, True], 3)
+    result = invoke("learn", input="q\n" + "\n".join(typed) + "\nd\n")  # right, wrong, right
     assert result.exit_code == 0, result.output
     assert "2/3 correct" in result.stdout and "Not quite." in result.stdout
     assert store.statuses()["http-basics"] == "done"
     taken = [e for e in store.iter_events() if e["kind"] == "quiz.taken"]
-    assert taken[0]["data"] == {"correct": 2, "questions": 3}
+    assert taken[0]["data"] == {"correct": 2, "questions": 3, "source": "quiz"}
     assert len(store.review_cards()) == 3
 
 
-def test_mentor_quiz_and_review(invoke, mini, prompts, store, monkeypatch):
+def test_mentor_quiz_then_review_asks_only_what_was_missed(invoke, mini, prompts, store, monkeypatch):
+    from quizkeys import keys
+
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    quiz = load_catalog().topics["jwt"].quiz
+    monkeypatch.setenv("BACKEND_MENTOR_SEED", "5")
     monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-04-01T10:00:00+00:00")
-    assert invoke("mentor", "jwt", "--quiz", input="1\n2\n2\n").exit_code == 0
-    assert "3/3 correct" in invoke("mentor", "jwt", "--quiz", input="1\n2\n2\n").stdout
-    result = invoke("review", input="1\n1\n2\n")  # right, wrong, right
-    assert result.exit_code == 0 and "2/3 correct" in result.stdout
+    typed = keys(quiz, [True, False, True], 5)
+    assert "2/3 correct" in invoke("mentor", "jwt", "--quiz", input="\n".join(typed) + "\n").stdout
+    assert "Nothing due" in invoke("review").stderr  # the right answers do not come straight back
+    monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-04-01T10:15:00+00:00")
+    result = invoke("review", input="\n".join(keys(quiz[1:2], [True], 5)) + "\n")
+    assert result.exit_code == 0 and "1/1 correct" in result.stdout and quiz[1]["q"] in result.stdout
+    assert quiz[0]["q"] not in result.stdout
     cards = {c["card_id"]: c for c in store.review_cards()}
-    assert cards["jwt#1"]["lapses"] == 0 and cards["jwt#1"]["state"] == "learning"
+    assert cards["jwt#1"]["state"] == "review" and cards["jwt#1"]["reps"] == 2
     assert cards["jwt#0"]["state"] == "review" and cards["jwt#0"]["due"] > "2026-04-02"
+    assert [a["source"] for a in store.answers()] == ["quiz", "quiz", "quiz", "review"]
     assert "Nothing due" in invoke("review").stderr
 
 

@@ -179,20 +179,53 @@ def begin_topic(store: Store, topic_id: str) -> None:
             store.log(db, "topic.learning", topic_id)
 
 
-def record_quiz(store: Store, topic: Topic, answers: list[int]) -> dict[str, Any]:
-    """Score a quiz, log it, and put its questions in the review deck."""
-    from .review import new_card
+def record_quiz(
+    store: Store, topic: Topic, answers: list[int], shown: list[list[int] | None] | None = None, source: str = "quiz"
+) -> dict[str, Any]:
+    """Score a quiz, log it, and grade its review cards from the answers (right: good, wrong: again).
 
-    correct = [i for i, (q, a) in enumerate(zip(topic.quiz, answers)) if q["answer"] == a]
-    result = {"topic": topic.id, "questions": len(topic.quiz), "correct": len(correct)}
-    existing = {c["card_id"] for c in store.review_cards()}
+    ``answers`` are original option indexes; ``shown`` the order each question's options were
+    shown in. Grading is by content, so a shuffled order never changes what counts as right.
+    """
+    answered = [(index, picked, (shown or [None] * len(answers))[index]) for index, picked in enumerate(answers)]
+    graded = grade_answers(store, topic, answered, source)
+    correct = sum(1 for g in graded if g["correct"])
+    result = {"topic": topic.id, "questions": len(topic.quiz), "correct": correct}
     with store.transaction() as db:
-        store.log(db, "quiz.taken", topic.id, correct=len(correct), questions=len(topic.quiz))
-        for index in range(len(topic.quiz)):
-            card = new_card(topic.id, index)
-            if card["card_id"] not in existing:
-                store.upsert_card(db, card)
+        store.log(db, "quiz.taken", topic.id, correct=correct, questions=len(topic.quiz), source=source)
     return result
+
+
+def grade_answers(
+    store: Store, topic: Topic, answered: list[tuple[int, int, list[int] | None]], source: str
+) -> list[dict[str, Any]]:
+    """Grade answered questions ``(question, picked, shown)`` of one topic: cards scheduled, answers kept."""
+    from .review import AGAIN, GOOD, is_correct, new_card, schedule
+
+    now = utcnow()
+    cards = {c["card_id"]: c for c in store.review_cards()}
+    graded = []
+    with store.transaction() as db:
+        for index, picked, shown in answered:
+            if not 0 <= index < len(topic.quiz):
+                continue
+            question = topic.quiz[index]
+            right = is_correct(question, picked)
+            card = cards.get(f"{topic.id}#{index}") or new_card(topic.id, index, now)
+            card = schedule(card, GOOD if right else AGAIN, now)
+            store.upsert_card(db, card)
+            store.record_answer(db, source=source, card_id=card["card_id"], topic_id=topic.id, question=index,
+                                shown=shown, picked=picked, correct=right, rating=GOOD if right else AGAIN)  # fmt: skip
+            graded.append({"card": card, "correct": right})
+    return graded
+
+
+def due_reviews(catalog: Catalog, store: Store) -> list[dict[str, Any]]:
+    """Cards due now whose question still exists in the curriculum, oldest first."""
+    from .review import due_cards
+
+    return [c for c in due_cards(store.review_cards()) if c["topic_id"] in catalog.topics
+            and 0 <= c["question"] < len(catalog.topics[c["topic_id"]].quiz)]  # fmt: skip
 
 
 # --- planning ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
-from ._common import JsonOption, NoInputOption, ask, ask_number, ask_question, group, interactive
+from ._common import JsonOption, NoInputOption, ask, ask_number, group, interactive
 
 app = group(
     "Your personal path: a wizard on first run, then the next lesson, practice task and quiz.\n\n"
@@ -126,10 +126,13 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
     missing = services.missing_prerequisites(catalog, topic, statuses)
     passed = {cid for cid, summary in store.checkpoint_summary().items() if summary["passed"]}
     stages = services.finished_stages(path, statuses, passed) if path else []
+    due = len(services.due_reviews(catalog, store))
     if json_output:
         out.json({"path": path.id if path else None, "topic": topic_json(topic, statuses), "missing_prerequisites": missing,
-                  "stages_to_prove": stages})  # fmt: skip
+                  "stages_to_prove": stages, "reviews_due": due})  # fmt: skip
         return
+    if due:
+        out.print(f"[bold]{due} review(s) due[/bold] — keep what you learned: backend-mentor review")
     for stage in stages:
         out.print(f"[bold green]You finished the {stage['level']} stage.[/bold green] Prove it before you go on:")
         for cid in stage["checkpoints"]:
@@ -166,13 +169,35 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
         return
 
 
-def run_quiz(out, store, topic) -> dict:
-    """Ask every question of a topic's quiz; results are saved when the quiz is complete."""
-    from .. import services
+def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]:
+    """Show a question with its options in a fresh random order; returns (original index picked, order shown)."""
+    from ..review import is_correct, option_order
 
-    answers = [ask_question(out, q, f"Q{n}. ") for n, q in enumerate(topic.quiz, start=1)]
-    result = services.record_quiz(store, topic, answers)
-    out.print(f"\n[bold]{result['correct']}/{result['questions']} correct.[/bold] These questions are now in 'backend-mentor review'.")
+    shown = option_order(question, rng)
+    out.print(f"\n{header}[bold]{question['q']}[/bold]", highlight=False)
+    for number, original in enumerate(shown, start=1):
+        out.print(f"   {number}) {question['choices'][original]}", markup=False)
+    picked = shown[int(ask("Your answer", [str(i) for i in range(1, len(shown) + 1)])) - 1]
+    if is_correct(question, picked):
+        out.print("[green]Correct.[/green] " + question["why"], highlight=False)
+    else:
+        right = question["choices"][question["answer"]]
+        out.print(f"[red]Not quite.[/red] The answer is: {right}. {question['why']}", highlight=False)
+    return picked, shown
+
+
+def run_quiz(out, store, topic) -> dict:
+    """Ask every question of a topic's quiz; the answers grade its review cards when the quiz is complete."""
+    from .. import services
+    from ..review import make_rng
+
+    rng = make_rng()
+    asked = [ask_shuffled(out, q, f"Q{n}. ", rng) for n, q in enumerate(topic.quiz, start=1)]
+    result = services.record_quiz(store, topic, [a[0] for a in asked], [a[1] for a in asked])
+    wrong = result["questions"] - result["correct"]
+    out.print(f"\n[bold]{result['correct']}/{result['questions']} correct.[/bold] "
+              + ("Missed questions come back in 'backend-mentor review' in ten minutes; the others in a few days."
+                 if wrong else "These questions come back in 'backend-mentor review' in a few days."))  # fmt: skip
     return result
 
 
