@@ -71,7 +71,7 @@ def test_learn_topic_shows_that_topic_and_its_missing_prerequisites(invoke, mini
 
 def test_finishing_a_path_points_to_the_next_one(invoke, mini):
     invoke("learn", "--path", "python-developer", "--yes")
-    invoke("learn", "done", "http-basics", "jwt")
+    invoke("learn", "done", "http-basics", "authentication-basics", "jwt")
     document = json.loads(invoke("learn", "--json").stdout)
     assert document["finished"] is True and document["topic"] is None
     result = invoke("learn")
