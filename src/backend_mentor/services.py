@@ -156,6 +156,22 @@ def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]
     return {"topics": len(ids), "done": done, "percent": round(100 * done / len(ids)) if ids else 0, "stages": stages}
 
 
+def example_language(store: Store, override: str | None = None) -> str | None:
+    """The language whose examples come first: ``--language`` if given, else the profile's (None: any)."""
+    from .curriculum.schema import EXAMPLE_PREFERENCES, LANGUAGE_ALIASES
+
+    if override is not None:
+        wanted = override.strip().lower()
+        wanted = LANGUAGE_ALIASES.get(wanted, wanted)
+        if wanted not in EXAMPLE_PREFERENCES:
+            choices = ", ".join(EXAMPLE_PREFERENCES)
+            raise MentorError(f"unknown language '{override}' for --language; choose one of: {choices}")
+        return wanted
+    profile = store.profile() or {}
+    language = profile.get("language")
+    return language if language in EXAMPLE_PREFERENCES else None
+
+
 # --- marking progress -------------------------------------------------------------------------
 
 

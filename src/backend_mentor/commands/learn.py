@@ -30,6 +30,8 @@ def learn(
     topic_id: Annotated[str | None, typer.Option("--topic", help="Study this topic now instead of the next one.")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept the choice without asking.")] = False,
     hours: Annotated[float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week you can study.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
+    all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -46,6 +48,7 @@ def learn(
     catalog, store = state.catalog(), state.store()
     out = Output(json_output)
     prompts = interactive(no_input) and not json_output
+    services.example_language(store, language)  # an unknown --language fails before anything is saved
 
     if path_id is not None:
         if not yes and prompts:
@@ -68,7 +71,7 @@ def learn(
         if topic is None:
             finished(out, catalog, path, json_output)
             return
-    present(out, catalog, store, topic, json_output, prompts)
+    present(out, catalog, store, topic, json_output, prompts, (services.example_language(store, language), all_languages))
 
 
 def raise_no_path(catalog) -> None:
@@ -117,7 +120,7 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     out.success(f"Saved. Your path: {path.title}. Here is your first lesson.\n")
 
 
-def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> None:
+def present(out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False)) -> None:
     from .. import services
     from ..render import show_lesson, topic_json
 
@@ -146,7 +149,7 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
         position = f"{path.title} · {order.index(topic.id) + 1}/{len(order)}" if topic.id in order else path.title
     if missing:
         out.print(f"[yellow]Prerequisites not done yet:[/yellow] {', '.join(missing)}")
-    show_lesson(out, catalog, topic, path, position)
+    show_lesson(out, catalog, topic, path, position, *examples)
     if not prompts:
         out.hint(
             f"\nWhen you are done: backend-mentor learn done {topic.id}   ·   quiz: backend-mentor mentor {topic.id} --quiz"
