@@ -16,7 +16,7 @@ def prompts(monkeypatch):
 
 
 def test_wizard_recommends_and_saves_the_profile(invoke, mini, prompts, store):
-    result = invoke("learn", input="developer\npython\nnot-sure\n5\ny\nl\n")
+    result = invoke("learn", input="developer\npython\nnot-sure\n5\ny\nn\nl\n")  # no placement check
     assert result.exit_code == 0, result.output
     assert "Recommended: Python Developer" in result.stdout
     assert "career — " not in result.stdout  # the fixture path has no career facts
@@ -106,3 +106,66 @@ def test_no_input_overrides_a_terminal(invoke, mini, prompts):
     result = invoke("learn", "--no-input")
     assert result.exit_code == 1 and "no learning path chosen yet" in result.stderr
     assert json.loads(invoke("review", "--no-input", "--json").stdout)["cards"] == 0
+
+
+# --- placement and test-out ------------------------------------------------------------------------
+
+
+def _right_keys(catalog, questions, seed, right=True):
+    from quizkeys import keys
+
+    return keys([catalog.topics[t].quiz[i] for t, i in questions], [right] * len(questions), seed)
+
+
+def test_test_out_of_a_module_marks_it_known_and_path_show_says_so(invoke, mini, prompts, store, monkeypatch):
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    catalog = load_catalog()
+    monkeypatch.setenv("BACKEND_MENTOR_SEED", "9")
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    three = [("http-basics", 0), ("http-status-codes", 0), ("rest-principles", 0)]
+    result = invoke("learn", "test-out", "server", input="\n".join(_right_keys(catalog, three, 9)) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "You know Server fundamentals: 3 topic(s) marked known." in result.stdout
+    assert store.statuses() == {"http-basics": "known", "http-status-codes": "known", "rest-principles": "known"}
+    assert [a["source"] for a in store.answers()] == ["test-out"] * 3
+    shown = invoke("path", "show", "backend-developer").stdout
+    assert "◆ HTTP Basics (known)" in shown and "(3 known already)" in shown
+    assert json.loads(invoke("learn", "--json").stdout)["topic"]["id"] == "authentication-basics"
+
+
+def test_test_out_of_a_topic_stops_at_the_second_miss(invoke, mini, prompts, store, monkeypatch):
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    catalog = load_catalog()
+    monkeypatch.setenv("BACKEND_MENTOR_SEED", "4")
+    typed = _right_keys(catalog, [("jwt", 0), ("jwt", 1)], 4, right=False)
+    result = invoke("learn", "test-out", "jwt", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "JWT is worth studying" in result.stdout or "worth studying (0/2 right)" in result.stdout
+    assert store.statuses() == {} and len(store.answers("test-out")) == 2
+
+
+def test_test_out_errors_are_one_line(invoke, mini, prompts):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    unknown = invoke("learn", "test-out", "quantum")
+    assert unknown.exit_code == 1 and "neither a topic id or a module of Backend Developer" in unknown.stderr
+    no_terminal = invoke("learn", "test-out", "jwt", "--no-input")
+    assert no_terminal.exit_code == 1
+    assert no_terminal.stderr.strip() == "error: test-out asks quiz questions; run it in a terminal without --no-input"
+
+
+def test_only_a_learner_with_experience_is_offered_placement(invoke, mini, prompts, store, monkeypatch):
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    beginner = invoke("learn", input="new\nany\nbackend-developer\n6\ny\nl\n")
+    assert beginner.exit_code == 0, beginner.output
+    assert "Placement check" not in beginner.stdout and "HTTP Basics" in beginner.stdout
+    invoke("progress", "reset", "--yes")
+    monkeypatch.setenv("BACKEND_MENTOR_SEED", "2")
+    catalog = load_catalog()
+    typed = _right_keys(catalog, [("http-basics", 0), ("http-status-codes", 0), ("rest-principles", 0)], 2)
+    developer = invoke("learn", input="developer\nany\nbackend-developer\n6\ny\ny\n" + "\n".join(typed) + "\nl\n")
+    assert developer.exit_code == 0, developer.output
+    assert "Placement check" in developer.stdout and "3 topic(s) marked known" in developer.stdout
+    assert "Authentication vs Authorization" in developer.stdout.split("Placement done")[1]  # the first lesson is past them

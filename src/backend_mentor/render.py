@@ -9,8 +9,8 @@ from .curriculum.models import Checkpoint, LearningPath, Topic
 from .curriculum.schema import PATH_GROUPS
 from .output import Output
 
-MARKS = {"done": "✓", "learning": "▶", "skipped": "–", "not-started": "·"}
-STYLES = {"done": "green", "learning": "yellow", "skipped": "dim", "not-started": ""}
+MARKS = {"done": "✓", "known": "◆", "learning": "▶", "skipped": "–", "not-started": "·"}
+STYLES = {"done": "green", "known": "cyan", "learning": "yellow", "skipped": "dim", "not-started": ""}
 
 
 def bar(done: int, total: int, width: int = 20) -> str:
@@ -253,12 +253,13 @@ def show_path(
         out.print(
             f"[dim]languages: {', '.join(path.languages) or 'any'} · frameworks: {', '.join(path.frameworks) or '—'}[/dim]"
         )
-    tree = Tree(f"{bar(progress['done'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics")
+    known = f" ({progress['known']} known already)" if progress["known"] else ""
+    tree = Tree(f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}")
     for stage, stage_progress in zip(path.stages, progress["stages"]):
         label = (
             f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + stage.title if stage.title else ''}  "
-            f"{bar(stage_progress['done'], stage_progress['topics'], 12)} "
-            f"{stage_progress['done']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
+            f"{bar(stage_progress['covered'], stage_progress['topics'], 12)} "
+            f"{stage_progress['covered']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
         )
         branch = tree.add(label)
         if stage.goals:
@@ -271,7 +272,8 @@ def show_path(
                 status = statuses.get(tid, "not-started")
                 topic = catalog.topics.get(tid)
                 title = topic.title if topic else tid
-                node.add(f"[{STYLES[status]}]{MARKS[status]} {title}[/] [dim]{tid}[/dim]" if STYLES[status]
+                tag = " (known)" if status == "known" else ""
+                node.add(f"[{STYLES[status]}]{MARKS[status]} {title}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
                          else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)

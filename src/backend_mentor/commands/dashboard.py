@@ -34,10 +34,10 @@ def show_dashboard(state: Any, json_output: bool) -> None:
                   "next": {"id": nxt.id, "title": nxt.title} if nxt else None,
                   "streak": data["streak"], "reviews_due": due, "checkpoints": data["checkpoints"], "commands": commands})  # fmt: skip
         return
-    out.print(f"[bold]{path.title}[/bold]  {bar(progress['done'], progress['topics'])} {progress['percent']}%")
+    out.print(f"[bold]{path.title}[/bold]  {bar(progress['covered'], progress['topics'])} {progress['percent']}%")
     for stage in progress["stages"]:
-        out.print(f"  {stage['level'].title():<13} {stage['months']:>5} mo  {bar(stage['done'], stage['topics'], 16)} "
-                  f"{stage['done']}/{stage['topics']}")  # fmt: skip
+        out.print(f"  {stage['level'].title():<13} {stage['months']:>5} mo  {bar(stage['covered'], stage['topics'], 16)} "
+                  f"{stage['covered']}/{stage['topics']}")  # fmt: skip
     out.print(f"\nStreak: {data['streak']['current']} day(s) · checkpoints passed: "
               f"{data['checkpoints']['passed']}/{data['checkpoints']['total']}")  # fmt: skip
     if due:

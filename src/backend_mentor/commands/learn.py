@@ -117,7 +117,60 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
         raise typer.Exit(0)
     services.start_path(catalog, store, path.id, experience=experience, language=language,
                         goal=goal, hours_per_week=weekly)  # fmt: skip
-    out.success(f"Saved. Your path: {path.title}. Here is your first lesson.\n")
+    out.success(f"Saved. Your path: {path.title}.")
+    offer_placement(out, catalog, store, path, experience)
+    out.success("Here is your first lesson.\n")
+
+
+def offer_placement(out, catalog, store, path, experience: str) -> None:
+    """A learner who is not new may show what they know: passed modules are marked known."""
+    from .. import services
+
+    modules = services.placement_modules(catalog, path, store.statuses(), experience)
+    if not modules:
+        return
+    most = sum(len(m.questions) for m in modules)
+    out.print(f"\n[bold]Placement check[/bold]: you are not new to this, so you can skip what you already know. "
+              f"{len(modules)} module(s) of the first stage(s), up to {services.QUESTIONS_PER_MODULE} questions each "
+              f"(at most {most}); a module ends at its second miss, or early when you clearly know it. "
+              "Modules you pass are marked known.")  # fmt: skip
+    if ask("Take the placement check?", ["y", "n"], "y") != "y":
+        out.message("No placement: you start at the beginning. Test out of a module later: backend-mentor learn test-out MODULE")
+        return
+    known = run_placement(out, catalog, store, modules)
+    if known:
+        out.print(f"\n[bold]Placement done:[/bold] {len(known)} topic(s) marked known; your path starts after them.")
+    else:
+        out.print("\n[bold]Placement done:[/bold] nothing marked known; your path starts at the beginning.")
+
+
+def run_placement(out, catalog, store, modules, source: str = "placement") -> list[str]:
+    """Ask each module's questions adaptively; every answer is stored; returns the topics marked known."""
+    from .. import services
+    from ..review import is_correct, make_rng
+
+    rng = make_rng()
+    known: list[str] = []
+    for number, module in enumerate(modules, start=1):
+        out.print(f"\n[bold]{module.title}[/bold] [dim]({module.stage} · module {number}/{len(modules)})[/dim]", highlight=False)
+        answered, results, verdict = [], [], None
+        for topic_id, index in module.questions:
+            question = catalog.topics[topic_id].quiz[index]
+            picked, shown = ask_shuffled(out, question, "", rng)
+            answered.append((topic_id, index, picked, shown))
+            results.append(is_correct(question, picked))
+            verdict = services.module_verdict(results, len(module.questions))
+            if verdict:
+                break
+        verdict = verdict or "not-yet"
+        marked = services.record_placement(catalog, store, module.title, module.topics, answered, verdict, source)
+        known += marked
+        if verdict == "known":
+            out.print(f"[green]You know {module.title}:[/green] {len(marked)} topic(s) marked known.", highlight=False)
+        else:
+            out.print(f"[yellow]{module.title} is worth studying[/yellow] ({sum(results)}/{len(results)} right); "
+                      "it stays on your path.", highlight=False)  # fmt: skip
+    return known
 
 
 def present(out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False)) -> None:
@@ -185,7 +238,7 @@ def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]
         out.print("[green]Correct.[/green] " + question["why"], highlight=False)
     else:
         right = question["choices"][question["answer"]]
-        out.print(f"[red]Not quite.[/red] The answer is: {right}. {question['why']}", highlight=False)
+        out.print(f"[red]Not quite.[/red] The answer is: {right.rstrip('.')}. {question['why']}", highlight=False)
     return picked, shown
 
 
@@ -213,6 +266,36 @@ def finished(out, catalog, path, json_output: bool) -> None:
         names = ", ".join(path.next)
         out.message(f"Continue with a specialization: backend-mentor path start {path.next[0]}  (options: {names})")
     out.hint("Prove your skills: backend-mentor checkpoint list")
+
+
+@app.command("test-out")
+def test_out(
+    ctx: typer.Context,
+    target: Annotated[list[str], typer.Argument(help="A module title of your path (or its first words), or a topic id.")],
+    no_input: NoInputOption = False,
+) -> None:
+    """Show you already know a module or a topic: a few quiz questions, and it is marked known.
+
+    Example: backend-mentor learn test-out "Server fundamentals"   ·   backend-mentor learn test-out git
+    """
+    from .. import services
+    from ..errors import MentorError
+    from ..output import Output
+
+    state = app_context(ctx)
+    catalog, store = state.catalog(), state.store()
+    out = Output(False)
+    modules = [services.resolve_test_out(catalog, store, " ".join(target))]
+    if not interactive(no_input):
+        raise MentorError("test-out asks quiz questions; run it in a terminal without --no-input")
+    if not modules[0].topics:
+        out.message(f"Nothing to test: every topic of {modules[0].title} is already done, skipped or known.")
+        return
+    run_placement(out, catalog, store, modules, source="test-out")
+    path = services.active_path(catalog, store)
+    nxt = services.next_topic(catalog, path, store.statuses()) if path else None
+    if nxt:
+        out.hint(f"Next: {nxt.title} — backend-mentor learn")
 
 
 @app.command("done")

@@ -53,7 +53,8 @@ VERIFIER_KINDS = (
     "http-rest", "http-auth", "http-cache", "http-monitoring",
     "sql-queries", "sql-schema", "sql-explain", "pytest-bugs",
 )  # fmt: skip
-TOPIC_STATUSES = ("not-started", "learning", "done", "skipped")
+# known: shown by a placement check or `learn test-out`; covered like done, but not studied here
+TOPIC_STATUSES = ("not-started", "learning", "done", "skipped", "known")
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$")

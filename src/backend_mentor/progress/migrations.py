@@ -121,4 +121,25 @@ def m002_review_answers(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_review_answers]
+def m003_known_status(db: sqlite3.Connection) -> None:
+    """Topics can be 'known': shown by a placement check or test-out, distinct from done and skipped."""
+    run_script(
+        db,
+        """
+        CREATE TABLE topic_status_new (
+            topic_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('not-started', 'learning', 'done', 'skipped', 'known')),
+            started_at TEXT,
+            completed_at TEXT,
+            updated_at TEXT NOT NULL
+        );
+        INSERT INTO topic_status_new (topic_id, status, started_at, completed_at, updated_at)
+            SELECT topic_id, status, started_at, completed_at, updated_at FROM topic_status;
+        DROP TABLE topic_status;
+        ALTER TABLE topic_status_new RENAME TO topic_status;
+        CREATE INDEX topic_status_by_status ON topic_status (status);
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_review_answers, m003_known_status]
