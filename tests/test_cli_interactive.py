@@ -169,3 +169,66 @@ def test_only_a_learner_with_experience_is_offered_placement(invoke, mini, promp
     assert developer.exit_code == 0, developer.output
     assert "Placement check" in developer.stdout and "3 topic(s) marked known" in developer.stdout
     assert "Authentication vs Authorization" in developer.stdout.split("Placement done")[1]  # the first lesson is past them
+
+
+# --- prompts that forgive -----------------------------------------------------------------------
+
+
+def test_wizard_takes_numbers_any_case_prefixes_and_close_spellings(invoke, mini, prompts, store):
+    answers = ["zzz", "3",  # not an option, then a number: developer
+               "Pyhton", "y",  # a close spelling, confirmed
+               "BACK", "y",  # a unique prefix in capitals, confirmed
+               "5", "y", "n", "l"]  # fmt: skip
+    result = invoke("learn", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    profile = store.profile()
+    assert (profile["experience"], profile["language"], profile["goal"]) == ("developer", "python", "backend-developer")
+    out = result.stdout
+    assert out.count("1) new — new to programming") == 1  # the menu is printed once, not after each miss
+    assert "'zzz' is not one of the options; type 1-4 or a name from the list." in out
+    assert "Your experience (number or name) (some):" in out and "Preferred language (number or name) (any):" in out
+    assert "Did you mean 'python' (Python)?" in out and "Did you mean 'backend-developer' (Backend Developer)?" in out
+
+
+def test_a_refused_guess_asks_again(invoke, mini, prompts, store):
+    result = invoke("learn", input="dev\nn\nbackend\n\n\n6\ny\nn\nl\n")  # 'dev' -> developer? no; then backend
+    assert result.exit_code == 0, result.output
+    assert store.profile()["experience"] == "backend" and store.profile()["language"] == "any"
+    assert "Did you mean 'developer' (developer, new to backend)?" in result.stdout
+
+
+def test_the_lesson_prompt_takes_words_and_letters_in_any_case(invoke, mini, prompts, store):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    result = invoke("learn", input="Maybe\nDONE\n")
+    assert "'maybe' is not a choice; type a letter or a word: done, quiz, read again, skip, later." in result.stdout
+    assert store.statuses()["http-basics"] == "done"
+    invoke("learn", input="S\n")
+    assert store.statuses()["http-status-codes"] == "skipped"
+    later = invoke("learn", input="Quit\n")
+    assert "Stopped here; nothing marked. 'REST Principles' stays your next lesson" in later.stderr
+    assert store.statuses()["rest-principles"] == "learning"
+
+
+def test_after_a_failed_quiz_enter_reads_the_lesson_again(invoke, mini, prompts, store, monkeypatch):
+    from quizkeys import keys
+
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    monkeypatch.setenv("BACKEND_MENTOR_SEED", "8")
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    typed = keys(load_catalog().topics["http-basics"].quiz, [False, True, True], 8)
+    result = invoke("learn", input="quiz\n" + "\n".join(typed) + "\n\nlater\n")  # Enter after the quiz
+    assert result.exit_code == 0, result.output
+    assert "1/3 correct" not in result.stdout and "2/3 correct" in result.stdout
+    assert "the default now is to read the lesson again" in result.stdout
+    assert "(l)ater (r):" in result.stdout  # the default shown is 'read again'
+    assert result.stdout.count("Practice task") == 2  # shown again, not marked done
+    assert store.statuses()["http-basics"] == "learning"
+
+
+def test_skip_shows_the_next_step_like_done(invoke, mini, prompts, store):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    done = invoke("learn", input="d\n")
+    assert "Marked 'HTTP Basics' done." in done.stderr and "Next: HTTP Status Codes (http-status-codes)" in done.stderr
+    skipped = invoke("learn", input="skip\n")
+    assert "Skipped 'HTTP Status Codes'" in skipped.stderr and "Next: REST Principles (rest-principles)" in skipped.stderr

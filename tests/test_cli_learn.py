@@ -155,3 +155,18 @@ def test_choose_examples_keeps_non_code_examples_and_the_order_of_preference():
     assert [e["title"] for e in shown] == ["ts", "sql"] and hidden == 2 and "closest one is in TypeScript" in note
     assert choose_examples(examples, None) == (examples, 0, "")
     assert choose_examples(examples, "go", all_languages=True) == (examples, 0, "")
+
+
+def test_learn_done_without_an_id_marks_the_current_lesson(invoke, mini, store):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    result = invoke("learn", "done")
+    assert result.exit_code == 0, result.output
+    assert store.statuses()["http-basics"] == "done" and "Next: HTTP Status Codes" in result.stderr
+    assert invoke("learn", "skip").exit_code == 0 and store.statuses()["http-status-codes"] == "skipped"
+
+
+def test_learn_done_without_an_id_and_without_a_path_says_what_to_do(invoke, mini, store):
+    result = invoke("learn", "done")
+    assert result.exit_code == 1 and store.statuses() == {}
+    assert result.stderr.strip() == ("error: no current lesson (no learning path chosen yet); "
+                                     "name the topic: backend-mentor learn done TOPIC")  # fmt: skip

@@ -66,6 +66,8 @@ def test_a_new_user_answers_the_wizard_and_finishes_a_lesson(tmp_path):
         screen = tmux.wait_for("Start this path?")
         assert "Recommended:" in screen and "weeks at 7 h/week" in screen
         tmux.send("y", "Enter")
+        tmux.wait_for("Take the placement check?")  # offered: the learner is a developer
+        tmux.send("n", "Enter")
         screen = tmux.wait_for("(d)one, (q)uiz")
         assert "Practice task" in screen and "Key points" in screen
         tmux.send("d", "Enter")

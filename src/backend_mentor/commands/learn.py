@@ -20,7 +20,59 @@ EXPERIENCE = {
     "developer": "developer, new to backend",
     "backend": "backend developer levelling up",
 }
-LANGUAGES = ["python", "node", "typescript", "go", "java", "php", "csharp", "ruby", "any"]
+LANGUAGES = {
+    "python": "Python", "node": "JavaScript on Node.js", "typescript": "TypeScript on Node.js", "go": "Go",
+    "java": "Java", "php": "PHP", "csharp": "C# (.NET)", "ruby": "Ruby", "any": "not sure yet",
+}  # fmt: skip
+LESSON_CHOICES = {"d": "done", "q": "quiz", "r": "read again", "s": "skip", "l": "later"}
+LESSON_WORDS = {"quit": "l", "exit": "l", "stop": "l", "again": "r", "read": "r", "reread": "r", "study": "r",
+                "study again": "r"}
+
+
+def read_line(prompt: str, default: str) -> str:
+    """One line of input with its default shown; end of input counts as Ctrl-C (nothing is saved)."""
+    from rich.prompt import Prompt
+
+    try:
+        return Prompt.ask(prompt, default=default, show_default=True).strip()
+    except EOFError:
+        raise KeyboardInterrupt from None
+
+
+def match_option(answer: str, options: list[str]) -> tuple[str | None, bool]:
+    """(option, sure): a number or the exact name is sure; a unique prefix or a close spelling needs a yes."""
+    import difflib
+
+    text = answer.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1], True
+    lowered = {o.lower(): o for o in options}
+    if text in lowered:
+        return lowered[text], True
+    prefixed = [o for o in options if o.lower().startswith(text)] if text else []
+    if len(prefixed) == 1:
+        return prefixed[0], False
+    close = difflib.get_close_matches(text, list(lowered), n=2, cutoff=0.75) if text else []
+    if len(close) == 1 or (close and not prefixed):
+        return lowered[close[0]], False
+    return None, False
+
+
+def choose(out, prompt: str, options: dict[str, str], default: str) -> str:
+    """A numbered menu printed once; a number, a name, a unique prefix or a close spelling picks an option."""
+    names = list(options)
+    for number, (name, label) in enumerate(options.items(), start=1):
+        out.print(f"  {number:>2}) [bold]{name}[/bold] — {label}", highlight=False)
+    while True:
+        answer = read_line(f"{prompt} (number or name)", default)
+        picked, sure = match_option(answer, names)
+        if picked and not sure:
+            sure = ask(f"  Did you mean '{picked}' ({options[picked]})?", ["y", "n"], "y") == "y"
+        if picked and sure:
+            return picked
+        if not picked:
+            out.print(f"[red]'{answer}' is not one of the options; type 1-{len(names)} or a name from the list.[/red]",
+                      highlight=False)  # fmt: skip
 
 
 @app.callback(invoke_without_command=True)
@@ -87,16 +139,15 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     """Four questions, one recommendation, and the profile saved in one transaction at the end."""
     from .. import services
 
-    out.print("[bold]Welcome to backend-mentor.[/bold] Four questions, then your personal path.\n")
-    for key, label in EXPERIENCE.items():
-        out.print(f"  [bold]{key}[/bold]: {label}")
-    experience = ask("Your experience", list(EXPERIENCE), "some")
-    language = ask("Preferred language ('any' if not sure)", LANGUAGES, "any")
-    roles = [p for p in catalog.paths.values() if p.kind == "role"]
-    out.print("\nGoal roles:")
-    for role in roles:
-        out.print(f"  [bold]{role.id}[/bold]: {role.title}")
-    goal = ask("Goal role ('not-sure' is fine)", [r.id for r in roles] + ["not-sure"], "not-sure")
+    out.print("[bold]Welcome to backend-mentor.[/bold] Four questions, then your personal path. "
+              "Press Enter to take the default shown in brackets.\n")  # fmt: skip
+    out.print("[bold]Your experience[/bold]")
+    experience = choose(out, "Your experience", EXPERIENCE, "some")
+    out.print("\n[bold]Preferred language[/bold]")
+    language = choose(out, "Preferred language", LANGUAGES, "any")
+    roles = {p.id: p.title for p in catalog.paths.values() if p.kind == "role"}
+    out.print("\n[bold]Goal role[/bold]")
+    goal = choose(out, "Goal role", {**roles, "not-sure": "not sure yet: recommend one"}, "not-sure")
     weekly = hours if hours is not None else ask_number("Hours per week you can study", 6, 0.5, 80)
     recommendation = services.recommend_path(catalog, experience, language, None if goal == "not-sure" else goal)
     path = recommendation.path
@@ -209,20 +260,57 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool, exampl
             f"   ·   skip: backend-mentor learn skip {topic.id}"
         )
         return
+    default = "d"
     while True:
-        choice = ask("\n(d)one, (q)uiz, (s)kip or (l)ater", ["d", "q", "s", "l"], "d")
+        choice = lesson_choice(out, default)
         if choice == "q":
-            run_quiz(out, store, topic)
+            result = run_quiz(out, store, topic)
+            default = "d" if result["correct"] == result["questions"] else "r"
+            if default == "r":
+                out.print("[dim]Some answers missed: the default now is to read the lesson again.[/dim]")
+            continue
+        if choice == "r":
+            show_lesson(out, catalog, topic, path, position, *examples)
+            default = "q" if topic.quiz else "d"
             continue
         if choice == "d":
             services.mark_topics(catalog, store, [topic.id], "done")
-            out.success(f"Marked '{topic.title}' done. Run 'backend-mentor learn' for the next lesson.")
+            out.success(f"Marked '{topic.title}' done.")
         elif choice == "s":
             services.mark_topics(catalog, store, [topic.id], "skipped")
-            out.message(f"Skipped '{topic.title}'.")
+            out.success(f"Skipped '{topic.title}'; it will not come up again (study it any time: "
+                        f"backend-mentor learn --topic {topic.id}).")  # fmt: skip
         else:
-            out.message("See you later: 'backend-mentor learn' brings you back here.")
+            out.message(f"Stopped here; nothing marked. '{topic.title}' stays your next lesson: run 'backend-mentor learn'.")
+            return
+        show_next(out, catalog, store)
         return
+
+
+def lesson_choice(out, default: str) -> str:
+    """d/q/r/s/l, or the words (done, quiz, read again, skip, later; quit and exit mean later), any case."""
+    menu = ", ".join(f"({key}){word[1:]}" for key, word in LESSON_CHOICES.items())
+    while True:
+        answer = read_line(f"\n{menu}", default).lower()
+        words = {word: key for key, word in LESSON_CHOICES.items()}
+        key = answer[:1] if answer[:1] in LESSON_CHOICES and (len(answer) == 1 or answer in words) else None
+        key = key or words.get(answer) or LESSON_WORDS.get(answer)
+        if key:
+            return key
+        out.print(f"[red]'{answer}' is not a choice; type a letter or a word: {', '.join(LESSON_CHOICES.values())}.[/red]",
+                  highlight=False)  # fmt: skip
+
+
+def show_next(out, catalog, store) -> None:
+    """After done or skip: the next step of the path, said the same way."""
+    from .. import services
+
+    path = services.active_path(catalog, store)
+    nxt = services.next_topic(catalog, path, store.statuses()) if path else None
+    if nxt:
+        out.hint(f"Next: {nxt.title} ({nxt.id}) — run 'backend-mentor learn'")
+    elif path:
+        out.hint(f"That was the last topic of {path.title}: run 'backend-mentor learn' to see what comes next.")
 
 
 def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]:
@@ -301,12 +389,12 @@ def test_out(
 @app.command("done")
 def done(
     ctx: typer.Context,
-    topic_ids: Annotated[list[str], typer.Argument(help="Topic ids to mark done.")],
+    topic_ids: Annotated[list[str] | None, typer.Argument(help="Topic ids to mark done (default: your current lesson).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Mark topics done (all of them, or none if an id is unknown).
+    """Mark topics done (all of them, or none if an id is unknown); without ids, your current lesson.
 
-    Example: backend-mentor learn done http-basics rest-principles
+    Example: backend-mentor learn done   ·   backend-mentor learn done http-basics rest-principles
     """
     _mark(ctx, topic_ids, "done", json_output)
 
@@ -314,30 +402,34 @@ def done(
 @app.command("skip")
 def skip(
     ctx: typer.Context,
-    topic_ids: Annotated[list[str], typer.Argument(help="Topic ids to skip.")],
+    topic_ids: Annotated[list[str] | None, typer.Argument(help="Topic ids to skip (default: your current lesson).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Skip topics you already know; they no longer come up as the next lesson.
+    """Skip topics; they no longer come up as the next lesson (to show you know one: learn test-out).
 
     Example: backend-mentor learn skip git
     """
     _mark(ctx, topic_ids, "skipped", json_output)
 
 
-def _mark(ctx: typer.Context, topic_ids: list[str], status: str, json_output: bool) -> None:
+def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: str, json_output: bool) -> None:
     from .. import services
+    from ..errors import MentorError
     from ..output import Output
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
+    if not topic_ids:
+        path = services.active_path(catalog, store)
+        current = services.next_topic(catalog, path, store.statuses()) if path else None
+        if current is None:
+            why = "your path is finished" if path else "no learning path chosen yet"
+            raise MentorError(f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == 'done' else 'skip'} TOPIC")
+        topic_ids = [current.id]
     marked = services.mark_topics(catalog, store, topic_ids, status)
     out = Output(json_output)
     if json_output:
         out.json({"status": status, "topics": marked})
         return
     out.success(f"Marked {status}: {', '.join(marked)}")
-    path = services.active_path(catalog, store)
-    if path:
-        nxt = services.next_topic(catalog, path, store.statuses())
-        if nxt:
-            out.hint(f"Next: {nxt.title} — backend-mentor learn")
+    show_next(out, catalog, store)
