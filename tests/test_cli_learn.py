@@ -170,3 +170,19 @@ def test_learn_done_without_an_id_and_without_a_path_says_what_to_do(invoke, min
     assert result.exit_code == 1 and store.statuses() == {}
     assert result.stderr.strip() == ("error: no current lesson (no learning path chosen yet); "
                                      "name the topic: backend-mentor learn done TOPIC")  # fmt: skip
+
+
+def test_the_dashboard_and_learn_say_how_many_reviews_are_due(invoke, mini, store, monkeypatch):
+    from backend_mentor.curriculum.catalog import load_catalog
+    from backend_mentor.services import record_quiz
+
+    monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-05-01T12:00:00+00:00")
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    quiz = load_catalog().topics["jwt"].quiz
+    record_quiz(store, load_catalog().topics["jwt"], [q["answer"] if n else (q["answer"] + 1) % len(q["choices"])
+                                                     for n, q in enumerate(quiz)])  # fmt: skip
+    assert "Reviews due" not in invoke().stdout and json.loads(invoke("learn", "--json").stdout)["reviews_due"] == 0
+    monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-05-01T12:11:00+00:00")  # the missed question is due
+    assert "Reviews due: 1 — backend-mentor review" in invoke().stdout
+    assert json.loads(invoke("--json").stdout)["reviews_due"] == 1
+    assert "1 review(s) due — keep what you learned: backend-mentor review" in invoke("learn").stdout
