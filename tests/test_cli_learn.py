@@ -71,7 +71,7 @@ def test_learn_topic_shows_that_topic_and_its_missing_prerequisites(invoke, mini
 
 def test_finishing_a_path_points_to_the_next_one(invoke, mini):
     invoke("learn", "--path", "python-developer", "--yes")
-    invoke("learn", "done", "http-basics", "jwt")
+    invoke("learn", "done", "http-basics", "authentication-basics", "jwt")
     document = json.loads(invoke("learn", "--json").stdout)
     assert document["finished"] is True and document["topic"] is None
     result = invoke("learn")
@@ -99,3 +99,90 @@ def test_a_finished_stage_points_to_its_checkpoints_and_projects(invoke, mini):
     assert "You finished the beginner stage." in text and "backend-mentor checkpoint show sql-check" in text
     invoke("checkpoint", "done", "sql-check", "--evidence", "my answers")
     assert json.loads(invoke("learn", "--json").stdout)["stages_to_prove"] == []
+
+
+# --- examples in the learner's language ------------------------------------------------------------
+
+
+def test_lessons_show_the_profile_language_first_and_hide_other_code(invoke):
+    invoke("learn", "--path", "nodejs-developer", "--yes", "--json")
+    from backend_mentor.progress.store import open_store
+
+    store = open_store()
+    with store.transaction() as db:
+        store.save_profile(db, language="node")
+    store.close()
+    lesson = invoke("learn", "--topic", "middleware").stdout
+    assert "Express - logging, auth short-circuit" in lesson
+    assert "Django - a request-id" not in lesson and "Go net/http - middleware as" not in lesson
+    assert "2 example(s) in other languages hidden; --all-languages shows them." in lesson
+    every = invoke("learn", "--topic", "middleware", "--all-languages").stdout
+    assert "Django - a request-id" in every and "Go net/http - middleware as" in every and "hidden" not in every
+    go = invoke("learn", "--topic", "middleware", "--language", "go").stdout
+    assert "Go net/http - middleware as" in go and "Express - logging" not in go
+
+
+def test_a_topic_without_the_learners_language_says_so_and_shows_the_closest(invoke):
+    guide = invoke("mentor", "http-basics", "--language", "node").stdout
+    assert "No JavaScript/Node.js example for this topic; the closest one is in Python." in guide
+    assert "A tiny HTTP server with only the standard library" in guide  # the closest code example
+    assert "See the raw exchange" in guide  # shell is not code in another language: always shown
+    assert guide.index("closest one is in Python") < guide.index("A tiny HTTP server")
+
+
+def test_javascript_comes_before_python_for_a_node_learner(invoke):
+    guide = invoke("mentor", "async-await", "--language", "javascript").stdout  # an alias of node
+    assert "Sequential, parallel and partial-failure patterns" in guide
+    assert "The same idea in Python with asyncio" not in guide
+    assert "No JavaScript" not in guide
+
+
+def test_an_unknown_language_is_one_clear_line(invoke):
+    result = invoke("mentor", "jwt", "--language", "cobol")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.strip() == ("error: unknown language 'cobol' for --language; choose one of: "
+                                     "python, node, typescript, go, java, php, csharp, ruby")  # fmt: skip
+
+
+def test_choose_examples_keeps_non_code_examples_and_the_order_of_preference():
+    from backend_mentor.render import choose_examples
+
+    examples = [{"language": "python", "title": "py"}, {"language": "sql", "title": "sql"},
+                {"language": "typescript", "title": "ts"}, {"language": "javascript", "title": "js"}]  # fmt: skip
+    shown, hidden, note = choose_examples(examples, "node")
+    assert [e["title"] for e in shown] == ["js", "ts", "sql"] and hidden == 1 and note == ""
+    shown, hidden, note = choose_examples(examples, "java")
+    assert [e["title"] for e in shown] == ["ts", "sql"] and hidden == 2 and "closest one is in TypeScript" in note
+    assert choose_examples(examples, None) == (examples, 0, "")
+    assert choose_examples(examples, "go", all_languages=True) == (examples, 0, "")
+
+
+def test_learn_done_without_an_id_marks_the_current_lesson(invoke, mini, store):
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    result = invoke("learn", "done")
+    assert result.exit_code == 0, result.output
+    assert store.statuses()["http-basics"] == "done" and "Next: HTTP Status Codes" in result.stderr
+    assert invoke("learn", "skip").exit_code == 0 and store.statuses()["http-status-codes"] == "skipped"
+
+
+def test_learn_done_without_an_id_and_without_a_path_says_what_to_do(invoke, mini, store):
+    result = invoke("learn", "done")
+    assert result.exit_code == 1 and store.statuses() == {}
+    assert result.stderr.strip() == ("error: no current lesson (no learning path chosen yet); "
+                                     "name the topic: backend-mentor learn done TOPIC")  # fmt: skip
+
+
+def test_the_dashboard_and_learn_say_how_many_reviews_are_due(invoke, mini, store, monkeypatch):
+    from backend_mentor.curriculum.catalog import load_catalog
+    from backend_mentor.services import record_quiz
+
+    monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-05-01T12:00:00+00:00")
+    invoke("learn", "--path", "backend-developer", "--yes", "--json")
+    quiz = load_catalog().topics["jwt"].quiz
+    record_quiz(store, load_catalog().topics["jwt"], [q["answer"] if n else (q["answer"] + 1) % len(q["choices"])
+                                                     for n, q in enumerate(quiz)])  # fmt: skip
+    assert "Reviews due" not in invoke().stdout and json.loads(invoke("learn", "--json").stdout)["reviews_due"] == 0
+    monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-05-01T12:11:00+00:00")  # the missed question is due
+    assert "Reviews due: 1 — backend-mentor review" in invoke().stdout
+    assert json.loads(invoke("--json").stdout)["reviews_due"] == 1
+    assert "1 review(s) due — keep what you learned: backend-mentor review" in invoke("learn").stdout

@@ -60,7 +60,7 @@ def test_plan_fills_weeks_from_hours(invoke, mini):
 
 def test_plan_uses_the_profile_hours_and_skips_done_topics(invoke, mini):
     invoke("learn", "--path", "python-developer", "--yes", "--hours", "3", "--json")
-    invoke("learn", "done", "http-basics")
+    invoke("learn", "done", "http-basics", "authentication-basics")
     doc = json.loads(invoke("path", "plan", "--json").stdout)
     assert doc["hours_per_week"] == 3
     assert [t["id"] for w in doc["weeks"] for t in w["topics"]] == ["jwt", "jwt"]
@@ -76,4 +76,4 @@ def test_plan_a_path_that_is_not_the_active_one(invoke, mini):
     invoke("learn", "--path", "backend-developer", "--yes", "--json")
     doc = json.loads(invoke("path", "plan", "--path", "python-developer", "--hours", "10", "--json").stdout)
     assert doc["path"] == "python-developer"
-    assert [t["id"] for w in doc["weeks"] for t in w["topics"]] == ["http-basics", "jwt"]
+    assert [t["id"] for w in doc["weeks"] for t in w["topics"]] == ["http-basics", "authentication-basics", "jwt"]

@@ -66,6 +66,8 @@ def test_a_new_user_answers_the_wizard_and_finishes_a_lesson(tmp_path):
         screen = tmux.wait_for("Start this path?")
         assert "Recommended:" in screen and "weeks at 7 h/week" in screen
         tmux.send("y", "Enter")
+        tmux.wait_for("Take the placement check?")  # offered: the learner is a developer
+        tmux.send("n", "Enter")
         screen = tmux.wait_for("(d)one, (q)uiz")
         assert "Practice task" in screen and "Key points" in screen
         tmux.send("d", "Enter")
@@ -95,3 +97,61 @@ def test_ctrl_c_in_the_wizard_saves_nothing(tmp_path):
     assert "EXIT=130" in screen and "Traceback" not in screen
     db = sqlite3.connect(home / "progress.db")
     assert db.execute("SELECT count(*) FROM profile").fetchone()[0] == 0
+
+
+def test_a_java_developer_tests_out_in_a_real_terminal(tmp_path):
+    """The DevOps persona answers the wizard with loose words and passes two placement modules."""
+    import random
+
+    from quizkeys import keys
+
+    from backend_mentor import services
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    seed = 5
+    catalog = load_catalog()
+    modules = services.placement_modules(catalog, catalog.paths["devops-engineer"], {}, "developer")
+    rng = random.Random(seed)
+    plan = []  # per module: the numbers to type
+    for module, knows in zip(modules, [False, True, True]):
+        asked = module.questions[:3] if knows else module.questions[:2]
+        plan.append(keys([catalog.topics[t].quiz[i] for t, i in asked], [knows] * len(asked), seed, rng))
+    home = tmp_path / "home"
+    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1", "BACKEND_MENTOR_SEED": str(seed),
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    tmux = Tmux(f"env -u CI {exports} {shlex.quote(sys.executable)} -m backend_mentor learn; sleep 60")
+    try:
+        tmux.wait_for("Your experience (number or name)")
+        tmux.send("3", "Enter")  # developer, by number
+        tmux.wait_for("Preferred language (number or name)")
+        tmux.send("JAVA", "Enter")
+        tmux.wait_for("Goal role (number or name)")
+        tmux.send("devops", "Enter")
+        tmux.wait_for("Did you mean 'devops-engineer'")
+        tmux.send("Enter")  # yes, the default
+        tmux.wait_for("Hours per week")
+        tmux.send("8", "Enter")
+        tmux.wait_for("Start this path?")
+        tmux.send("y", "Enter")
+        tmux.wait_for("Take the placement check?")
+        tmux.send("y", "Enter")
+        answered = 0
+        for typed in plan:
+            for number in typed:
+                answered += 1
+                deadline = time.monotonic() + 30
+                while tmux.screen().count("Your answer") < answered and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                tmux.send(number, "Enter")
+        screen = tmux.wait_for("(d)one, (q)uiz")
+        assert "You know Networking and hosting" in screen or "Placement done: 14 topic(s)" in screen
+        assert "Stateless Design" in screen and "Prerequisites not done yet" not in screen
+        tmux.send("later", "Enter")
+        tmux.wait_for("Stopped here; nothing marked")
+    finally:
+        tmux.close()
+    db = sqlite3.connect(home / "progress.db")
+    assert db.execute("SELECT count(*) FROM topic_status WHERE status = 'known'").fetchone()[0] == 14
+    assert db.execute("SELECT count(*) FROM answers WHERE source = 'placement'").fetchone()[0] == 8
+    assert db.execute("SELECT active_path, language FROM profile").fetchone() == ("devops-engineer", "java")

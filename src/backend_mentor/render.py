@@ -9,8 +9,8 @@ from .curriculum.models import Checkpoint, LearningPath, Topic
 from .curriculum.schema import PATH_GROUPS
 from .output import Output
 
-MARKS = {"done": "✓", "learning": "▶", "skipped": "–", "not-started": "·"}
-STYLES = {"done": "green", "learning": "yellow", "skipped": "dim", "not-started": ""}
+MARKS = {"done": "✓", "known": "◆", "learning": "▶", "skipped": "–", "not-started": "·"}
+STYLES = {"done": "green", "known": "cyan", "learning": "yellow", "skipped": "dim", "not-started": ""}
 
 
 def bar(done: int, total: int, width: int = 20) -> str:
@@ -69,7 +69,8 @@ def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) ->
 # --- topics -----------------------------------------------------------------------------------
 
 
-def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str]) -> None:
+def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str],
+               language: str | None = None, all_languages: bool = False) -> None:
     """The full guide of ``mentor``."""
     from rich.markdown import Markdown
     from rich.panel import Panel
@@ -90,7 +91,7 @@ def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, 
     out.print(Markdown(topic.lesson))
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Pitfalls", topic.pitfalls)
-    show_examples(out, topic)
+    show_examples(out, topic, language, all_languages)
     show_exercise(out, topic)
     if topic.quiz:
         out.print(f"\n[bold]Quiz[/bold]: {len(topic.quiz)} questions — run 'backend-mentor mentor {topic.id} --quiz'")
@@ -106,7 +107,8 @@ def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, 
         out.print(f"[bold]Prerequisites[/bold]: {marks}")
 
 
-def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath | None, position: str) -> None:
+def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath | None, position: str,
+                language: str | None = None, all_languages: bool = False) -> None:
     """What ``learn`` shows: the lesson, its key points and the practice task."""
     from rich.markdown import Markdown
     from rich.rule import Rule
@@ -116,7 +118,7 @@ def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath 
     out.print(Markdown(topic.lesson))
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Watch out for", topic.pitfalls)
-    show_examples(out, topic)
+    show_examples(out, topic, language, all_languages)
     show_exercise(out, topic, heading="Practice task")
 
 
@@ -127,15 +129,46 @@ def _bullets(out: Output, title: str, items: list[str]) -> None:
             out.print(f"  • {item}", markup=False)
 
 
-def show_examples(out: Output, topic: Topic) -> None:
+def choose_examples(examples: list[dict[str, Any]], language: str | None, all_languages: bool = False
+                    ) -> tuple[list[dict[str, Any]], int, str]:
+    """The examples to show for a learner's language: (shown, hidden count, one-line note).
+
+    Code examples in the learner's language come first and code in other languages is hidden;
+    examples that are not code in a programming language (SQL, HTTP, shell, JSON...) are always
+    shown. Without an example in the learner's language, the closest one is shown and the note says so.
+    """
+    from .curriculum.schema import EXAMPLE_PREFERENCES, LANGUAGE_NAMES, PROFILE_EXAMPLE_LANGUAGES
+
+    if all_languages or language not in EXAMPLE_PREFERENCES:
+        return list(examples), 0, ""
+    preferences = EXAMPLE_PREFERENCES[language]
+    own = PROFILE_EXAMPLE_LANGUAGES[language]
+    code = [e for e in examples if e["language"] in preferences]
+    other = [e for e in examples if e["language"] not in preferences]
+    mine = sorted((e for e in code if e["language"] in own), key=lambda e: own.index(e["language"]))
+    note = ""
+    if code and not mine:
+        closest = min(code, key=lambda e: preferences.index(e["language"]))
+        mine = [closest]
+        note = (f"No {LANGUAGE_NAMES[language]} example for this topic; the closest one is in "
+                f"{LANGUAGE_NAMES.get(closest['language'], closest['language'])}.")  # fmt: skip
+    return mine + other, len(code) - len(mine), note
+
+
+def show_examples(out: Output, topic: Topic, language: str | None = None, all_languages: bool = False) -> None:
     if not topic.examples:
         return
     from rich.syntax import Syntax
 
-    for example in topic.examples:
+    shown, hidden, note = choose_examples(topic.examples, language, all_languages)
+    if note:
+        out.print(f"\n[dim]{note}[/dim]", highlight=False)
+    for example in shown:
         dialect = f" ({example['dialect']})" if example.get("dialect") else ""
         out.print(f"\n[bold]Example[/bold]: {example['title']} [dim]{example['language']}{dialect}[/dim]")
         out.print(Syntax(example["code"].rstrip(), example["language"], theme="ansi_dark", word_wrap=True))
+    if hidden:
+        out.print(f"[dim]{hidden} example(s) in other languages hidden; --all-languages shows them.[/dim]")
 
 
 def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
@@ -220,12 +253,13 @@ def show_path(
         out.print(
             f"[dim]languages: {', '.join(path.languages) or 'any'} · frameworks: {', '.join(path.frameworks) or '—'}[/dim]"
         )
-    tree = Tree(f"{bar(progress['done'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics")
+    known = f" ({progress['known']} known already)" if progress["known"] else ""
+    tree = Tree(f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}")
     for stage, stage_progress in zip(path.stages, progress["stages"]):
         label = (
             f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + stage.title if stage.title else ''}  "
-            f"{bar(stage_progress['done'], stage_progress['topics'], 12)} "
-            f"{stage_progress['done']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
+            f"{bar(stage_progress['covered'], stage_progress['topics'], 12)} "
+            f"{stage_progress['covered']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
         )
         branch = tree.add(label)
         if stage.goals:
@@ -238,7 +272,8 @@ def show_path(
                 status = statuses.get(tid, "not-started")
                 topic = catalog.topics.get(tid)
                 title = topic.title if topic else tid
-                node.add(f"[{STYLES[status]}]{MARKS[status]} {title}[/] [dim]{tid}[/dim]" if STYLES[status]
+                tag = " (known)" if status == "known" else ""
+                node.add(f"[{STYLES[status]}]{MARKS[status]} {title}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
                          else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)

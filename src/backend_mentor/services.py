@@ -18,7 +18,8 @@ from .curriculum.schema import LEVELS, PATH_GROUPS
 from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
 
-FINISHED = ("done", "skipped")
+FINISHED = ("done", "skipped", "known")  # no longer the next lesson
+COVERED = ("done", "known")  # counts as learned: progress, prerequisites
 
 
 # --- ordering ---------------------------------------------------------------------------------
@@ -47,8 +48,8 @@ def ordered_topics(catalog: Catalog, path: LearningPath) -> list[str]:
 
 
 def missing_prerequisites(catalog: Catalog, topic: Topic, statuses: dict[str, str]) -> list[str]:
-    """Direct prerequisites the learner has not finished."""
-    return [p for p in topic.prerequisites if statuses.get(p) != "done" and p in catalog.topics]
+    """Direct prerequisites the learner has neither done nor shown to know."""
+    return [p for p in topic.prerequisites if statuses.get(p) not in COVERED and p in catalog.topics]
 
 
 def next_topic(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> Topic | None:
@@ -143,17 +144,38 @@ def paths_by_group(catalog: Catalog) -> dict[str, list[LearningPath]]:
 
 
 def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> dict[str, Any]:
+    """Topics per stage: done, known (placement, test-out), covered (both) and skipped."""
+
+    def count(ids: list[str], *wanted: str) -> int:
+        return sum(1 for t in ids if statuses.get(t) in wanted)
+
     stages = []
     for stage in path.stages:
         ids = list(dict.fromkeys(stage.topic_ids))
-        done = sum(1 for t in ids if statuses.get(t) == "done")
-        skipped = sum(1 for t in ids if statuses.get(t) == "skipped")
         hours = sum(catalog.topics[t].hours for t in ids if t in catalog.topics)
-        stages.append({"level": stage.level, "months": stage.months, "topics": len(ids), "done": done,
-                       "skipped": skipped, "hours": hours})  # fmt: skip
+        stages.append({"level": stage.level, "months": stage.months, "topics": len(ids), "done": count(ids, "done"),
+                       "known": count(ids, "known"), "covered": count(ids, *COVERED), "skipped": count(ids, "skipped"),
+                       "hours": hours})  # fmt: skip
     ids = path.topic_ids
-    done = sum(1 for t in ids if statuses.get(t) == "done")
-    return {"topics": len(ids), "done": done, "percent": round(100 * done / len(ids)) if ids else 0, "stages": stages}
+    covered = count(ids, *COVERED)
+    return {"topics": len(ids), "done": count(ids, "done"), "known": count(ids, "known"), "covered": covered,
+            "percent": round(100 * covered / len(ids)) if ids else 0, "stages": stages}  # fmt: skip
+
+
+def example_language(store: Store, override: str | None = None) -> str | None:
+    """The language whose examples come first: ``--language`` if given, else the profile's (None: any)."""
+    from .curriculum.schema import EXAMPLE_PREFERENCES, LANGUAGE_ALIASES
+
+    if override is not None:
+        wanted = override.strip().lower()
+        wanted = LANGUAGE_ALIASES.get(wanted, wanted)
+        if wanted not in EXAMPLE_PREFERENCES:
+            choices = ", ".join(EXAMPLE_PREFERENCES)
+            raise MentorError(f"unknown language '{override}' for --language; choose one of: {choices}")
+        return wanted
+    profile = store.profile() or {}
+    language = profile.get("language")
+    return language if language in EXAMPLE_PREFERENCES else None
 
 
 # --- marking progress -------------------------------------------------------------------------
@@ -179,20 +201,163 @@ def begin_topic(store: Store, topic_id: str) -> None:
             store.log(db, "topic.learning", topic_id)
 
 
-def record_quiz(store: Store, topic: Topic, answers: list[int]) -> dict[str, Any]:
-    """Score a quiz, log it, and put its questions in the review deck."""
-    from .review import new_card
+def record_quiz(
+    store: Store, topic: Topic, answers: list[int], shown: list[list[int] | None] | None = None, source: str = "quiz"
+) -> dict[str, Any]:
+    """Score a quiz, log it, and grade its review cards from the answers (right: good, wrong: again).
 
-    correct = [i for i, (q, a) in enumerate(zip(topic.quiz, answers)) if q["answer"] == a]
-    result = {"topic": topic.id, "questions": len(topic.quiz), "correct": len(correct)}
-    existing = {c["card_id"] for c in store.review_cards()}
+    ``answers`` are original option indexes; ``shown`` the order each question's options were
+    shown in. Grading is by content, so a shuffled order never changes what counts as right.
+    """
+    answered = [(index, picked, (shown or [None] * len(answers))[index]) for index, picked in enumerate(answers)]
+    graded = grade_answers(store, topic, answered, source)
+    correct = sum(1 for g in graded if g["correct"])
+    result = {"topic": topic.id, "questions": len(topic.quiz), "correct": correct}
     with store.transaction() as db:
-        store.log(db, "quiz.taken", topic.id, correct=len(correct), questions=len(topic.quiz))
-        for index in range(len(topic.quiz)):
-            card = new_card(topic.id, index)
-            if card["card_id"] not in existing:
-                store.upsert_card(db, card)
+        store.log(db, "quiz.taken", topic.id, correct=correct, questions=len(topic.quiz), source=source)
     return result
+
+
+def grade_answers(
+    store: Store, topic: Topic, answered: list[tuple[int, int, list[int] | None]], source: str
+) -> list[dict[str, Any]]:
+    """Grade answered questions ``(question, picked, shown)`` of one topic: cards scheduled, answers kept."""
+    from .review import AGAIN, GOOD, is_correct, new_card, schedule
+
+    now = utcnow()
+    cards = {c["card_id"]: c for c in store.review_cards()}
+    graded = []
+    with store.transaction() as db:
+        for index, picked, shown in answered:
+            if not 0 <= index < len(topic.quiz):
+                continue
+            question = topic.quiz[index]
+            right = is_correct(question, picked)
+            card = cards.get(f"{topic.id}#{index}") or new_card(topic.id, index, now)
+            card = schedule(card, GOOD if right else AGAIN, now)
+            store.upsert_card(db, card)
+            store.record_answer(db, source=source, card_id=card["card_id"], topic_id=topic.id, question=index,
+                                shown=shown, picked=picked, correct=right, rating=GOOD if right else AGAIN)  # fmt: skip
+            graded.append({"card": card, "correct": right})
+    return graded
+
+
+def due_reviews(catalog: Catalog, store: Store) -> list[dict[str, Any]]:
+    """Cards due now whose question still exists in the curriculum, oldest first."""
+    from .review import due_cards
+
+    return [c for c in due_cards(store.review_cards()) if c["topic_id"] in catalog.topics
+            and 0 <= c["question"] < len(catalog.topics[c["topic_id"]].quiz)]  # fmt: skip
+
+
+# --- placement --------------------------------------------------------------------------------
+
+PLACEMENT_STAGES = {"some": 1, "developer": 1, "backend": 2}  # how many early stages a placement checks
+QUESTIONS_PER_MODULE = 4
+PASS_RIGHT = 3  # this many right answers (with at most one miss) show a module is known
+STOP_MISSES = 2  # a module stops at its second miss
+
+
+@dataclass
+class PlacementModule:
+    stage: str
+    title: str
+    topics: list[str]  # the module's topics not yet done, skipped or known
+    questions: list[tuple[str, int]]  # (topic id, quiz index) in the order they are asked
+
+
+def module_questions(catalog: Catalog, topic_ids: list[str], limit: int = QUESTIONS_PER_MODULE) -> list[tuple[str, int]]:
+    """Up to ``limit`` questions spread over the topics: each topic's first question, then the second..."""
+    quizzes = [(t, len(catalog.topics[t].quiz)) for t in topic_ids if t in catalog.topics]
+    questions: list[tuple[str, int]] = []
+    for index in range(max((n for _, n in quizzes), default=0)):
+        for topic_id, size in quizzes:
+            if index < size and len(questions) < limit:
+                questions.append((topic_id, index))
+    return questions
+
+
+def placement_modules(
+    catalog: Catalog, path: LearningPath, statuses: dict[str, str], experience: str | None
+) -> list[PlacementModule]:
+    """The modules of the path's early stages a placement check asks about (none for beginners)."""
+    stages = path.stages[: PLACEMENT_STAGES.get(experience or "", 0)]
+    order = {t: i for i, t in enumerate(ordered_topics(catalog, path))}
+    modules = []
+    for stage in stages:
+        for module in stage.modules:
+            open_ids = sorted((t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED
+                               and t in catalog.topics), key=lambda t: order.get(t, 0))  # fmt: skip
+            if open_ids:
+                modules.append(PlacementModule(stage.level, module.title, open_ids, module_questions(catalog, open_ids)))
+    return modules
+
+
+def module_verdict(results: list[bool], available: int) -> str | None:
+    """'known', 'not-yet', or None while more questions are needed."""
+    right = sum(results)
+    if len(results) - right >= STOP_MISSES:
+        return "not-yet"
+    if right >= min(PASS_RIGHT, available):
+        return "known"
+    return "not-yet" if len(results) >= available else None
+
+
+def record_placement(
+    catalog: Catalog, store: Store, title: str, topic_ids: list[str],
+    answered: list[tuple[str, int, int, list[int] | None]], verdict: str, source: str = "placement",
+) -> list[str]:
+    """Keep every answer (and grade its review card); a passed module's open topics become known."""
+    by_topic: dict[str, list[tuple[int, int, list[int] | None]]] = {}
+    for topic_id, index, picked, shown in answered:
+        by_topic.setdefault(topic_id, []).append((index, picked, shown))
+    for topic_id, items in by_topic.items():
+        grade_answers(store, catalog.topics[topic_id], items, source)
+    statuses = store.statuses()
+    known = [t for t in topic_ids if statuses.get(t) not in COVERED] if verdict == "known" else []
+    right = sum(1 for topic_id, index, picked, _ in answered
+                if _is_right(catalog.topics[topic_id].quiz[index], picked))  # fmt: skip
+    with store.transaction() as db:
+        for topic_id in known:
+            store.set_status(db, topic_id, "known")
+            store.log(db, "topic.known", topic_id, via=source)
+        store.log(db, f"{source}.module", title, verdict=verdict, asked=len(answered), right=right, topics=topic_ids)
+    return known
+
+
+def resolve_test_out(catalog: Catalog, store: Store, target: str) -> PlacementModule:
+    """A topic id, or a module of the active path by title (any case, or its unique beginning)."""
+    statuses = store.statuses()
+    wanted = target.strip()
+    if wanted in catalog.topics:
+        topic = catalog.topics[wanted]
+        open_ids = [topic.id] if statuses.get(topic.id) not in FINISHED else []
+        return PlacementModule(topic.level, topic.title, open_ids, module_questions(catalog, [topic.id]))
+    path = active_path(catalog, store)
+    modules = [(stage, module) for stage in path.stages for module in stage.modules] if path else []
+    key = " ".join(wanted.lower().replace("-", " ").split())
+
+    def norm(title: str) -> str:
+        return " ".join(title.lower().replace("-", " ").replace(":", " ").split())
+
+    matches = [m for m in modules if norm(m[1].title) == key] or [m for m in modules if norm(m[1].title).startswith(key)]
+    titles = list(dict.fromkeys(m[1].title for m in matches))
+    if len(titles) != 1:
+        if titles:
+            raise MentorError(f"'{target}' matches several modules: {'; '.join(titles)}; say which")
+        where = f" or a module of {path.title}" if path else " (choose a path first to test out of its modules)"
+        raise NotFound(f"'{target}' is neither a topic id{where}; see 'backend-mentor path show'")
+    stage, module = matches[0]
+    order = {t: i for i, t in enumerate(ordered_topics(catalog, path))} if path else {}
+    open_ids = sorted((t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED and t in catalog.topics),
+                      key=lambda t: order.get(t, 0))  # fmt: skip
+    return PlacementModule(stage.level, module.title, open_ids, module_questions(catalog, open_ids))
+
+
+def _is_right(question: dict[str, Any], picked: int) -> bool:
+    from .review import is_correct
+
+    return is_correct(question, picked)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -274,7 +439,7 @@ def calendar(activity: dict[str, int], weeks: int = 12, today: date | None = Non
 
 def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
     statuses = store.statuses()
-    counts = {s: 0 for s in ("done", "learning", "skipped")}
+    counts = {s: 0 for s in ("done", "learning", "skipped", "known")}
     for status in statuses.values():
         if status in counts:
             counts[status] += 1

@@ -27,18 +27,21 @@ def show_dashboard(state: Any, json_output: bool) -> None:
     progress = services.path_progress(catalog, path, statuses)
     nxt = services.next_topic(catalog, path, statuses)
     data = services.stats(catalog, store)
+    due = len(services.due_reviews(catalog, store))
     commands = ["backend-mentor learn", f"backend-mentor path show {path.id}", "backend-mentor checkpoint list", "backend-mentor review"]
     if json_output:
         out.json({"new_user": False, "path": {"id": path.id, "title": path.title, **progress},
                   "next": {"id": nxt.id, "title": nxt.title} if nxt else None,
-                  "streak": data["streak"], "checkpoints": data["checkpoints"], "commands": commands})  # fmt: skip
+                  "streak": data["streak"], "reviews_due": due, "checkpoints": data["checkpoints"], "commands": commands})  # fmt: skip
         return
-    out.print(f"[bold]{path.title}[/bold]  {bar(progress['done'], progress['topics'])} {progress['percent']}%")
+    out.print(f"[bold]{path.title}[/bold]  {bar(progress['covered'], progress['topics'])} {progress['percent']}%")
     for stage in progress["stages"]:
-        out.print(f"  {stage['level'].title():<13} {stage['months']:>5} mo  {bar(stage['done'], stage['topics'], 16)} "
-                  f"{stage['done']}/{stage['topics']}")  # fmt: skip
+        out.print(f"  {stage['level'].title():<13} {stage['months']:>5} mo  {bar(stage['covered'], stage['topics'], 16)} "
+                  f"{stage['covered']}/{stage['topics']}")  # fmt: skip
     out.print(f"\nStreak: {data['streak']['current']} day(s) · checkpoints passed: "
               f"{data['checkpoints']['passed']}/{data['checkpoints']['total']}")  # fmt: skip
+    if due:
+        out.print(f"Reviews due: [bold]{due}[/bold] — backend-mentor review")
     if nxt:
         out.print(f"Next: [bold]{nxt.title}[/bold] [dim]({nxt.id}, about {nxt.hours:g} h)[/dim]")
     else:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
-from ._common import JsonOption, NoInputOption, ask, ask_number, ask_question, group, interactive
+from ._common import JsonOption, NoInputOption, ask, ask_number, group, interactive
 
 app = group(
     "Your personal path: a wizard on first run, then the next lesson, practice task and quiz.\n\n"
@@ -20,7 +20,59 @@ EXPERIENCE = {
     "developer": "developer, new to backend",
     "backend": "backend developer levelling up",
 }
-LANGUAGES = ["python", "node", "typescript", "go", "java", "php", "csharp", "ruby", "any"]
+LANGUAGES = {
+    "python": "Python", "node": "JavaScript on Node.js", "typescript": "TypeScript on Node.js", "go": "Go",
+    "java": "Java", "php": "PHP", "csharp": "C# (.NET)", "ruby": "Ruby", "any": "not sure yet",
+}  # fmt: skip
+LESSON_CHOICES = {"d": "done", "q": "quiz", "r": "read again", "s": "skip", "l": "later"}
+LESSON_WORDS = {"quit": "l", "exit": "l", "stop": "l", "again": "r", "read": "r", "reread": "r", "study": "r",
+                "study again": "r"}
+
+
+def read_line(prompt: str, default: str) -> str:
+    """One line of input with its default shown; end of input counts as Ctrl-C (nothing is saved)."""
+    from rich.prompt import Prompt
+
+    try:
+        return Prompt.ask(prompt, default=default, show_default=True).strip()
+    except EOFError:
+        raise KeyboardInterrupt from None
+
+
+def match_option(answer: str, options: list[str]) -> tuple[str | None, bool]:
+    """(option, sure): a number or the exact name is sure; a unique prefix or a close spelling needs a yes."""
+    import difflib
+
+    text = answer.strip().lower()
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1], True
+    lowered = {o.lower(): o for o in options}
+    if text in lowered:
+        return lowered[text], True
+    prefixed = [o for o in options if o.lower().startswith(text)] if text else []
+    if len(prefixed) == 1:
+        return prefixed[0], False
+    close = difflib.get_close_matches(text, list(lowered), n=2, cutoff=0.75) if text else []
+    if len(close) == 1 or (close and not prefixed):
+        return lowered[close[0]], False
+    return None, False
+
+
+def choose(out, prompt: str, options: dict[str, str], default: str) -> str:
+    """A numbered menu printed once; a number, a name, a unique prefix or a close spelling picks an option."""
+    names = list(options)
+    for number, (name, label) in enumerate(options.items(), start=1):
+        out.print(f"  {number:>2}) [bold]{name}[/bold] — {label}", highlight=False)
+    while True:
+        answer = read_line(f"{prompt} (number or name)", default)
+        picked, sure = match_option(answer, names)
+        if picked and not sure:
+            sure = ask(f"  Did you mean '{picked}' ({options[picked]})?", ["y", "n"], "y") == "y"
+        if picked and sure:
+            return picked
+        if not picked:
+            out.print(f"[red]'{answer}' is not one of the options; type 1-{len(names)} or a name from the list.[/red]",
+                      highlight=False)  # fmt: skip
 
 
 @app.callback(invoke_without_command=True)
@@ -30,6 +82,8 @@ def learn(
     topic_id: Annotated[str | None, typer.Option("--topic", help="Study this topic now instead of the next one.")] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept the choice without asking.")] = False,
     hours: Annotated[float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week you can study.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
+    all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -46,6 +100,7 @@ def learn(
     catalog, store = state.catalog(), state.store()
     out = Output(json_output)
     prompts = interactive(no_input) and not json_output
+    services.example_language(store, language)  # an unknown --language fails before anything is saved
 
     if path_id is not None:
         if not yes and prompts:
@@ -68,7 +123,7 @@ def learn(
         if topic is None:
             finished(out, catalog, path, json_output)
             return
-    present(out, catalog, store, topic, json_output, prompts)
+    present(out, catalog, store, topic, json_output, prompts, (services.example_language(store, language), all_languages))
 
 
 def raise_no_path(catalog) -> None:
@@ -84,16 +139,15 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     """Four questions, one recommendation, and the profile saved in one transaction at the end."""
     from .. import services
 
-    out.print("[bold]Welcome to backend-mentor.[/bold] Four questions, then your personal path.\n")
-    for key, label in EXPERIENCE.items():
-        out.print(f"  [bold]{key}[/bold]: {label}")
-    experience = ask("Your experience", list(EXPERIENCE), "some")
-    language = ask("Preferred language ('any' if not sure)", LANGUAGES, "any")
-    roles = [p for p in catalog.paths.values() if p.kind == "role"]
-    out.print("\nGoal roles:")
-    for role in roles:
-        out.print(f"  [bold]{role.id}[/bold]: {role.title}")
-    goal = ask("Goal role ('not-sure' is fine)", [r.id for r in roles] + ["not-sure"], "not-sure")
+    out.print("[bold]Welcome to backend-mentor.[/bold] Four questions, then your personal path. "
+              "Press Enter to take the default shown in brackets.\n")  # fmt: skip
+    out.print("[bold]Your experience[/bold]")
+    experience = choose(out, "Your experience", EXPERIENCE, "some")
+    out.print("\n[bold]Preferred language[/bold]")
+    language = choose(out, "Preferred language", LANGUAGES, "any")
+    roles = {p.id: p.title for p in catalog.paths.values() if p.kind == "role"}
+    out.print("\n[bold]Goal role[/bold]")
+    goal = choose(out, "Goal role", {**roles, "not-sure": "not sure yet: recommend one"}, "not-sure")
     weekly = hours if hours is not None else ask_number("Hours per week you can study", 6, 0.5, 80)
     recommendation = services.recommend_path(catalog, experience, language, None if goal == "not-sure" else goal)
     path = recommendation.path
@@ -114,10 +168,63 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
         raise typer.Exit(0)
     services.start_path(catalog, store, path.id, experience=experience, language=language,
                         goal=goal, hours_per_week=weekly)  # fmt: skip
-    out.success(f"Saved. Your path: {path.title}. Here is your first lesson.\n")
+    out.success(f"Saved. Your path: {path.title}.")
+    offer_placement(out, catalog, store, path, experience)
+    out.success("Here is your first lesson.\n")
 
 
-def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> None:
+def offer_placement(out, catalog, store, path, experience: str) -> None:
+    """A learner who is not new may show what they know: passed modules are marked known."""
+    from .. import services
+
+    modules = services.placement_modules(catalog, path, store.statuses(), experience)
+    if not modules:
+        return
+    most = sum(len(m.questions) for m in modules)
+    out.print(f"\n[bold]Placement check[/bold]: you are not new to this, so you can skip what you already know. "
+              f"{len(modules)} module(s) of the first stage(s), up to {services.QUESTIONS_PER_MODULE} questions each "
+              f"(at most {most}); a module ends at its second miss, or early when you clearly know it. "
+              "Modules you pass are marked known.")  # fmt: skip
+    if ask("Take the placement check?", ["y", "n"], "y") != "y":
+        out.message("No placement: you start at the beginning. Test out of a module later: backend-mentor learn test-out MODULE")
+        return
+    known = run_placement(out, catalog, store, modules)
+    if known:
+        out.print(f"\n[bold]Placement done:[/bold] {len(known)} topic(s) marked known; your path starts after them.")
+    else:
+        out.print("\n[bold]Placement done:[/bold] nothing marked known; your path starts at the beginning.")
+
+
+def run_placement(out, catalog, store, modules, source: str = "placement") -> list[str]:
+    """Ask each module's questions adaptively; every answer is stored; returns the topics marked known."""
+    from .. import services
+    from ..review import is_correct, make_rng
+
+    rng = make_rng()
+    known: list[str] = []
+    for number, module in enumerate(modules, start=1):
+        out.print(f"\n[bold]{module.title}[/bold] [dim]({module.stage} · module {number}/{len(modules)})[/dim]", highlight=False)
+        answered, results, verdict = [], [], None
+        for topic_id, index in module.questions:
+            question = catalog.topics[topic_id].quiz[index]
+            picked, shown = ask_shuffled(out, question, "", rng)
+            answered.append((topic_id, index, picked, shown))
+            results.append(is_correct(question, picked))
+            verdict = services.module_verdict(results, len(module.questions))
+            if verdict:
+                break
+        verdict = verdict or "not-yet"
+        marked = services.record_placement(catalog, store, module.title, module.topics, answered, verdict, source)
+        known += marked
+        if verdict == "known":
+            out.print(f"[green]You know {module.title}:[/green] {len(marked)} topic(s) marked known.", highlight=False)
+        else:
+            out.print(f"[yellow]{module.title} is worth studying[/yellow] ({sum(results)}/{len(results)} right); "
+                      "it stays on your path.", highlight=False)  # fmt: skip
+    return known
+
+
+def present(out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False)) -> None:
     from .. import services
     from ..render import show_lesson, topic_json
 
@@ -126,10 +233,13 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
     missing = services.missing_prerequisites(catalog, topic, statuses)
     passed = {cid for cid, summary in store.checkpoint_summary().items() if summary["passed"]}
     stages = services.finished_stages(path, statuses, passed) if path else []
+    due = len(services.due_reviews(catalog, store))
     if json_output:
         out.json({"path": path.id if path else None, "topic": topic_json(topic, statuses), "missing_prerequisites": missing,
-                  "stages_to_prove": stages})  # fmt: skip
+                  "stages_to_prove": stages, "reviews_due": due})  # fmt: skip
         return
+    if due:
+        out.print(f"[bold]{due} review(s) due[/bold] — keep what you learned: backend-mentor review")
     for stage in stages:
         out.print(f"[bold green]You finished the {stage['level']} stage.[/bold green] Prove it before you go on:")
         for cid in stage["checkpoints"]:
@@ -143,36 +253,95 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool) -> Non
         position = f"{path.title} · {order.index(topic.id) + 1}/{len(order)}" if topic.id in order else path.title
     if missing:
         out.print(f"[yellow]Prerequisites not done yet:[/yellow] {', '.join(missing)}")
-    show_lesson(out, catalog, topic, path, position)
+    show_lesson(out, catalog, topic, path, position, *examples)
     if not prompts:
         out.hint(
             f"\nWhen you are done: backend-mentor learn done {topic.id}   ·   quiz: backend-mentor mentor {topic.id} --quiz"
             f"   ·   skip: backend-mentor learn skip {topic.id}"
         )
         return
+    default = "d"
     while True:
-        choice = ask("\n(d)one, (q)uiz, (s)kip or (l)ater", ["d", "q", "s", "l"], "d")
+        choice = lesson_choice(out, default)
         if choice == "q":
-            run_quiz(out, store, topic)
+            result = run_quiz(out, store, topic)
+            default = "d" if result["correct"] == result["questions"] else "r"
+            if default == "r":
+                out.print("[dim]Some answers missed: the default now is to read the lesson again.[/dim]")
+            continue
+        if choice == "r":
+            show_lesson(out, catalog, topic, path, position, *examples)
+            default = "q" if topic.quiz else "d"
             continue
         if choice == "d":
             services.mark_topics(catalog, store, [topic.id], "done")
-            out.success(f"Marked '{topic.title}' done. Run 'backend-mentor learn' for the next lesson.")
+            out.success(f"Marked '{topic.title}' done.")
         elif choice == "s":
             services.mark_topics(catalog, store, [topic.id], "skipped")
-            out.message(f"Skipped '{topic.title}'.")
+            out.success(f"Skipped '{topic.title}'; it will not come up again (study it any time: "
+                        f"backend-mentor learn --topic {topic.id}).")  # fmt: skip
         else:
-            out.message("See you later: 'backend-mentor learn' brings you back here.")
+            out.message(f"Stopped here; nothing marked. '{topic.title}' stays your next lesson: run 'backend-mentor learn'.")
+            return
+        show_next(out, catalog, store)
         return
 
 
-def run_quiz(out, store, topic) -> dict:
-    """Ask every question of a topic's quiz; results are saved when the quiz is complete."""
+def lesson_choice(out, default: str) -> str:
+    """d/q/r/s/l, or the words (done, quiz, read again, skip, later; quit and exit mean later), any case."""
+    menu = ", ".join(f"({key}){word[1:]}" for key, word in LESSON_CHOICES.items())
+    while True:
+        answer = read_line(f"\n{menu}", default).lower()
+        words = {word: key for key, word in LESSON_CHOICES.items()}
+        key = answer[:1] if answer[:1] in LESSON_CHOICES and (len(answer) == 1 or answer in words) else None
+        key = key or words.get(answer) or LESSON_WORDS.get(answer)
+        if key:
+            return key
+        out.print(f"[red]'{answer}' is not a choice; type a letter or a word: {', '.join(LESSON_CHOICES.values())}.[/red]",
+                  highlight=False)  # fmt: skip
+
+
+def show_next(out, catalog, store) -> None:
+    """After done or skip: the next step of the path, said the same way."""
     from .. import services
 
-    answers = [ask_question(out, q, f"Q{n}. ") for n, q in enumerate(topic.quiz, start=1)]
-    result = services.record_quiz(store, topic, answers)
-    out.print(f"\n[bold]{result['correct']}/{result['questions']} correct.[/bold] These questions are now in 'backend-mentor review'.")
+    path = services.active_path(catalog, store)
+    nxt = services.next_topic(catalog, path, store.statuses()) if path else None
+    if nxt:
+        out.hint(f"Next: {nxt.title} ({nxt.id}) — run 'backend-mentor learn'")
+    elif path:
+        out.hint(f"That was the last topic of {path.title}: run 'backend-mentor learn' to see what comes next.")
+
+
+def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]:
+    """Show a question with its options in a fresh random order; returns (original index picked, order shown)."""
+    from ..review import is_correct, option_order
+
+    shown = option_order(question, rng)
+    out.print(f"\n{header}[bold]{question['q']}[/bold]", highlight=False)
+    for number, original in enumerate(shown, start=1):
+        out.print(f"   {number}) {question['choices'][original]}", markup=False)
+    picked = shown[int(ask("Your answer", [str(i) for i in range(1, len(shown) + 1)])) - 1]
+    if is_correct(question, picked):
+        out.print("[green]Correct.[/green] " + question["why"], highlight=False)
+    else:
+        right = question["choices"][question["answer"]]
+        out.print(f"[red]Not quite.[/red] The answer is: {right.rstrip('.')}. {question['why']}", highlight=False)
+    return picked, shown
+
+
+def run_quiz(out, store, topic) -> dict:
+    """Ask every question of a topic's quiz; the answers grade its review cards when the quiz is complete."""
+    from .. import services
+    from ..review import make_rng
+
+    rng = make_rng()
+    asked = [ask_shuffled(out, q, f"Q{n}. ", rng) for n, q in enumerate(topic.quiz, start=1)]
+    result = services.record_quiz(store, topic, [a[0] for a in asked], [a[1] for a in asked])
+    wrong = result["questions"] - result["correct"]
+    out.print(f"\n[bold]{result['correct']}/{result['questions']} correct.[/bold] "
+              + ("Missed questions come back in 'backend-mentor review' in ten minutes; the others in a few days."
+                 if wrong else "These questions come back in 'backend-mentor review' in a few days."))  # fmt: skip
     return result
 
 
@@ -187,15 +356,45 @@ def finished(out, catalog, path, json_output: bool) -> None:
     out.hint("Prove your skills: backend-mentor checkpoint list")
 
 
+@app.command("test-out")
+def test_out(
+    ctx: typer.Context,
+    target: Annotated[list[str], typer.Argument(help="A module title of your path (or its first words), or a topic id.")],
+    no_input: NoInputOption = False,
+) -> None:
+    """Show you already know a module or a topic: a few quiz questions, and it is marked known.
+
+    Example: backend-mentor learn test-out "Server fundamentals"   ·   backend-mentor learn test-out git
+    """
+    from .. import services
+    from ..errors import MentorError
+    from ..output import Output
+
+    state = app_context(ctx)
+    catalog, store = state.catalog(), state.store()
+    out = Output(False)
+    modules = [services.resolve_test_out(catalog, store, " ".join(target))]
+    if not interactive(no_input):
+        raise MentorError("test-out asks quiz questions; run it in a terminal without --no-input")
+    if not modules[0].topics:
+        out.message(f"Nothing to test: every topic of {modules[0].title} is already done, skipped or known.")
+        return
+    run_placement(out, catalog, store, modules, source="test-out")
+    path = services.active_path(catalog, store)
+    nxt = services.next_topic(catalog, path, store.statuses()) if path else None
+    if nxt:
+        out.hint(f"Next: {nxt.title} — backend-mentor learn")
+
+
 @app.command("done")
 def done(
     ctx: typer.Context,
-    topic_ids: Annotated[list[str], typer.Argument(help="Topic ids to mark done.")],
+    topic_ids: Annotated[list[str] | None, typer.Argument(help="Topic ids to mark done (default: your current lesson).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Mark topics done (all of them, or none if an id is unknown).
+    """Mark topics done (all of them, or none if an id is unknown); without ids, your current lesson.
 
-    Example: backend-mentor learn done http-basics rest-principles
+    Example: backend-mentor learn done   ·   backend-mentor learn done http-basics rest-principles
     """
     _mark(ctx, topic_ids, "done", json_output)
 
@@ -203,30 +402,34 @@ def done(
 @app.command("skip")
 def skip(
     ctx: typer.Context,
-    topic_ids: Annotated[list[str], typer.Argument(help="Topic ids to skip.")],
+    topic_ids: Annotated[list[str] | None, typer.Argument(help="Topic ids to skip (default: your current lesson).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Skip topics you already know; they no longer come up as the next lesson.
+    """Skip topics; they no longer come up as the next lesson (to show you know one: learn test-out).
 
     Example: backend-mentor learn skip git
     """
     _mark(ctx, topic_ids, "skipped", json_output)
 
 
-def _mark(ctx: typer.Context, topic_ids: list[str], status: str, json_output: bool) -> None:
+def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: str, json_output: bool) -> None:
     from .. import services
+    from ..errors import MentorError
     from ..output import Output
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
+    if not topic_ids:
+        path = services.active_path(catalog, store)
+        current = services.next_topic(catalog, path, store.statuses()) if path else None
+        if current is None:
+            why = "your path is finished" if path else "no learning path chosen yet"
+            raise MentorError(f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == 'done' else 'skip'} TOPIC")
+        topic_ids = [current.id]
     marked = services.mark_topics(catalog, store, topic_ids, status)
     out = Output(json_output)
     if json_output:
         out.json({"status": status, "topics": marked})
         return
     out.success(f"Marked {status}: {', '.join(marked)}")
-    path = services.active_path(catalog, store)
-    if path:
-        nxt = services.next_topic(catalog, path, store.statuses())
-        if nxt:
-            out.hint(f"Next: {nxt.title} — backend-mentor learn")
+    show_next(out, catalog, store)

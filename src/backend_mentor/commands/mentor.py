@@ -15,6 +15,8 @@ def mentor(
     query: Annotated[list[str] | None, typer.Argument(help="What you want to learn; loose words and typos are fine.")] = None,
     quiz: Annotated[bool, typer.Option("--quiz", help="Take the topic's quiz.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="How many close matches to list.")] = 8,
+    language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
+    all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -31,6 +33,7 @@ def mentor(
     state = app_context(ctx)
     catalog = state.catalog()
     statuses = state.store().statuses()
+    example_language = services.example_language(state.store(), language)
     out = Output(json_output)
     text = " ".join(query or []).strip()
     if not text:
@@ -82,7 +85,7 @@ def mentor(
         return
     if result.corrected:
         out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
-    show_topic(out, catalog, topic, statuses, missing)
+    show_topic(out, catalog, topic, statuses, missing, example_language, all_languages)
     others = [h for h in result.hits[1:4]]
     if others:
         out.hint("Also matching: " + ", ".join(h.id for h in others))

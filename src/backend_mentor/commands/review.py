@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
-from ._common import JsonOption, NoInputOption, ask_question, interactive
+from ._common import JsonOption, NoInputOption, interactive
 
 
 def review(
@@ -16,18 +16,19 @@ def review(
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Review the quiz questions that are due (FSRS-style scheduling).
+    """Review the quiz questions that are due (FSRS-6 scheduling).
 
     Example: backend-mentor review --limit 10
     """
+    from .. import services
     from ..output import Output
-    from ..review import AGAIN, GOOD, due_cards, schedule
+    from ..review import make_rng
+    from .learn import ask_shuffled
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
     cards = store.review_cards()
-    due = [c for c in due_cards(cards) if c["topic_id"] in catalog.topics
-           and c["question"] < len(catalog.topics[c["topic_id"]].quiz)][:limit]  # fmt: skip
+    due = services.due_reviews(catalog, store)[:limit]
     out = Output(json_output)
     if json_output or not interactive(no_input):
         if json_output:
@@ -38,17 +39,18 @@ def review(
                 out.hint("Review them in a terminal: backend-mentor review")
         return
     if not due:
-        out.message(f"Nothing due. {len(cards)} card(s) in your deck; take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
+        upcoming = min((c["due"] for c in cards), default=None)
+        when = f" The next one is due {upcoming[:16].replace('T', ' ')} UTC." if upcoming else ""
+        out.message(f"Nothing due. {len(cards)} card(s) in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
         return
+    rng = make_rng()
     correct = 0
     for number, card in enumerate(due, start=1):
         topic = catalog.topics[card["topic_id"]]
         question = topic.quiz[card["question"]]
-        picked = ask_question(out, question, f"[dim]{number}/{len(due)} · {topic.title}[/dim]\n")
-        right = picked == question["answer"]
-        correct += right
-        updated = schedule(card, GOOD if right else AGAIN)
+        picked, shown = ask_shuffled(out, question, f"[dim]{number}/{len(due)} · {topic.title}[/dim]\n", rng)
+        graded = services.grade_answers(store, topic, [(card["question"], picked, shown)], "review")
+        correct += graded[0]["correct"]
         with store.transaction() as db:
-            store.upsert_card(db, updated)
-            store.log(db, "review.answered", card["card_id"], correct=right)
+            store.log(db, "review.answered", card["card_id"], correct=graded[0]["correct"])
     out.print(f"\n[bold]{correct}/{len(due)} correct.[/bold]")

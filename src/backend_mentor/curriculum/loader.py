@@ -211,6 +211,7 @@ def _check_references(out: Loaded) -> None:
                 if isinstance(module, dict):
                     for index, value in enumerate(_list(module.get("topics"))):
                         ref(data, f"{base}modules.{m_index}.topics.{index}", value, "topic")
+    out.problems.extend(v.check_path_closure(out.entities["path"], topics))
     _check_cycles(out)
 
 

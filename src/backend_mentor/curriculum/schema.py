@@ -14,6 +14,30 @@ EXAMPLE_LANGUAGES = (
     "http", "json", "yaml", "dockerfile", "graphql", "protobuf", "text", "nginx", "xml", "kotlin",
     "toml", "ini", "hcl", "promql",
 )  # fmt: skip
+# The learner's language (the wizard's answer, `--language`) -> example languages, closest first.
+# The first entries (PROFILE_EXAMPLE_LANGUAGES) are the learner's own; the rest are the fallbacks
+# shown, one of them, when a topic has no example in the learner's language. The one place that
+# maps profile languages to example languages.
+EXAMPLE_PREFERENCES = {
+    "python": ("python", "ruby", "javascript", "typescript", "go", "php", "java", "kotlin", "csharp"),
+    "node": ("javascript", "typescript", "python", "go", "java", "php", "csharp", "ruby", "kotlin"),
+    "typescript": ("typescript", "javascript", "csharp", "java", "go", "python", "kotlin", "php", "ruby"),
+    "go": ("go", "java", "csharp", "python", "typescript", "javascript", "kotlin", "php", "ruby"),
+    "java": ("java", "kotlin", "csharp", "go", "typescript", "javascript", "python", "php", "ruby"),
+    "php": ("php", "javascript", "python", "ruby", "typescript", "java", "go", "csharp", "kotlin"),
+    "csharp": ("csharp", "java", "kotlin", "typescript", "go", "javascript", "python", "php", "ruby"),
+    "ruby": ("ruby", "python", "php", "javascript", "typescript", "go", "java", "kotlin", "csharp"),
+}  # fmt: skip
+PROFILE_EXAMPLE_LANGUAGES = {
+    "python": ("python",), "node": ("javascript", "typescript"), "typescript": ("typescript", "javascript"),
+    "go": ("go",), "java": ("java", "kotlin"), "php": ("php",), "csharp": ("csharp",), "ruby": ("ruby",),
+}  # fmt: skip
+LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go",
+                  "java": "Java", "kotlin": "Kotlin", "php": "PHP", "csharp": "C#", "ruby": "Ruby",
+                  "node": "JavaScript/Node.js"}  # fmt: skip
+# What `--language` also accepts, for the profile language it means.
+LANGUAGE_ALIASES = {"javascript": "node", "js": "node", "nodejs": "node", "ts": "typescript", "c#": "csharp",
+                    "py": "python", "golang": "go"}  # fmt: skip
 EXERCISE_TRIED = ("ran", "desk-checked")
 SQL_DIALECTS = ("sqlite", "postgres", "mysql", "mariadb", "tsql", "oracle")
 RESOURCE_KINDS = ("spec", "docs", "book", "article", "tool", "course", "roadmap")
@@ -29,7 +53,8 @@ VERIFIER_KINDS = (
     "http-rest", "http-auth", "http-cache", "http-monitoring",
     "sql-queries", "sql-schema", "sql-explain", "pytest-bugs",
 )  # fmt: skip
-TOPIC_STATUSES = ("not-started", "learning", "done", "skipped")
+# known: shown by a placement check or `learn test-out`; covered like done, but not studied here
+TOPIC_STATUSES = ("not-started", "learning", "done", "skipped", "known")
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$")

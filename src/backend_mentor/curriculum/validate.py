@@ -352,3 +352,46 @@ def check_project(doc: LineDict, rep: Reporter) -> None:
 CATEGORY_SPEC: Spec = {"id": (is_slug, True), "title": (is_text, True), "summary": (is_text, False)}
 CATEGORIES_FILE_SPEC: Spec = {"categories": (all_of(is_list, count_between(1)), True)}
 PACK_SPEC: Spec = {"name": (is_text, False), "overrides": (is_bool, False), "description": (is_text, False)}
+
+
+# --- whole-curriculum rules -----------------------------------------------------------------
+
+
+def check_path_closure(paths: dict[str, dict[str, Any]], topics: dict[str, dict[str, Any]]) -> list[Problem]:
+    """A path never sends a learner to a lesson whose prerequisite it does not teach first.
+
+    Every prerequisite of a path's topic must be on the path in the same stage (study order puts
+    it first) or an earlier one. Reported at the line of the topic that needs it.
+    """
+    problems = []
+    for data in paths.values():
+        stages = data.get("stages") if isinstance(data.get("stages"), list) else []
+        first_stage: dict[str, int] = {}
+        entries: list[tuple[int, str, str]] = []  # stage, topic, line key
+        for s_index, stage in enumerate(stages):
+            modules = stage.get("modules") if isinstance(stage, dict) else None
+            for m_index, module in enumerate(modules if isinstance(modules, list) else []):
+                ids = module.get("topics") if isinstance(module, dict) else None
+                for index, topic_id in enumerate(ids if isinstance(ids, list) else []):
+                    if isinstance(topic_id, str):
+                        first_stage.setdefault(topic_id, s_index)
+                        entries.append((s_index, topic_id, f"stages.{s_index}.modules.{m_index}.topics.{index}"))
+        reported: set[tuple[str, str]] = set()
+        for s_index, topic_id, key in entries:
+            topic = topics.get(topic_id)
+            prerequisites = topic.get("prerequisites") if topic else None
+            for prereq in prerequisites if isinstance(prerequisites, list) else []:
+                if prereq not in topics or (topic_id, prereq) in reported:
+                    continue
+                where = first_stage.get(prereq)
+                if where is not None and where <= s_index:
+                    continue
+                reported.add((topic_id, prereq))
+                level = stages[s_index].get("level", s_index) if isinstance(stages[s_index], dict) else s_index
+                why = "is not on the path" if where is None else "comes only in a later stage"
+                problems.append(Problem(
+                    data["source"], data["_lines"].get(key, 1),
+                    f"path '{data.get('id')}' teaches '{topic_id}' (stage {level}) but its prerequisite "
+                    f"'{prereq}' {why}; add '{prereq}' to this stage or an earlier one",
+                ))  # fmt: skip
+    return problems

@@ -239,6 +239,30 @@ class Store:
             card,
         )
 
+    ANSWER_FIELDS = ("source", "card_id", "topic_id", "question", "shown", "picked", "correct", "rating")
+
+    def record_answer(self, db: sqlite3.Connection, **answer: Any) -> None:
+        """Keep one answered quiz question (quiz, review or placement), with the order it was shown in."""
+        unknown = set(answer) - set(self.ANSWER_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown answer fields: {sorted(unknown)}")
+        values = {name: answer.get(name) for name in self.ANSWER_FIELDS}
+        values["shown"] = json.dumps(values["shown"]) if values["shown"] is not None else None
+        values["correct"] = int(bool(values["correct"]))
+        db.execute(
+            "INSERT INTO answers (at, source, card_id, topic_id, question, shown, picked, correct, rating) "
+            "VALUES (:at, :source, :card_id, :topic_id, :question, :shown, :picked, :correct, :rating)",
+            {"at": now_iso(), **values},
+        )
+
+    def answers(self, source: str | None = None) -> list[dict[str, Any]]:
+        sql, args = "SELECT * FROM answers", ()
+        if source:
+            sql, args = sql + " WHERE source = ?", (source,)
+        rows = self.db.execute(sql + " ORDER BY id", args)
+        return [{**dict(r), "shown": json.loads(r["shown"]) if r["shown"] else None, "correct": bool(r["correct"])}
+                for r in rows]  # fmt: skip
+
     # --- whole-store operations ---------------------------------------------------------
 
     def reset(self, db: sqlite3.Connection) -> None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from ..curriculum.schema import TOPIC_STATUSES
 from ..errors import MentorError
 from .store import Store
 
@@ -168,7 +169,7 @@ def _number(value: Any) -> bool:
 
 
 RULES: dict[str, dict[str, Callable[[Any], bool]]] = {
-    "topics": {"topic_id": _text, "status": lambda v: v in ("not-started", "learning", "done", "skipped"),
+    "topics": {"topic_id": _text, "status": lambda v: v in TOPIC_STATUSES,
                "started_at": _optional(_is_time), "completed_at": _optional(_is_time), "updated_at": _is_time},
     "attempts": {"checkpoint_id": _text, "at": _is_time, "passed": lambda v: isinstance(v, bool), "score": _number,
                  "manual": lambda v: isinstance(v, bool), "evidence": _optional(lambda v: isinstance(v, str)),
