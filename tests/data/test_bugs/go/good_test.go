@@ -39,7 +39,9 @@ func TestSpecificationExample(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
-func TestFreeShippingAtThreshold(t *testing.T) { eq(t, "shipping", price(t, []Item{{"A", 5000, 1}}, nil).Shipping, 0) }
+func TestFreeShippingAtThreshold(t *testing.T) {
+	eq(t, "shipping", price(t, []Item{{"A", 5000, 1}}, nil).Shipping, 0)
+}
 func TestCouponLastDay(t *testing.T) {
 	eq(t, "discount", price(t, []Item{{"A", 1000, 1}}, coupon(t, "fixed", 100, 0, day)).Discount, 100)
 }
@@ -68,7 +70,9 @@ func TestFullPercentCoupon(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-func TestQuantities(t *testing.T) { eq(t, "subtotal", price(t, []Item{{"A", 300, 3}}, nil).Subtotal, 900) }
+func TestQuantities(t *testing.T) {
+	eq(t, "subtotal", price(t, []Item{{"A", 300, 3}}, nil).Subtotal, 900)
+}
 func TestZeroQuantity(t *testing.T) {
 	if _, err := PriceCart([]Item{{"A", 300, 0}}, nil, day, DefaultTaxRateBP); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("err = %v", err)
@@ -78,4 +82,10 @@ func TestEmptyCart(t *testing.T) {
 	if got := price(t, []Item{}, nil); got != (Breakdown{}) {
 		t.Errorf("got %+v", got)
 	}
+}
+func TestLargeQuantity(t *testing.T) {
+	eq(t, "subtotal", price(t, []Item{{"A", 1234567, 1000000}}, nil).Subtotal, 1234567000000)
+}
+func TestHighPrice(t *testing.T) {
+	eq(t, "subtotal", price(t, []Item{{"A", 99999999, 1}}, nil).Subtotal, 99999999)
 }

@@ -60,3 +60,9 @@ test('zero quantity is refused', () => {
 test('empty cart is zero everywhere', () => {
   assert.deepEqual(price([]), { subtotal: 0, discount: 0, tax: 0, shipping: 0, total: 0 });
 });
+test('very large quantities are priced exactly', () => {
+  assert.equal(price([item('A', 1234567, 1000000)]).subtotal, 1234567000000);
+});
+test('very high prices are accepted', () => {
+  assert.equal(price([item('A', 99999999)]).subtotal, 99999999);
+});
