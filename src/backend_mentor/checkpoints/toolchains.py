@@ -1,0 +1,256 @@
+"""The learner's own test runners for the test-writing checkpoint: pytest, ``node --test`` and ``go test``.
+
+One pricing specification, one list of seeded bugs; a ``Toolchain`` knows, for one language, which
+files of the learner's folder are theirs, how to lay out a run folder around one version of the
+module, the command that runs the learner's tests there, and how to read that runner's output (did
+it find tests, which test failed first, and the real error behind it). The runs themselves (a
+temporary copy, a process group killed at the time limit, capped output) live in ``pytest_bugs``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import VerifierInputError
+
+ASSETS = Path(__file__).parent / "assets"
+LANGUAGES = ("python", "node", "go")
+# The learner's profile language -> the checkpoint language that serves it.
+PROFILE_LANGUAGES = {"python": "python", "node": "node", "typescript": "node", "go": "go"}
+MAX_LEARNER_FILES = 50
+MAX_LEARNER_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a runner's output says beyond its exit code."""
+
+    no_tests: bool = False
+    build_failed: bool = False
+    failed_test: str | None = None
+    first_error: str | None = None
+    last_line: str = ""
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    language: str
+    runner: str  # how the learner would name it: "pytest", "node --test", "go test"
+    module_name: str  # the module under test, e.g. pricing.js
+    asset_dir: Path
+    starter_names: tuple[str, ...]  # asset files `checkpoint start` writes
+    run_names: tuple[str, ...]  # asset files every run folder gets besides the module
+    test_file: re.Pattern[str]
+    source_suffixes: tuple[str, ...]  # the learner's files copied into each run
+
+    def module_source(self) -> str:
+        return (self.asset_dir / self.module_name).read_text(encoding="utf-8")
+
+    def bug_mutations(self) -> dict[str, tuple[str, str]]:
+        """Bug id -> (old, new) text in this language's module."""
+        import yaml
+
+        data = yaml.safe_load((self.asset_dir / "bugs.yaml").read_text(encoding="utf-8"))
+        return {item["id"]: (item["old"], item["new"]) for item in data["bugs"]}
+
+    def starter_files(self) -> dict[str, str | bytes]:
+        return {name: (self.asset_dir / name).read_text(encoding="utf-8") for name in self.starter_names}
+
+    def learner_files(self, file: Path | None, directory: Path | None) -> dict[str, bytes]:
+        """File name -> content of the learner's test files (and helpers), read once, never written."""
+        example = next(name for name in self.starter_names if self.test_file.match(name))
+        if file is not None:
+            path = Path(file)
+            if not path.is_file():
+                raise VerifierInputError(f"test file not found: {path}")
+            if path.name == self.module_name:
+                raise VerifierInputError(f"--file must be your test file, not {self.module_name}")
+            return {path.name: read_bytes(path)}
+        if directory is None:
+            raise VerifierInputError(f"this checkpoint needs --file {example} (or --dir with your test files)")
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise VerifierInputError(f"test directory not found: {folder}")
+        paths = [
+            p
+            for p in sorted(folder.iterdir())
+            if p.suffix in self.source_suffixes and p.name != self.module_name and p.is_file()
+        ]
+        if len(paths) > MAX_LEARNER_FILES:
+            raise VerifierInputError(f"{folder} has {len(paths)} source files; the limit is {MAX_LEARNER_FILES}")
+        files = {p.name: read_bytes(p) for p in paths}
+        if sum(len(content) for content in files.values()) > MAX_LEARNER_BYTES:
+            raise VerifierInputError(f"the test files in {folder} are larger than {MAX_LEARNER_BYTES // 1_000_000} MB")
+        if not any(self.test_file.match(name) for name in files):
+            raise VerifierInputError(f"no test files ({self.test_pattern_text()}) in {folder}")
+        return files
+
+    def test_pattern_text(self) -> str:
+        return {"python": "test_*.py", "node": "*.test.js", "go": "*_test.go"}[self.language]
+
+    def targets(self, files: dict[str, bytes]) -> list[str]:
+        matching = [name for name in files if self.test_file.match(name)]
+        return sorted(matching or files)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise VerifierInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+# --- Node.js -------------------------------------------------------------------------------------
+
+NODE = Toolchain(
+    language="node",
+    runner="node --test",
+    module_name="pricing.js",
+    asset_dir=ASSETS / "test_bugs" / "node",
+    starter_names=("pricing.js", "README.md", "pricing.test.js", "package.json"),
+    run_names=("package.json",),
+    test_file=re.compile(r"^(.+[.\-_]test|test-.+|.+\.spec)\.[cm]?js$"),
+    source_suffixes=(".js", ".cjs", ".mjs", ".json"),
+)
+NODE_MINIMUM = (18, 15)  # --test-reporter appeared in 18.15 / 19.6
+TAP_FAILURE = re.compile(r"^\s*not ok \d+ - (.+?)(?: # .*)?$", re.M)
+TAP_TESTS = re.compile(r"^# tests (\d+)$", re.M)
+
+
+def node_command(node: str, targets: list[str]) -> list[str]:
+    return [node, "--test", "--test-reporter=tap", *targets]
+
+
+def read_node(exit_code: int | None, output: str) -> Report:
+    tests = TAP_TESTS.search(output)
+    failure = TAP_FAILURE.search(output)
+    error = None
+    if failure:
+        block = output[failure.end() :].split("\n  ...", 1)[0]
+        error = tap_error(block)
+    if error is None:
+        thrown = re.search(r"^(\w*Error\b.*)$", output, re.M)  # e.g. a SyntaxError before any test ran
+        error = thrown.group(1).strip() if thrown else None
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return Report(
+        no_tests=bool(tests and tests.group(1) == "0") and exit_code == 0,
+        failed_test=failure.group(1).strip() if failure else None,
+        first_error=error[:300] if error else None,
+        last_line=next((line for line in reversed(lines) if line.startswith("# fail")), lines[-1] if lines else ""),
+    )
+
+
+def tap_error(block: str) -> str | None:
+    """The ``error:`` of a TAP failure block, folded onto one line."""
+    match = re.search(r"^\s+error: (.*)$", block, re.M)
+    if not match:
+        return None
+    first = match.group(1).strip()
+    if first not in ("|-", "|", ">-", ">"):
+        return first.strip("'\"")
+    following = block[match.end() :].splitlines()
+    text = []
+    for line in following:
+        if re.match(r"^\s{2}\w+:", line):  # the next key of the YAML block
+            break
+        if line.strip():
+            text.append(line.strip())
+    return " ".join(text) or None
+
+
+# --- Go ------------------------------------------------------------------------------------------
+
+GO = Toolchain(
+    language="go",
+    runner="go test",
+    module_name="pricing.go",
+    asset_dir=ASSETS / "test_bugs" / "go",
+    starter_names=("pricing.go", "go.mod", "README.md", "pricing_test.go"),
+    run_names=("go.mod",),
+    test_file=re.compile(r"^.+_test\.go$"),
+    source_suffixes=(".go",),
+)
+GO_FAILURE = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
+GO_COMPILE_ERROR = re.compile(r"^\S+\.go:\d+:\d+: (.+)$", re.M)
+GO_LOG_LINE = re.compile(r"^\s+(\S+_test\.go:\d+: .+)$", re.M)
+
+
+def go_command(go: str) -> list[str]:
+    return [go, "test", "-count=1", "-failfast", "./..."]
+
+
+def go_env(base: dict[str, str]) -> dict[str, str]:
+    """Offline and reproducible: no module downloads, no toolchain switch, our own build cache
+    unless the learner set one (a warm cache makes each run take a fraction of a second)."""
+    env = dict(base)
+    env.update({"GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOTOOLCHAIN": "local", "GOWORK": "off", "CGO_ENABLED": "0"})
+    if not env.get("GOCACHE"):
+        from ..paths import cache_dir
+
+        env["GOCACHE"] = str(cache_dir() / "go-build")
+    env.setdefault("HOME", str(Path.home()))
+    return env
+
+
+def read_go(exit_code: int | None, output: str) -> Report:
+    failure = GO_FAILURE.search(output)
+    build_failed = "[build failed]" in output or "[setup failed]" in output
+    error = None
+    if build_failed:
+        compile_error = GO_COMPILE_ERROR.search(output)
+        error = compile_error.group(0).strip() if compile_error else None
+    elif failure:
+        logged = GO_LOG_LINE.search(output, failure.end())
+        error = logged.group(1).strip() if logged else None
+    if error is None:
+        panic = re.search(r"^(panic: .+)$", output, re.M)
+        error = panic.group(1) if panic else None
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return Report(
+        no_tests=exit_code == 0 and ("[no test files]" in output or "testing: warning: no tests to run" in output),
+        build_failed=build_failed,
+        failed_test=failure.group(1) if failure else None,
+        first_error=error[:300] if error else None,
+        last_line=lines[-1] if lines else "",
+    )
+
+
+# --- finding the tools ---------------------------------------------------------------------------
+
+
+def find_node() -> str:
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        raise VerifierInputError("Node.js is not installed: install Node.js 18.15 or newer (https://nodejs.org)")
+    version = tool_version([node, "--version"], r"v(\d+)\.(\d+)")
+    if version is not None and version < NODE_MINIMUM:
+        raise VerifierInputError(
+            f"{node} is Node.js {version[0]}.{version[1]}; the test runner needs Node.js 18.15 or newer"
+        )
+    return node
+
+
+def find_go() -> str:
+    go = shutil.which("go")
+    if go is None:
+        raise VerifierInputError("Go is not installed: install Go 1.19 or newer (https://go.dev/doc/install)")
+    return go
+
+
+def tool_version(command: list[str], pattern: str) -> tuple[int, int] | None:
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=30, env=dict(os.environ)).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(pattern, out)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def language_for_profile(profile_language: str | None) -> str:
+    """The checkpoint language for a learner's profile language (python when it has none)."""
+    return PROFILE_LANGUAGES.get(profile_language or "", "python")
