@@ -43,53 +43,53 @@ class Run:
 DEFECTS = [
     (
         "register-200",
-        "POST /auth/register creates a user: 201",
+        "POST /auth/register creates a user: 201 Created",
         "POST /auth/register answered 200 OK, expected 201 Created",
     ),
     (
         "duplicate-201",
-        "registering a taken username is 409 or 400",
+        "registering a taken username is 409 Conflict or 400 Bad Request",
         "POST /auth/register with a taken username answered 201 Created, expected 409 Conflict or 400 Bad Request",
     ),
     (
         "login-201",
-        "POST /auth/login answers 200 with an access_token",
+        "POST /auth/login answers 200 OK with an access_token",
         "POST /auth/login answered 201 Created, expected 200 OK",
     ),
     (
         "user-enumeration",
-        "a wrong password and an unknown user get the same 401",
+        "a wrong password and an unknown user get the same 401 Unauthorized",
         "the 401 Unauthorized bodies differ, so they tell an attacker which usernames exist",
     ),
     ("me-no-username", "GET /me with the token answers the user", "GET /me answered username null"),
     (
         "no-token-403",
-        "GET /me without a token is 401",
+        "GET /me without a token is 401 Unauthorized",
         "GET /me with no Authorization header answered 403 Forbidden, expected 401 Unauthorized",
     ),
     (
         "malformed-500",
-        "GET /me with a malformed token is 401",
+        "GET /me with a malformed token is 401 Unauthorized",
         "GET /me with 'Authorization: Bearer not-a-token' answered 500 Internal Server Error, expected 401 Unauthorized",
     ),
     (
         "no-signature-check",
-        "a token with a changed payload is 401",
+        "a token with a changed payload is 401 Unauthorized",
         "GET /me with another user's sub under the original signature answered 200 OK, expected 401 Unauthorized",
     ),
     (
         "accepts-alg-none",
-        "an alg: none token is 401",
+        "an alg: none token is 401 Unauthorized",
         'GET /me with a token signed with {"alg": "none"} answered 200 OK, expected 401 Unauthorized',
     ),
     (
         "no-expiry-check",
-        "an expired token is 401",
+        "an expired token is 401 Unauthorized",
         r"GET /me with a token from ttl_seconds=1, \d\.\d s after login answered 200 OK, expected 401 Unauthorized",
     ),
     (
         "admin-for-all",
-        "GET /admin is 403 for a normal user",
+        "GET /admin is 403 Forbidden for a normal user",
         "GET /admin with a normal user's token answered 200 OK, expected 403 Forbidden",
     ),
     ("no-exp-claim", CLAIMS, "the JWT payload has no exp"),
@@ -272,7 +272,7 @@ def test_a_100000_deep_answer_is_a_failed_check_not_a_crash() -> None:
 
     with serve_asgi(app) as url:
         checks = verify(url)
-    login = next(c for c in checks if c.name == "POST /auth/login answers 200 with an access_token")
+    login = next(c for c in checks if c.name == "POST /auth/login answers 200 OK with an access_token")
     assert login.message == "the answer is nested too deeply to read (JSON more than about 900 levels deep)"
     assert not login.passed
 
@@ -291,3 +291,22 @@ def test_starter_file_is_the_contract_and_says_the_hash_is_the_password() -> Non
     assert "POST /auth/register" in contract and "`ttl_seconds: 2`" in contract and "alg" in contract
     assert "the stored hash counts as the password" in contract
     assert "$ttl" not in contract and "`$2b$12$…` (bcrypt), `$argon2id$…`" in contract
+
+
+BARE_STATUS = re.compile(r"(?<![\w.$-])([1-5]\d\d)(?![\w.$-])")
+
+
+def bare_status_codes(text: str) -> list[str]:
+    """Status codes in ``text`` not followed by their one phrase ("404" alone, "404 not found")."""
+    from backend_mentor.checkpoints._http import status_text
+
+    return [m.group(0) for m in BARE_STATUS.finditer(text) if not text[m.start() :].startswith(status_text(int(m[1])))]
+
+
+@pytest.mark.slow
+def test_every_status_code_is_written_with_its_one_phrase(runs: dict[str, Run]) -> None:
+    for run in runs.values():
+        for check in run.checks:
+            assert bare_status_codes(check.name) == [], check.name
+            assert bare_status_codes(check.message) == [], check.message
+    assert bare_status_codes("answered 404, expected 200 OK") == ["404"]

@@ -25,9 +25,9 @@ from backend_mentor.checkpoints import http_cache
 from backend_mentor.checkpoints.base import Check, VerifyOptions
 
 TIMEOUT = 5.0  # generous: a loaded machine must not turn a slow answer into a verdict
-INM = "If-None-Match: 304 for the current ETag, 200 for another"
+INM = "If-None-Match: 304 Not Modified for the current ETag, 200 OK for another"
 DELETE = "DELETE invalidates: the next GET does not serve the product"
-MISSING = "GET of a missing product is 404 and not cacheable"
+MISSING = "GET of a missing product is 404 Not Found and not cacheable"
 
 
 def verify(url: str, **options: object) -> list[Check]:
@@ -64,7 +64,7 @@ FLASK_CASES = [
     ),
     (
         "create-warms-cache",
-        "the first GET is 200 with X-Cache: MISS",
+        "the first GET is 200 OK with X-Cache: MISS",
         "the first GET after creating the product says X-Cache: HIT",
     ),
     ("never-cache", "the second GET is X-Cache: HIT with the same body", "the second GET says X-Cache: MISS"),
@@ -213,3 +213,17 @@ def test_starter_file_is_the_contract_and_states_delete_invalidation() -> None:
     contract = http_cache.starter_files({})["CONTRACT.md"]
     assert "PUT /products/{id}" in contract and "X-Cache: MISS" in contract and "If-None-Match" in contract
     assert "A `DELETE` invalidates it too" in contract and "no bytes at all after the header block" in contract
+
+
+def test_every_status_code_is_written_with_its_one_phrase() -> None:
+    from test_verifier_http_auth import bare_status_codes
+
+    checks = []
+    for defects in ((), ("put-202",), ("missing-200",), ("cache-headers-on-404",), ("inm-always-304",)):
+        with flask_solution(*defects) as url:
+            checks += verify(url)
+    with cache_stdlib.serve({"body-on-204"}) as url:
+        checks += verify(url)
+    for check in checks:
+        assert bare_status_codes(check.name) == [], check.name
+        assert bare_status_codes(check.message) == [], check.message

@@ -57,10 +57,10 @@ def test_the_fastapi_solution_passes_in_every_exposition_format(exposition_forma
 
 
 DEFECTS = [
-    ("health-text", 'GET /health is 200 with JSON {"status": ...}', "the body of GET /health is not JSON"),
+    ("health-text", 'GET /health is 200 OK with JSON {"status": ...}', "the body of GET /health is not JSON"),
     (
         "metrics-garbage",
-        "GET /metrics is 200 in the Prometheus text format",
+        "GET /metrics is 200 OK in a Prometheus exposition format",
         "the Prometheus parser rejects /metrics: ValueError: Invalid labels: version=1.4.2",
     ),
     (
@@ -221,3 +221,12 @@ def test_starter_file_is_the_contract_and_names_both_text_versions() -> None:
     assert "GET /health" in contract and "# TYPE http_requests_total counter" in contract
     assert "version=0.0.4" in contract and "version=1.0.0" in contract and "sends 7 requests" in contract
     assert "nodejs_active_requests_total" in contract
+
+
+def test_every_status_code_is_written_with_its_one_phrase() -> None:
+    from test_verifier_http_auth import bare_status_codes
+
+    checks = fastapi_checks()[1] + fastapi_checks("health-text")[1] + fastapi_checks("gauge-total")[1]
+    for check in checks:
+        assert bare_status_codes(check.name) == [], check.name
+        assert bare_status_codes(check.message) == [], check.message

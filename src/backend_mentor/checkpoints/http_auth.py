@@ -195,17 +195,25 @@ class AuthSuite:
 
     def plan(self) -> Plan:
         checks = [
-            ("POST /auth/register creates a user: 201", "authentication-basics", self.register),
-            ("registering a taken username is 409 or 400", "authentication-basics", self.register_twice),
-            ("POST /auth/login answers 200 with an access_token", "authentication-basics", self.login_answers_token),
-            ("a wrong password and an unknown user get the same 401", "authentication-basics", self.same_401),
+            ("POST /auth/register creates a user: 201 Created", "authentication-basics", self.register),
+            (
+                "registering a taken username is 409 Conflict or 400 Bad Request",
+                "authentication-basics",
+                self.register_twice,
+            ),
+            ("POST /auth/login answers 200 OK with an access_token", "authentication-basics", self.login_answers_token),
+            (
+                "a wrong password and an unknown user get the same 401 Unauthorized",
+                "authentication-basics",
+                self.same_401,
+            ),
             ("GET /me with the token answers the user", "authentication-basics", self.me),
-            ("GET /me without a token is 401", "authentication-basics", self.no_token),
-            ("GET /me with a malformed token is 401", "authentication-basics", self.malformed_token),
-            ("a token with a changed payload is 401", "jwt", self.tampered_token),
-            ("an alg: none token is 401", "jwt", self.alg_none),
-            ("an expired token is 401", "jwt", self.expired_token),
-            ("GET /admin is 403 for a normal user", "rbac-abac", self.admin_forbidden),
+            ("GET /me without a token is 401 Unauthorized", "authentication-basics", self.no_token),
+            ("GET /me with a malformed token is 401 Unauthorized", "authentication-basics", self.malformed_token),
+            ("a token with a changed payload is 401 Unauthorized", "jwt", self.tampered_token),
+            ("an alg: none token is 401 Unauthorized", "jwt", self.alg_none),
+            ("an expired token is 401 Unauthorized", "jwt", self.expired_token),
+            ("GET /admin is 403 Forbidden for a normal user", "rbac-abac", self.admin_forbidden),
             ("a JWT carries sub and exp claims", "jwt", self.claims),
             ("neither the password nor its hash appears in a response", "password-hashing", self.password_never_sent),
         ]

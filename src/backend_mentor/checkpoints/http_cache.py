@@ -168,11 +168,15 @@ class CacheSuite:
     def plan(self) -> Plan:
         checks = [
             ("PUT /products/{id} creates a product", "rest-resource-design", self.create_answers),
-            ("the first GET is 200 with X-Cache: MISS", "cache-patterns", self.first_get_is_miss),
+            ("the first GET is 200 OK with X-Cache: MISS", "cache-patterns", self.first_get_is_miss),
             ("the second GET is X-Cache: HIT with the same body", "cache-patterns", self.second_get_is_hit),
             ("GET sends a quoted ETag", "http-caching-headers", self.etag_is_quoted),
             ("GET sends Cache-Control with max-age or no-cache", "http-caching-headers", self.cache_control),
-            ("If-None-Match: 304 for the current ETag, 200 for another", "http-caching-headers", self.conditional_get),
+            (
+                "If-None-Match: 304 Not Modified for the current ETag, 200 OK for another",
+                "http-caching-headers",
+                self.conditional_get,
+            ),
             ("PUT invalidates: the next GET is a MISS with the new values", "cache-invalidation", self.put_invalidates),
             (
                 "PATCH invalidates: the next GET is a MISS with the new values",
@@ -185,7 +189,7 @@ class CacheSuite:
                 self.delete_invalidates,
             ),
             ("the ETag changes when the product changes", "http-caching-headers", self.etag_changes),
-            ("GET of a missing product is 404 and not cacheable", "http-status-codes", self.missing_is_404),
+            ("GET of a missing product is 404 Not Found and not cacheable", "http-status-codes", self.missing_is_404),
         ]
         return [(name, topic, guarded(run)) for name, topic, run in checks]
 
@@ -257,14 +261,14 @@ class CacheSuite:
         product_id, fields = f"bm-{secrets.token_hex(5)}", product_fields()
         response = self.put(product_id, fields)
         expect_status(response, (201, 200), f"PUT {self.path(product_id)}")
-        return f"{response.status}"
+        return status_text(response.status)
 
     def first_get_is_miss(self) -> str:
         product_id, fields = self.create()
         response, product = self.read(product_id, "(first read)")
         self.expect_values(product, fields, "the first GET")
         self.expect_cache(response, "MISS", "the first GET after creating the product")
-        return "200, X-Cache: MISS"
+        return "200 OK, X-Cache: MISS"
 
     def second_get_is_hit(self) -> str:
         product_id, _ = self.create()
@@ -373,7 +377,7 @@ class CacheSuite:
             sent = f"ETag: {etag}" if etag else f"Cache-Control: {cache_control}"
             raise CheckFailed(
                 f"the 404 Not Found answer is cacheable ({sent}), so clients keep seeing it after the product is created",
-                expected="no ETag and no max-age above 0 on a 404 (Cache-Control: no-store is fine)",
+                expected="no ETag and no max-age above 0 on a 404 Not Found (Cache-Control: no-store is fine)",
                 actual=response.summary("ETag", "Cache-Control"),
             )
         return "404 Not Found, not cacheable"

@@ -142,8 +142,8 @@ class MonitoringSuite:
 
     def plan(self) -> Plan:
         checks = [
-            ('GET /health is 200 with JSON {"status": ...}', "monitoring-alerting", self.health),
-            ("GET /metrics is 200 in the Prometheus text format", "metrics", self.metrics_parse),
+            ('GET /health is 200 OK with JSON {"status": ...}', "monitoring-alerting", self.health),
+            ("GET /metrics is 200 OK in a Prometheus exposition format", "metrics", self.metrics_parse),
             ("GET /metrics has a Prometheus Content-Type", "metrics", self.metrics_content_type),
             ("/metrics has a request counter", "metrics", self.has_request_counter),
             (GROWS.format(n=self.requests), "metrics", self.counter_counts),
