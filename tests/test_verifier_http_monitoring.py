@@ -230,3 +230,19 @@ def test_every_status_code_is_written_with_its_one_phrase() -> None:
     for check in checks:
         assert bare_status_codes(check.name) == [], check.name
         assert bare_status_codes(check.message) == [], check.message
+
+
+def test_a_100000_deep_health_answer_is_a_failed_check_not_a_crash() -> None:
+    from fastapi import FastAPI
+    from fastapi.responses import Response as Plain
+
+    app = FastAPI()
+
+    @app.get("/health")
+    def health() -> Plain:
+        return Plain(b"[" * 100_000 + b"]" * 100_000, media_type="application/json")
+
+    with serve_asgi(app) as url:
+        checks = verify(url)
+    assert checks[0].outcome is Outcome.FAIL
+    assert checks[0].message == "the answer is nested too deeply to read (JSON more than about 900 levels deep)"

@@ -13,6 +13,7 @@ import hmac
 import json
 import secrets
 import time
+from datetime import datetime, timezone
 from typing import Any
 
 import jwt
@@ -66,7 +67,10 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def create_app(defects: frozenset[str] | set[str] = frozenset(), token_style: str = "jwt") -> FastAPI:
+def create_app(
+    defects: frozenset[str] | set[str] = frozenset(), token_style: str = "jwt", timestamped_errors: bool = False
+) -> FastAPI:
+    """``timestamped_errors``: every 401 body carries a timestamp and a request id, as Spring's does."""
     unknown = set(defects) - set(DEFECTS)
     assert not unknown and token_style in TOKEN_STYLES, (unknown, token_style)
     secret = secrets.token_hex(32)
@@ -159,6 +163,18 @@ def create_app(defects: frozenset[str] | set[str] = frozenset(), token_style: st
         user = users.get(body.username)
         if user is None or not user["hashed_password"] or not check_password(body.password, user["hashed_password"]):
             wrong = "no such user" if "user-enumeration" in defects and user is None else "invalid username or password"
+            if timestamped_errors:
+                return JSONResponse(
+                    {
+                        "timestamp": datetime.now(timezone.utc).isoformat(),
+                        "status": 401,
+                        "error": "Unauthorized",
+                        "message": wrong,
+                        "path": "/auth/login",
+                        "requestId": secrets.token_hex(4),
+                    },
+                    status_code=401,
+                )
             return JSONResponse({"detail": wrong}, status_code=401)
         return {"access_token": issue(user, body.ttl_seconds or 3600), "token_type": "Bearer"}
 
