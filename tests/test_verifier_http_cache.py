@@ -182,14 +182,16 @@ def keep_alive_304_with_late_body(delay: float) -> Iterator[str]:
         listener.close()
 
 
-def test_the_raw_read_is_bounded_in_time_and_sees_a_body_that_comes_late() -> None:
+@pytest.mark.slow
+def test_the_raw_read_is_bounded_in_time_and_sees_a_body_that_comes_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http_cache, "QUIET", 2.0)
     with keep_alive_304_with_late_body(0.2) as url:
         session = http_cache.Session(VerifyOptions(url=url, timeout=TIMEOUT))
         started = time.monotonic()
         response, tail = http_cache.raw_request(session, "GET", "/products/x", {"If-None-Match": '"a"'})
         elapsed = time.monotonic() - started
     assert (response.status, tail) == (304, b'{"late": true}')
-    assert elapsed < http_cache.QUIET + 0.5
+    assert 2.0 <= elapsed < 2.0 + 3.0  # the server keeps the connection open: read until QUIET, no longer
 
 
 def test_cache_control_max_age_is_read_like_a_cache_would() -> None:
@@ -204,7 +206,7 @@ def test_a_hanging_server_fails_within_the_timeout() -> None:
     with raw_server(None) as server:
         started = time.monotonic()
         checks = verify(server.url, timeout=0.5)
-    assert time.monotonic() - started < 0.5 + 0.4
+    assert time.monotonic() - started < 3.0  # one timeout, then every other check skipped at once
     assert re.fullmatch(r"no response within 0.5 s to PUT /products/bm-\w+", checks[0].message)
     assert all(c.message.startswith("skipped") for c in checks[1:])
 
