@@ -92,6 +92,12 @@ DEFECTS = [
         "GET /admin is 403 Forbidden for a normal user",
         "GET /admin with a normal user's token answered 200 OK, expected 403 Forbidden",
     ),
+    (
+        "exp-in-milliseconds",
+        "an expired token is 401 Unauthorized",
+        "login with ttl_seconds=1 gave a token that expires in more than 30 years "
+        r"\(exp looks like milliseconds; a JWT's exp is in seconds since 1970\)",
+    ),
     ("no-exp-claim", CLAIMS, "the JWT payload has no exp"),
     ("echo-password", NEVER_SENT, "the answer to POST /auth/register contains the password"),
     (

@@ -36,6 +36,7 @@ DEFECTS = {
     "no-expiry-check": "jwt.decode with verify_exp off",
     "admin-for-all": "/admin never checks the role",
     "no-exp-claim": "the expiry is a custom 'expires' claim, checked by hand",
+    "exp-in-milliseconds": "exp is time.time() * 1000 + ttl * 1000, as Date.now() gives in JavaScript",
     "echo-password": "register echoes the request body back",
     "me-returns-hashed-password": "/me returns the stored row (FastAPI tutorial's UserInDB)",
     "register-returns-hash-value": "register returns the row, hash under an unremarkable name",
@@ -88,6 +89,8 @@ def create_app(
             if "token-carries-hash" in defects:
                 claims.update(user)
             claims["expires" if "no-exp-claim" in defects else "exp"] = expires
+            if "exp-in-milliseconds" in defects:
+                claims["exp"] = int(expires * 1000)
             return jwt.encode(claims, secret, algorithm="HS256")
         header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
         if token_style == "opaque":

@@ -364,8 +364,10 @@ class AuthSuite:
         jwt = read_jwt(token)
         expires = finite_number(jwt.payload.get("exp")) if jwt and jwt.payload else None  # claims check judges the rest
         if expires is not None and expires - issued > MAX_TTL_SLACK:
+            milliseconds = abs(expires / 1000 - issued) < 10 * 365 * 86400  # Date.now() + ttl * 1000
             raise CheckFailed(
-                f"login with ttl_seconds={self.ttl} gave a token that expires in {duration(expires - issued)}",
+                f"login with ttl_seconds={self.ttl} gave a token that expires in {duration(expires - issued)}"
+                + (" (exp looks like milliseconds; a JWT's exp is in seconds since 1970)" if milliseconds else ""),
                 expected=f"exp about {self.ttl} s after login",
             )
         # At exp + 0.05 s every common library says "expired"; a server that compares whole
