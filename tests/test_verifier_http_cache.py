@@ -229,3 +229,11 @@ def test_every_status_code_is_written_with_its_one_phrase() -> None:
     for check in checks:
         assert bare_status_codes(check.name) == [], check.name
         assert bare_status_codes(check.message) == [], check.message
+
+
+def test_a_raw_status_line_is_read_like_http_client_reads_it() -> None:
+    request = http_cache.Request("GET", "http://127.0.0.1:1/products/x")
+    bare = http_cache.parse_head(b'HTTP/1.1 304\r\nETag: "a"\r\nX-Cache:HIT', request)
+    assert (bare.status, bare.reason, bare.header("etag"), bare.header("X-Cache")) == (304, "", '"a"', "HIT")
+    with pytest.raises(http_cache.HttpProblem, match="is not HTTP: it starts with 'SSH-2.0-OpenSSH'"):
+        http_cache.parse_head(b"SSH-2.0-OpenSSH", request)

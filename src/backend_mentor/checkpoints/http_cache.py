@@ -115,7 +115,7 @@ def parse_head(head: bytes, request: Request) -> Response:
     if not match:
         raise HttpProblem(f"the answer to {request.label} is not HTTP: it starts with {excerpt(status_line, 60)!r}")
     headers = [(name.strip(), value.strip()) for name, _, value in (line.partition(":") for line in header_lines)]
-    return Response(int(match.group(1)), match.group(2), headers, b"")
+    return Response(int(match.group(1)), match.group(2) or "", headers, b"")
 
 
 def read_until(sock: socket.socket, marker: bytes | None, budget: int, deadline: float) -> bytes:
