@@ -244,7 +244,7 @@ class AuthSuite:
     def token(self) -> str:
         if "main" not in self.tokens:
             self.tokens["main"] = self.login(self.user)
-            self.token_login = self.session.last[0]
+            self.token_login = self.session.last[0] if self.session.last else None
         return self.tokens["main"]
 
     def other_user(self) -> dict[str, str]:
@@ -276,7 +276,8 @@ class AuthSuite:
         token = expect_json(response, "POST /auth/login", dict).get("access_token")
         if not isinstance(token, str) or not token:
             raise CheckFailed("the login answer has no 'access_token' string", expected='{"access_token": "…"}')
-        self.tokens["main"], self.token_login = token, self.session.last[0]
+        self.tokens["main"] = token
+        self.token_login = self.session.last[0] if self.session.last else None
         return "JWT" if read_jwt(token) else "opaque token"
 
     def same_401(self) -> str:
