@@ -21,6 +21,7 @@ from fastapi import FastAPI, Header, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+TUTORIAL_SECRET = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"
 ITERATIONS = 20_000  # low for test speed; a real service uses 600,000 or more
 
 DEFECTS = {
@@ -33,6 +34,8 @@ DEFECTS = {
     "malformed-500": "jwt.decode errors are not caught, so garbage is a 500",
     "no-signature-check": "jwt.decode with verify_signature off",
     "accepts-alg-none": "the header's alg is trusted, so alg none skips the signature",
+    "alg-none-lowercase-only": "a hand-written denylist rejects alg 'none' but lets 'None' through unsigned",
+    "tutorial-secret": "SECRET_KEY copied from FastAPI's security tutorial",
     "no-expiry-check": "jwt.decode with verify_exp off",
     "admin-for-all": "/admin never checks the role",
     "no-exp-claim": "the expiry is a custom 'expires' claim, checked by hand",
@@ -74,7 +77,7 @@ def create_app(
     """``timestamped_errors``: every 401 body carries a timestamp and a request id, as Spring's does."""
     unknown = set(defects) - set(DEFECTS)
     assert not unknown and token_style in TOKEN_STYLES, (unknown, token_style)
-    secret = secrets.token_hex(32)
+    secret = TUTORIAL_SECRET if "tutorial-secret" in defects else secrets.token_hex(32)
     users: dict[str, dict[str, Any]] = {"root": {"username": "root", "role": "admin", "hashed_password": ""}}
     issued: dict[str, tuple[str, float]] = {}  # token -> (username, expires) for the non-JWT styles
     app = FastAPI()
@@ -126,7 +129,10 @@ def create_app(
             else jwt.PyJWTError
         )
         try:
-            if "accepts-alg-none" in defects and jwt.get_unverified_header(token).get("alg") == "none":
+            alg = jwt.get_unverified_header(token).get("alg")
+            if "accepts-alg-none" in defects and alg == "none":
+                return jwt.decode(token, options={"verify_signature": False})
+            if "alg-none-lowercase-only" in defects and alg != "none" and str(alg).lower() == "none":
                 return jwt.decode(token, options={"verify_signature": False})
             if "no-signature-check" in defects and jwt.get_unverified_header(token).get("alg") != "HS256":
                 raise HTTPException(401, "invalid token")  # the algorithm is pinned, the signature never compared

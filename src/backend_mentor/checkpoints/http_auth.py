@@ -13,6 +13,7 @@ has ``"exp": Infinity`` fails the claims check with a message; nothing in it can
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 import secrets
@@ -52,6 +53,17 @@ HASH_SHAPES = re.compile(
     r"|\b(?:pbkdf2_sha(?:1|256|512)|bcrypt_sha256|bcrypt|argon2|scrypt)\$"  # Django
     r"|\b(?:pbkdf2:sha(?:1|256|512)(?::\d+)?|scrypt:\d+:\d+:\d+)\$"  # Werkzeug
 )
+NONE_SPELLINGS = ("none", "None", "NONE", "nOnE")
+HMAC_ALGORITHMS = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+WELL_KNOWN_SECRETS = (  # tutorials' and frameworks' placeholders, jwt.io's default, and the usual guesses
+    "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",  # FastAPI's security tutorial
+    "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret",  # jwt.io
+    "secret", "Secret", "SECRET", "secret-key", "secret_key", "secretkey", "SECRET_KEY", "mysecret",
+    "my-secret", "my_secret", "mysecretkey", "my-secret-key", "my_secret_key", "supersecret", "super-secret",
+    "super_secret", "supersecretkey", "topsecret", "jwtsecret", "jwt-secret", "jwt_secret", "JWT_SECRET",
+    "your-secret-key", "your_secret_key", "yoursecretkey", "your-secret", "change-me", "changeme", "change_me",
+    "changethis", "password", "123456", "key", "test", "dev", "development", "s3cr3t", "",
+)  # fmt: skip
 EMBEDDED_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*")
 MASK = re.compile(r"[*•]+")  # a masked value ("********") is not the password
 
@@ -214,6 +226,7 @@ class AuthSuite:
             ("GET /me with a malformed token is 401 Unauthorized", "authentication-basics", self.malformed_token),
             ("a token with a changed payload is 401 Unauthorized", "jwt", self.tampered_token),
             ("an alg: none token is 401 Unauthorized", "jwt", self.alg_none),
+            ("the JWT secret is not a well-known one", "jwt", self.known_secret),
             ("an expired token is 401 Unauthorized", "jwt", self.expired_token),
             ("GET /admin is 403 Forbidden for a normal user", "rbac-abac", self.admin_forbidden),
             ("a JWT carries sub and exp claims", "jwt", self.claims),
@@ -348,16 +361,36 @@ class AuthSuite:
         return "401 Unauthorized for a forged sub"
 
     def alg_none(self) -> str:
+        """Every spelling of "none": some libraries and hand-written checks compare case-sensitively."""
         jwt = read_jwt(self.token())
-        header = b64url_encode(json.dumps({"alg": "none", "typ": "JWT"}, separators=(",", ":")).encode())
         if jwt:
-            forged = f"{header}.{jwt.segments[1]}."
+            payload = jwt.segments[1]
         else:
             now = int(time.time())
             claims = {"sub": self.user["username"], "username": self.user["username"], "iat": now, "exp": now + 3600}
-            forged = f"{header}.{b64url_encode(json.dumps(claims).encode())}."
-        self.expect_401(forged, 'a token signed with {"alg": "none"}')
-        return "401 Unauthorized"
+            payload = b64url_encode(json.dumps(claims).encode())
+        for alg in NONE_SPELLINGS:
+            header = b64url_encode(json.dumps({"alg": alg, "typ": "JWT"}, separators=(",", ":")).encode())
+            self.expect_401(f"{header}.{payload}.", f'a token signed with {{"alg": "{alg}"}}')
+        return f"401 Unauthorized for alg {', '.join(NONE_SPELLINGS)}"
+
+    def known_secret(self) -> str:
+        jwt = read_jwt(self.token())
+        if jwt is None:
+            return "opaque token: no signing secret to guess"
+        digest = HMAC_ALGORITHMS.get(str(jwt.header.get("alg")))
+        if digest is None:
+            return f"alg {excerpt(str(jwt.header.get('alg')), 20)}: not an HMAC secret"
+        signed = f"{jwt.segments[0]}.{jwt.segments[1]}".encode("ascii", "replace")
+        for secret in WELL_KNOWN_SECRETS:
+            if b64url_encode(hmac.new(secret.encode(), signed, digest).digest()) == jwt.segments[2]:
+                raise CheckFailed(
+                    f"the JWT is signed with the well-known secret {secret!r}: anyone can forge tokens",
+                    expected="a long random secret read from the environment (e.g. openssl rand -hex 32)",
+                    actual=f"HMAC-{digest.upper()} with {secret!r} reproduces the signature",
+                    request=self.token_login,
+                )
+        return f"not one of {len(WELL_KNOWN_SECRETS)} well-known secrets"
 
     def expired_token(self) -> str:
         token = self.login(self.user, ttl_seconds=self.ttl)
