@@ -1,71 +1,48 @@
 """Verifier for ``http-cache`` (checkpoint caching-layer): ETags, Cache-Control and a visible cache.
 
-The contract is ``CONTRACT`` below: products are created with ``PUT /products/{id}`` (random ids
+The contract is ``assets/http_cache/CONTRACT.md``: products are created with ``PUT /products/{id}`` (random ids
 starting with ``bm-``), read with ``GET`` through a cache-aside layer that says ``X-Cache: MISS``
 or ``HIT``, and writes must invalidate the cached copy. Each check creates its own product, so a
 mistake in one rule fails one check; the products are deleted at the end.
+
+``http.client`` never reads a body after ``304`` or ``204`` (it knows there must be none), so a
+server that sends one anyway would pass unseen; ``bytes_after_head`` asks again on a raw socket
+and reads what follows the header block, bounded in size and time.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import socket
+import ssl
+import time
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from ._http import CheckFailed, Plan, Response, Session, expect_json, expect_status, status_text
+from ._http import (
+    CheckFailed,
+    HttpProblem,
+    Plan,
+    Request,
+    Response,
+    Session,
+    excerpt,
+    expect_json,
+    expect_status,
+    seconds,
+    status_text,
+)
+from ._untrusted import contract, guarded, json_value
 from .base import Check, VerifyOptions
 
 ETAG = re.compile(r'(W/)?"[\x21\x23-\x7e\x80-\xff]*"')
 CACHE_CONTROL = re.compile(r"(^|,)\s*(max-age=\d+|no-cache)\s*(,|$)", re.IGNORECASE)
 
-CONTRACT = """\
-# Contract: a cached product API
-
-Put a cache (in memory or Redis) in front of product reads, make it visible over HTTP, then check:
-
-    backend-mentor checkpoint verify caching-layer --url http://127.0.0.1:8000
-
-Paths are relative to `--url`; bodies are JSON.
-
-## Products
-
-```json
-{"id": "lamp-1", "name": "Desk lamp", "price": 24.5}
-```
-
-| request | answer |
-|---|---|
-| `PUT /products/{id}` `{"name": "Desk lamp", "price": 24.5}` | `201 Created` (new) or `200 OK` (replaced), the product; this is how products are created |
-| `PATCH /products/{id}` `{"price": 19.9}` | `200 OK`, the product with only the given fields changed |
-| `GET /products/{id}` | `200 OK`, the product, with the headers below; `404` if there is none |
-| `DELETE /products/{id}` | `204 No Content` (the verifier uses it to clean up) |
-
-Ids are strings of letters, digits, `-` and `_`.
-
-## Caching rules
-
-Every `200` answer to `GET /products/{id}` carries:
-
-- `ETag`: a quoted validator that changes whenever the product changes, e.g. `ETag: "5d41402a"`
-  (a hash of the body works well);
-- `Cache-Control` with `max-age=<seconds>` or `no-cache`, e.g. `Cache-Control: max-age=60`;
-- `X-Cache: MISS` when the product was read from the database (and then put in the cache), or
-  `X-Cache: HIT` when it came from the cache.
-
-So: the first `GET` after a product is created is a `MISS`, the next one a `HIT` with the same
-body. A `GET` with `If-None-Match: <the current ETag>` answers `304 Not Modified` with no body; with
-any other ETag it answers `200` and the product. A `PUT` or `PATCH` invalidates the cached copy:
-the next `GET` is a `MISS` with the new values and a new `ETag`.
-
-```
-curl -i -X PUT http://127.0.0.1:8000/products/lamp-1 -H 'Content-Type: application/json' \\
-     -d '{"name": "Desk lamp", "price": 24.5}'
-curl -i http://127.0.0.1:8000/products/lamp-1                              # X-Cache: MISS
-curl -i http://127.0.0.1:8000/products/lamp-1                              # X-Cache: HIT
-curl -i http://127.0.0.1:8000/products/lamp-1 -H 'If-None-Match: "5d41402a"'   # 304
-```
-"""
+MAX_HEAD = 65_536  # bytes of header block the raw reader accepts
+MAX_TAIL = 65_536  # bytes after the header block it reads at most
+STATUS_LINE = re.compile(r"HTTP/1\.[01] (\d{3})(?: (.*))?")
+QUIET = 1.0  # seconds the raw reader waits for bytes after the header block (EOF ends it at once)
 
 
 def verify(options: VerifyOptions) -> list[Check]:
@@ -75,11 +52,104 @@ def verify(options: VerifyOptions) -> list[Check]:
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:
-    return {"CONTRACT.md": CONTRACT}
+    return {"CONTRACT.md": contract("http_cache")}
 
 
 def product_fields() -> dict[str, Any]:
     return {"name": f"product {secrets.token_hex(4)}", "price": secrets.randbelow(99_900) / 100 + 1}
+
+
+def max_age(cache_control: str) -> int | None:
+    """The ``max-age`` in a Cache-Control value (0 when ``no-store``/``no-cache`` win), or None."""
+    directives = {part.strip().lower().partition("=")[0]: part.partition("=")[2] for part in cache_control.split(",")}
+    if "no-store" in directives or "no-cache" in directives:
+        return 0
+    value = directives.get("max-age", directives.get("s-maxage", "")).strip().strip('"')
+    return int(value) if value.isdigit() else None
+
+
+def raw_request(
+    session: Session, method: str, path: str, headers: dict[str, str] | None = None
+) -> tuple[Response, bytes]:
+    """Send a request on a raw socket: the answer, and every byte the server sent after its header block.
+
+    ``Connection: close`` is sent, so a server that ends the answer where it should closes the
+    connection and this returns at once; otherwise it waits at most ``QUIET`` seconds for more.
+    The request is recorded like any other (for the reproduce line and the history).
+    """
+    request = Request(method, session.url(path), dict(headers or {}))
+    session.last = (request, None)
+    parts = urlsplit(request.url)
+    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    limit = min(session.timeout, session.seconds_left())
+    if limit <= 0:
+        raise HttpProblem(session.time_up)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{request.method} {target} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in request.headers.items()]
+    try:
+        with socket.create_connection((host, port), timeout=limit) as raw:
+            https = parts.scheme == "https"
+            sock = ssl.create_default_context().wrap_socket(raw, server_hostname=host) if https else raw
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            data = read_until(sock, b"\r\n\r\n", MAX_HEAD, time.monotonic() + limit)
+            head, found, tail = data.partition(b"\r\n\r\n")
+            if not found:
+                raise HttpProblem(f"the answer to {request.label} has no complete header block")
+            tail += read_until(sock, None, MAX_TAIL - len(tail), time.monotonic() + min(QUIET, limit))
+    except TimeoutError:
+        raise HttpProblem(f"no response within {seconds(limit)} s to {request.label}") from None
+    except OSError as exc:
+        raise HttpProblem(f"network error during {request.label}: {exc.strerror or exc}") from None
+    response = parse_head(head, request)
+    if response.status not in (204, 304):
+        response.body = tail
+    session.last = (request, response)
+    session.history.append((request, response))
+    return response, tail
+
+
+def parse_head(head: bytes, request: Request) -> Response:
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    match = STATUS_LINE.fullmatch(status_line)
+    if not match:
+        raise HttpProblem(f"the answer to {request.label} is not HTTP: it starts with {excerpt(status_line, 60)!r}")
+    headers = [(name.strip(), value.strip()) for name, _, value in (line.partition(":") for line in header_lines)]
+    return Response(int(match.group(1)), match.group(2) or "", headers, b"")
+
+
+def read_until(sock: socket.socket, marker: bytes | None, budget: int, deadline: float) -> bytes:
+    """Bytes from ``sock`` until ``marker`` (or, without one, until EOF or ``deadline``) or ``budget``.
+
+    Waiting for a marker, the deadline raises ``TimeoutError``; waiting for EOF it just ends.
+    """
+    data = b""
+    while len(data) < budget and (marker is None or marker not in data):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            if marker is not None:
+                raise TimeoutError
+            break
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(budget - len(data))
+        except OSError:
+            if marker is not None:
+                raise
+            break  # quiet until the deadline, or reset after the answer: what came is what counts
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def serves(response: Response, product_id: str, fields: dict[str, Any]) -> bool:
+    """Whether ``response`` is the product (its id, or its name, in a JSON object)."""
+    try:
+        doc = json_value(response.body)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return isinstance(doc, dict) and (doc.get("id") == product_id or doc.get("name") == fields["name"])
 
 
 def cache_state(response: Response) -> str:
@@ -96,22 +166,32 @@ class CacheSuite:
         self.created: list[str] = []
 
     def plan(self) -> Plan:
-        return [
+        checks = [
             ("PUT /products/{id} creates a product", "rest-resource-design", self.create_answers),
-            ("the first GET is 200 with X-Cache: MISS", "cache-patterns", self.first_get_is_miss),
+            ("the first GET is 200 OK with X-Cache: MISS", "cache-patterns", self.first_get_is_miss),
             ("the second GET is X-Cache: HIT with the same body", "cache-patterns", self.second_get_is_hit),
             ("GET sends a quoted ETag", "http-caching-headers", self.etag_is_quoted),
             ("GET sends Cache-Control with max-age or no-cache", "http-caching-headers", self.cache_control),
-            ("If-None-Match: 304 for the current ETag, 200 for another", "http-caching-headers", self.conditional_get),
+            (
+                "If-None-Match: 304 Not Modified for the current ETag, 200 OK for another",
+                "http-caching-headers",
+                self.conditional_get,
+            ),
             ("PUT invalidates: the next GET is a MISS with the new values", "cache-invalidation", self.put_invalidates),
             (
                 "PATCH invalidates: the next GET is a MISS with the new values",
                 "cache-invalidation",
                 self.patch_invalidates,
             ),
+            (
+                "DELETE invalidates: the next GET does not serve the product",
+                "cache-invalidation",
+                self.delete_invalidates,
+            ),
             ("the ETag changes when the product changes", "http-caching-headers", self.etag_changes),
-            ("GET of a missing product is 404", "http-status-codes", self.missing_is_404),
+            ("GET of a missing product is 404 Not Found and not cacheable", "http-status-codes", self.missing_is_404),
         ]
+        return [(name, topic, guarded(run)) for name, topic, run in checks]
 
     # --- helpers ---
 
@@ -129,9 +209,7 @@ class CacheSuite:
         product_id, fields = f"bm-{secrets.token_hex(5)}", product_fields()
         response = self.put(product_id, fields)
         if not 200 <= response.status < 300:
-            raise CheckFailed(
-                f"could not create a product to work with: PUT answered {response.status} {response.reason}"
-            )
+            raise CheckFailed(f"could not create a product to work with: PUT answered {status_text(response.status)}")
         return product_id, fields
 
     def get(self, product_id: str, headers: dict[str, str] | None = None) -> Response:
@@ -161,6 +239,15 @@ class CacheSuite:
             raise CheckFailed("GET sent no ETag", expected='ETag: "…"', actual=response.summary("ETag"))
         return etag
 
+    def expect_no_body(self, response: Response, tail: bytes, what: str) -> None:
+        """A 304 or 204 ends with its header block; ``tail`` is what the server sent after it."""
+        if tail:
+            raise CheckFailed(
+                f"the {status_text(response.status)} answer to {what} has a body: {len(tail)} bytes after the headers",
+                expected=f"{status_text(response.status)} with nothing after the header block",
+                actual=f"after the headers: {excerpt(tail, 120)}",
+            )
+
     def rewrite(self, method: str, product_id: str, fields: dict[str, Any]) -> None:
         response = self.session.request(method, self.path(product_id), json_body=fields)
         if not 200 <= response.status < 300:
@@ -174,14 +261,14 @@ class CacheSuite:
         product_id, fields = f"bm-{secrets.token_hex(5)}", product_fields()
         response = self.put(product_id, fields)
         expect_status(response, (201, 200), f"PUT {self.path(product_id)}")
-        return f"{response.status}"
+        return status_text(response.status)
 
     def first_get_is_miss(self) -> str:
         product_id, fields = self.create()
         response, product = self.read(product_id, "(first read)")
         self.expect_values(product, fields, "the first GET")
         self.expect_cache(response, "MISS", "the first GET after creating the product")
-        return "200, X-Cache: MISS"
+        return "200 OK, X-Cache: MISS"
 
     def second_get_is_hit(self) -> str:
         product_id, _ = self.create()
@@ -219,14 +306,13 @@ class CacheSuite:
     def conditional_get(self) -> str:
         product_id, _ = self.create()
         etag = self.etag(self.read(product_id, "(first read)")[0])
-        unchanged = self.get(product_id, {"If-None-Match": etag})
+        unchanged, tail = raw_request(self.session, "GET", self.path(product_id), {"If-None-Match": etag})
         expect_status(unchanged, 304, f"GET with If-None-Match: {etag}")
-        if unchanged.body:
-            raise CheckFailed("the 304 answer has a body", expected="no body")
+        self.expect_no_body(unchanged, tail, f"GET with If-None-Match: {etag}")
         other = f'"bm-{secrets.token_hex(6)}"'
         changed = self.get(product_id, {"If-None-Match": other})
         expect_status(changed, 200, f"GET with If-None-Match: {other} (not the current ETag)")
-        return "304, then 200 for a different ETag"
+        return "304 Not Modified with no body, then 200 OK for a different ETag"
 
     def invalidates(self, method: str, change: dict[str, Any]) -> str:
         product_id, fields = self.create()
@@ -263,10 +349,38 @@ class CacheSuite:
             )
         return f"{before} → {after}"
 
+    def delete_invalidates(self) -> str:
+        """Judges only that the product is gone; how a missing product is answered is the 404 check's."""
+        product_id, fields = self.create()
+        self.read(product_id, "(first read)")
+        self.read(product_id, "(second read)")
+        response, tail = raw_request(self.session, "DELETE", self.path(product_id))
+        expect_status(response, (204, 200), f"DELETE {self.path(product_id)}")
+        if response.status == 204:
+            self.expect_no_body(response, tail, f"DELETE {self.path(product_id)}")
+        after = self.get(product_id)
+        if 200 <= after.status < 300 and serves(after, product_id, fields):
+            state = cache_state(after)
+            raise CheckFailed(
+                f"the GET after DELETE answered {status_text(after.status)}"
+                f"{f' with X-Cache: {state}' if state else ''}: the deleted product is still served",
+                expected="404 Not Found",
+                actual=after.summary("X-Cache"),
+            )
+        return f"{status_text(response.status)}, then {status_text(after.status)}"
+
     def missing_is_404(self) -> str:
         response = self.get(f"bm-missing-{secrets.token_hex(5)}")
         expect_status(response, 404, "GET of a product that does not exist")
-        return "404"
+        etag, cache_control = response.header("ETag"), response.header("Cache-Control")
+        if etag or (cache_control and (max_age(cache_control) or 0) > 0):
+            sent = f"ETag: {etag}" if etag else f"Cache-Control: {cache_control}"
+            raise CheckFailed(
+                f"the 404 Not Found answer is cacheable ({sent}), so clients keep seeing it after the product is created",
+                expected="no ETag and no max-age above 0 on a 404 Not Found (Cache-Control: no-store is fine)",
+                actual=response.summary("ETag", "Cache-Control"),
+            )
+        return "404 Not Found, not cacheable"
 
     def cleanup(self) -> None:
         for product_id in self.created:

@@ -1,116 +1,135 @@
 """Verifier for ``http-monitoring`` (checkpoint deploy-with-monitoring): health and Prometheus metrics.
 
-``/metrics`` is parsed with ``prometheus_client``'s own text parser for the format check. The
-counter checks read the exposition line by line with the same parser (skipping lines it rejects),
-so one malformed line fails the format check alone instead of hiding every metric.
+The contract is ``assets/http_monitoring/CONTRACT.md``. ``/metrics`` is parsed with
+``prometheus_client``'s own parsers: the text-format one for ``text/plain`` (versions 0.0.4 and
+1.0.0), the OpenMetrics one for ``application/openmetrics-text``. Only a series whose family is
+declared ``counter`` (or an untyped series named ``*_total``) can be the request counter: a gauge
+named ``*_total`` or a histogram's ``_count`` cannot. When the whole exposition does not parse,
+the counter checks read it line by line (types from its ``# TYPE`` lines), so one malformed line
+fails the format check alone instead of hiding every metric.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from string import Template
-
-from prometheus_client.parser import text_string_to_metric_families
+from typing import Any
 
 from ._http import CheckFailed, Plan, Response, Session, excerpt, expect_json, expect_status
+from ._untrusted import contract, guarded
 from .base import Check, VerifyOptions
 
 DEFAULT_REQUESTS = 5
 TYPE_LINE = re.compile(r"^#\s*TYPE\s+(\S+)\s+(\S+)", re.MULTILINE)
-NOT_A_COUNT = ("_bucket", "_sum", "_created", "_gcount", "_gsum")
-METRICS_TYPES = ("text/plain", "application/openmetrics-text")
-
-CONTRACT = """\
-# Contract: health and metrics
-
-Run your service (in a container if you like) with these two endpoints, then check it:
-
-    backend-mentor checkpoint verify deploy-with-monitoring --url http://127.0.0.1:8000
-
-## `GET /health`
-
-`200 OK` with a JSON body that has a `status` field while the service can do its work:
-
-```json
-{"status": "ok", "version": "1.4.2", "uptime_seconds": 5230}
-```
-
-(Answer `503` with `{"status": "unavailable", ...}` when a dependency it needs is down.)
-
-## `GET /metrics`
-
-`200 OK` in the Prometheus text exposition format, with `Content-Type: text/plain; version=0.0.4`
-(or OpenMetrics, `application/openmetrics-text`). Every Prometheus client library writes this for
-you (`prometheus_client` for Python, `prom-client` for Node.js, `client_golang` for Go ...).
-
-It must include a **request counter**: a metric of type `counter` (its samples end in `_total`)
-whose name says it counts requests, increased by one for every HTTP request the service answers,
-for example:
-
-```
-# HELP http_requests_total HTTP requests answered.
-# TYPE http_requests_total counter
-http_requests_total{method="GET",path="/health",status="200"} 12
-```
-
-Labels are up to you (keep their values few: the route template, not the raw URL). The
-verifier reads `/metrics`, sends $requests requests to `/health`, reads `/metrics` again and expects
-the counter (summed over its labels) to have grown by at least $requests.
-
-Structured (JSON) logs are a good idea too; the verifier does not check them.
-
-```
-curl -i http://127.0.0.1:8000/health
-curl -i http://127.0.0.1:8000/metrics
-```
-"""
+SAMPLE_PARTS = ("_count", "_sum", "_bucket", "_gcount", "_gsum")  # samples of a histogram or summary
+UNTYPED = ("untyped", "unknown")
+OPENMETRICS = "application/openmetrics-text"
+METRICS_TYPES = ("text/plain", OPENMETRICS)
+GROWS = "the request counter grows by at least {n} after {n} requests"
 
 
 def verify(options: VerifyOptions) -> list[Check]:
     session = Session(options)
     suite = MonitoringSuite(session, int(options.params.get("requests", DEFAULT_REQUESTS)))
-    return session.run(suite.plan())
+    checks = session.run(suite.plan())
+    # A growth check with no counter to watch could not run: that is a skip, not a second failure.
+    return [
+        Check.skip(c.name, suite.skipped[c.name], c.hint_topic) if c.name in suite.skipped and not c.passed else c
+        for c in checks
+    ]
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:
-    return {"CONTRACT.md": Template(CONTRACT).safe_substitute(requests=int(params.get("requests", DEFAULT_REQUESTS)))}
+    requests = int(params.get("requests", DEFAULT_REQUESTS))
+    return {"CONTRACT.md": Template(contract("http_monitoring")).safe_substitute(requests=requests)}
 
 
-def parse_error(text: str) -> str | None:
+def families(text: str, openmetrics: bool = False) -> Iterable[Any]:
+    """The metric families in ``text``, by the parser for its format; raises on invalid input."""
+    if openmetrics:
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse
+    else:
+        from prometheus_client.parser import text_string_to_metric_families as parse
+    return parse(text)
+
+
+def parse_error(text: str, openmetrics: bool = False) -> str | None:
     """The parser's message when ``text`` is not valid exposition, else None."""
     try:
-        for _ in text_string_to_metric_families(text):
+        for _ in families(text, openmetrics):
             pass
-    except Exception as exc:  # the parser raises ValueError, and sometimes other errors, on bad input
+    except Exception as exc:  # the parsers raise ValueError, and sometimes other errors, on bad input
         return f"{type(exc).__name__}: {exc}"
     return None
 
 
-def sample_totals(text: str) -> dict[str, tuple[str, float]]:
-    """Sample name -> (declared type, value summed over labels), for every line the parser accepts."""
+@dataclass(frozen=True)
+class Series:
+    kind: str  # the declared type of its family: counter, gauge, histogram, summary, untyped ...
+    total: float  # the value summed over its labels
+
+
+def sample_totals(text: str, openmetrics: bool = False) -> dict[str, Series]:
+    """Sample name -> its family's type and its value summed over labels.
+
+    The whole exposition is parsed when it can be; otherwise every line the text parser accepts
+    counts, with the type its ``# TYPE`` line declares.
+    """
+    try:
+        pairs = [(s.name, family.type, s.value) for family in families(text, openmetrics) for s in family.samples]
+    except Exception:
+        pairs = list(line_by_line(text))
+    totals: dict[str, Series] = {}
+    for name, kind, value in pairs:
+        previous = totals[name].total if name in totals else 0.0
+        totals[name] = Series(kind, previous + value)
+    return totals
+
+
+def line_by_line(text: str) -> Iterable[tuple[str, str, float]]:
     types = dict(TYPE_LINE.findall(text))
-    totals: dict[str, tuple[str, float]] = {}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            samples = [s for family in text_string_to_metric_families(line + "\n") for s in family.samples]
+            samples = [s for family in families(line + "\n") for s in family.samples]
         except Exception:
             continue
         for sample in samples:
-            base = sample.name.removesuffix("_total")
-            kind = types.get(sample.name) or types.get(base) or "untyped"
-            previous = totals.get(sample.name, (kind, 0.0))[1]
-            totals[sample.name] = (kind, previous + sample.value)
-    return totals
+            yield sample.name, kind_of(sample.name, types), sample.value
 
 
-def is_counter(name: str, kind: str) -> bool:
-    return name.endswith("_total") or kind == "counter"
+def kind_of(name: str, types: dict[str, str]) -> str:
+    """The type the text format gives sample ``name``: its own ``# TYPE`` line, or for a histogram's
+    or summary's ``_count``/``_sum``/``_bucket`` the type of its family; else ``unknown``."""
+    if name in types:
+        return types[name]
+    for suffix in SAMPLE_PARTS:
+        base = name.removesuffix(suffix)
+        if name.endswith(suffix) and types.get(base) in ("histogram", "summary", "gaugehistogram"):
+            return types[base]
+    return "unknown"
 
 
 def mentions_requests(name: str) -> bool:
     return "request" in name.lower() or "http" in name.lower()
+
+
+def is_request_counter(name: str, series: Series) -> bool:
+    """A counter's running total (not its ``_created`` timestamp), or an untyped ``*_total``."""
+    if not mentions_requests(name) or name.endswith("_created"):
+        return False
+    return series.kind == "counter" or (series.kind in UNTYPED and name.endswith("_total"))
+
+
+def growth(before: dict[str, Series], after: dict[str, Series], name: str) -> float:
+    """How much ``name`` grew; NaN when either value is not a finite number (it counts nothing)."""
+    start = before[name].total if name in before else 0.0
+    end = after[name].total
+    return end - start if math.isfinite(start) and math.isfinite(end) else math.nan
 
 
 class MonitoringSuite:
@@ -119,27 +138,29 @@ class MonitoringSuite:
     def __init__(self, session: Session, requests: int) -> None:
         self.session = session
         self.requests = requests
+        self.skipped: dict[str, str] = {}  # check name -> why it could not run
 
     def plan(self) -> Plan:
-        return [
-            ('GET /health is 200 with JSON {"status": ...}', "monitoring-alerting", self.health),
-            ("GET /metrics is 200 in the Prometheus text format", "metrics", self.metrics_parse),
+        checks = [
+            ('GET /health is 200 OK with JSON {"status": ...}', "monitoring-alerting", self.health),
+            ("GET /metrics is 200 OK in a Prometheus exposition format", "metrics", self.metrics_parse),
             ("GET /metrics has a Prometheus Content-Type", "metrics", self.metrics_content_type),
             ("/metrics has a request counter", "metrics", self.has_request_counter),
-            (
-                f"the request counter grows by at least {self.requests} after {self.requests} requests",
-                "metrics",
-                self.counter_counts,
-            ),
+            (GROWS.format(n=self.requests), "metrics", self.counter_counts),
         ]
+        return [(name, topic, guarded(run)) for name, topic, run in checks]
 
     def scrape(self) -> Response:
         response = self.session.request("GET", "/metrics")
         expect_status(response, 200, "GET /metrics")
         return response
 
-    def totals(self) -> dict[str, tuple[str, float]]:
-        return sample_totals(self.scrape().body.decode("utf-8", "replace"))
+    def totals(self) -> dict[str, Series]:
+        response = self.scrape()
+        return sample_totals(response.body.decode("utf-8", "replace"), response.media_type == OPENMETRICS)
+
+    def counters(self, totals: dict[str, Series]) -> list[str]:
+        return sorted(name for name, series in totals.items() if is_request_counter(name, series))
 
     # --- checks ---
 
@@ -149,61 +170,67 @@ class MonitoringSuite:
         doc = expect_json(response, "GET /health", dict)
         if "status" not in doc:
             raise CheckFailed("the health answer has no 'status' field", expected='{"status": "ok"}')
-        return f"status: {doc['status']}"
+        return f"200 OK, status: {excerpt(str(doc['status']), 40)}"
 
     def metrics_parse(self) -> str:
         response = self.scrape()
         text = response.body.decode("utf-8", "replace")
-        error = parse_error(text)
+        openmetrics = response.media_type == OPENMETRICS
+        error = parse_error(text, openmetrics)
         if error:
             raise CheckFailed(
-                f"the Prometheus parser rejects /metrics: {excerpt(error, 160)}",
-                expected="Prometheus text exposition format",
+                f"the {'OpenMetrics' if openmetrics else 'Prometheus'} parser rejects /metrics: {excerpt(error, 160)}",
+                expected="OpenMetrics text ending in # EOF" if openmetrics else "Prometheus text exposition format",
             )
-        if not sample_totals(text):
+        totals = sample_totals(text, openmetrics)
+        if not totals:
             raise CheckFailed("/metrics has no samples", expected="lines like http_requests_total 12")
-        return f"{len(sample_totals(text))} series names"
+        return f"{len(totals)} series names"
 
     def metrics_content_type(self) -> str:
         response = self.scrape()
         if response.media_type not in METRICS_TYPES:
             raise CheckFailed(
                 f"/metrics is sent as {response.header('Content-Type') or '(no Content-Type)'}",
-                expected="Content-Type: text/plain; version=0.0.4",
+                expected="Content-Type: text/plain; version=0.0.4 (or version=1.0.0, or application/openmetrics-text)",
             )
-        return response.header("Content-Type") or ""
+        return excerpt(response.header("Content-Type") or "", 80)
 
     def has_request_counter(self) -> str:
         totals = self.totals()
-        counters = sorted(
-            name for name, (kind, _) in totals.items() if is_counter(name, kind) and mentions_requests(name)
-        )
+        counters = self.counters(totals)
         if not counters:
-            near = sorted(name for name in totals if mentions_requests(name))
+            near = sorted(
+                name
+                for name in totals
+                if mentions_requests(name) and not name.endswith(("_created", "_sum", "_bucket", "_gsum"))
+            )
+            shown = ", ".join(f"{name} ({totals[name].kind})" for name in near[:4])
             raise CheckFailed(
                 "no counter named like a request counter"
-                + (
-                    f"; {', '.join(near[:3])} count requests but are not counters (type counter, name ending in _total)"
-                    if near
-                    else ""
-                ),
+                + (f"; {shown} mention requests but are not counters" if near else ""),
                 expected="e.g. # TYPE http_requests_total counter",
             )
-        return ", ".join(counters[:3])
+        return ", ".join(f"{name} (counter)" for name in counters[:3])
 
     def counter_counts(self) -> str:
         before = self.totals()
         for _ in range(self.requests):
             self.session.request("GET", "/health")
         after = self.totals()
-        watched = [n for n in after if mentions_requests(n) and not n.endswith(NOT_A_COUNT)]
-        growth = {n: after[n][1] - before.get(n, ("", 0.0))[1] for n in watched}
-        best = max(growth, key=growth.__getitem__, default=None)
-        if best is None or growth[best] < self.requests:
-            shown = f"{best}: {before.get(best, ('', 0.0))[1]:g} → {after[best][1]:g}" if best else "no counter found"
+        watched = self.counters(after)
+        if not watched:
+            self.skipped[GROWS.format(n=self.requests)] = (
+                "/metrics has no request counter to watch (see the check above)"
+            )
+            raise CheckFailed("/metrics has no request counter to watch")
+        grew = {name: growth(before, after, name) for name in watched}
+        best = max(watched, key=lambda name: grew[name] if not math.isnan(grew[name]) else -math.inf)
+        shown = f"{best}: {before[best].total if best in before else 0.0:g} → {after[best].total:g}"
+        if not grew[best] >= self.requests:
             raise CheckFailed(
                 f"after {self.requests} requests to /health no request counter grew by {self.requests}",
                 expected=f"a request counter at least {self.requests} higher",
                 actual=shown,
             )
-        return f"{best}: {before.get(best, ('', 0.0))[1]:g} → {after[best][1]:g}"
+        return shown
