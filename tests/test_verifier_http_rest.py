@@ -12,7 +12,6 @@ from http_servers import (
     NotesHandler,
     RedirectLoopHandler,
     TodoHandler,
-    closed_port_url,
     raw_server,
     serve,
 )
@@ -223,14 +222,7 @@ def test_a_hanging_server_fails_within_the_timeout() -> None:
     assert elapsed < TIMEOUT + 0.4
     assert checks[0].message == f"no response within {TIMEOUT} s to POST /notes"
     assert {c.message for c in checks[1:]} == {"skipped: server unreachable"}
-    assert len(checks) == 18
-
-
-def test_a_refused_connection_says_so_and_skips_the_rest() -> None:
-    url = closed_port_url()
-    checks = verify(url)
-    assert checks[0].message == f"connection refused at {url.removeprefix('http://')} — is your server running?"
-    assert all(not c.passed for c in checks) and checks[-1].message == "skipped: server unreachable"
+    assert {c.outcome.value for c in checks[1:]} == {"skip"} and len(checks) == 18
 
 
 def test_garbage_that_is_not_http_is_a_failed_check() -> None:
@@ -260,21 +252,6 @@ def test_a_body_over_one_megabyte_is_not_read() -> None:
     with serve(HugeBodyHandler) as server:
         checks = verify(server.url)
     assert checks[0].message == "the response body to POST /notes is larger than 1 MB; stopped reading"
-
-
-class SlowHandler(JsonHandler):
-    def route(self, method: str, path: str, query: dict[str, str]) -> None:
-        time.sleep(0.15)
-        self.send_json(200, {})
-
-
-def test_the_whole_run_has_a_time_limit() -> None:
-    with serve(SlowHandler) as server:
-        session = _http.Session(VerifyOptions(url=server.url, timeout=TIMEOUT), time_limit=0.4)
-        plan = [(f"check {i}", "timeouts", lambda: str(session.request("GET", "/").status)) for i in range(6)]
-        checks = session.run(plan)
-    assert [c.passed for c in checks[:2]] == [True, True]
-    assert checks[-1].message == "skipped: the verifier's time limit of 0.4 s is used up"
 
 
 # --- the shared client: where it may connect ----------------------------------------------------------
@@ -388,7 +365,7 @@ def test_an_unexpected_json_shape_is_a_failed_check_not_a_crash() -> None:
         checks = {c.name: c for c in verify(server.url)}
     failure = checks["GET /notes pages with limit and offset"]
     assert failure.message == "the answer has an unexpected shape (AttributeError: 'str' object has no attribute 'get')"
-    assert failure.reproduce == f"curl -i '{server.url}/notes?limit=2&offset=2'"
+    assert failure.reproduce.splitlines()[-1] == f"curl -i '{server.url}/notes?limit=2&offset=2'"
 
 
 def test_the_starter_openapi_document_is_valid_openapi():
