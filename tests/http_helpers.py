@@ -97,3 +97,80 @@ def http_reply(body: bytes, status: str = "200 OK", headers: dict[str, str] | No
         lines.append(f"{name}: {value}".encode("latin-1"))
     lines += [f"Content-Length: {len(body)}".encode(), b"Connection: close", b"", b""]
     return b"\r\n".join(lines) + body
+
+
+# --- real frameworks, started on 127.0.0.1 with an ephemeral port and stopped afterwards ----------
+
+
+@contextmanager
+def serve_wsgi(app: object) -> Iterator[str]:
+    """A WSGI app (Flask) under werkzeug's threaded ``make_server``; yields its base URL."""
+    import logging
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the test's stderr
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def serve_asgi(app: object, start_timeout: float = 30.0) -> Iterator[str]:
+    """An ASGI app (FastAPI) under ``uvicorn.Server`` in a thread; yields its base URL."""
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join()
+
+
+@contextmanager
+def serve_node(script: str, env: dict[str, str] | None = None, start_timeout: float = 30.0) -> Iterator[str]:
+    """``node script`` (which prints ``listening <port>`` when ready); yields its base URL."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (the Node reference solution needs it)")
+    process = subprocess.Popen([node, script], stdout=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    try:
+        timer = threading.Timer(start_timeout, process.kill)
+        timer.start()
+        line = process.stdout.readline() if process.stdout else ""
+        timer.cancel()
+        if not line.startswith("listening "):
+            raise RuntimeError(f"node did not start: {line!r}")
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()

@@ -419,6 +419,8 @@ class Session:
         self.trail: list[Request] = []  # every request of the check that is running, in order
         self.last: tuple[Request, Response | None] | None = None
         self.resolved: dict[str, tuple[str, ...]] = {}
+        self.rules: list[Callable[[Request, Response], None]] = []  # run on every answer during a check
+        self.checking = False
         if self.target.addresses:
             self.resolved[self.target.host] = self.target.addresses
 
@@ -453,6 +455,9 @@ class Session:
         response = self.send(request)
         self.last = (request, response)
         self.history.append((request, response))
+        if self.checking:
+            for rule in self.rules:
+                rule(request, response)  # raises CheckFailed: a rule every answer of the contract obeys
         return response
 
     def send(self, request: Request) -> Response:
@@ -526,6 +531,7 @@ class Session:
             return
         self.last = None
         self.trail = []
+        self.checking = True
         try:
             result = run()
             message, warnings = result if isinstance(result, tuple) else (result, None)
@@ -544,6 +550,8 @@ class Session:
         except (AttributeError, KeyError, TypeError, ValueError) as exc:  # JSON of a shape nobody expected
             failed = CheckFailed(f"the answer has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc), 80)})")
             self.add(self.failure(name, hint_topic, failed))
+        finally:
+            self.checking = False
 
     def story(self, until: Request | None = None) -> str | None:
         """Every request of the running check up to ``until`` (default: all), one curl per line."""
