@@ -169,6 +169,9 @@ def test_a_run_whose_only_problem_is_a_skip_is_not_a_pass(invoke, mini, store, t
     doc = json.loads(result.stdout)
     assert doc["passed"] is False and doc["score"] == 0.5 and doc["counts"]["skip"] == 1
     assert doc["checks"][1]["outcome"] == "skip" and doc["checks"][1]["incomplete"] is True
+    human = invoke("checkpoint", "verify", "rest-check")
+    assert human.exit_code == 1 and human.stdout.splitlines()[-1] == "1 passed, 0 failed, 1 skipped"
+    assert "Recorded as not passed: some checks could not run (SKIP)" in human.stderr
 
 
 def test_control_characters_in_a_report_are_escaped_on_the_terminal(invoke, mini, three_outcomes, monkeypatch):
