@@ -462,7 +462,7 @@ class StringItemsHandler(JsonHandler):
         self.send_json(200, {"items": ["a", "b"], "total": 9, "limit": 2, "offset": 0})
 
 
-def test_an_unexpected_json_shape_is_a_failed_check_not_a_crash() -> None:
+def test_an_unexpected_json_shape_is_a_failed_check_not_a_crash(no_clock_tick) -> None:
     with serve(StringItemsHandler) as server:
         failure = by_name(verify(http_rest, server.url))["GET /notes pages oldest first; offset counts notes"]
     assert failure.message == "the answer has an unexpected shape (AttributeError: 'str' object has no attribute 'get')"

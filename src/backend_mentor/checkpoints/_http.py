@@ -406,12 +406,15 @@ def describe_failure(exc: Exception, request: Request) -> str:
 class Session:
     """One verifier run: where to send requests, the time left, what was seen, the checks so far."""
 
-    def __init__(self, options: VerifyOptions, time_limit: float | None = None) -> None:
+    def __init__(
+        self, options: VerifyOptions, time_limit: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.target = parse_target(options.url, options.allow_remote)
         self.allow_remote = options.allow_remote
         self.timeout = options.timeout
         self.time_limit = time_limit or max(20.0, 10 * options.timeout)
-        self.deadline = time.monotonic() + self.time_limit
+        self.clock = clock  # injectable, so tests of the run's time limit do not depend on the machine's load
+        self.deadline = clock() + self.time_limit
         self.unreachable = False
         self.answered = False  # has any request had an answer yet (then a refusal is a crash, not "not started")
         self.checks: list[Check] = []
@@ -504,7 +507,7 @@ class Session:
         self.addresses_for(url)
 
     def seconds_left(self) -> float:
-        return self.deadline - time.monotonic()
+        return self.deadline - self.clock()
 
     def add(self, check: Check) -> None:
         """Record a check with every piece of text from outside escaped for the terminal."""
