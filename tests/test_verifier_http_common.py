@@ -126,6 +126,21 @@ def test_the_story_stops_at_the_request_a_failure_names() -> None:
     assert check.reproduce == f"curl -i {server.url}/a"
 
 
+def test_values_no_check_expected_are_failed_checks_not_internal_errors() -> None:
+    """``"exp": Infinity`` or a 50,000-deep JWT payload decoded by a verifier's own code."""
+    import datetime
+
+    session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))
+    deep_payload = b"[" * 50_000 + b"]" * 50_000
+    checks = session.run([
+        ("infinite exp", "jwt", lambda: str(datetime.datetime.fromtimestamp(json.loads('{"exp": Infinity}')["exp"]))),
+        ("deep payload", "jwt", lambda: str(json.loads(deep_payload))),
+    ])  # fmt: skip
+    assert [c.outcome for c in checks] == [Outcome.FAIL, Outcome.FAIL]
+    assert checks[0].message.startswith("the answer has an unexpected shape (OverflowError: ")
+    assert checks[1].message == "the answer is nested too deep to read (over 64 levels)"
+
+
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
 

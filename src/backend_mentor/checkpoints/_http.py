@@ -550,7 +550,7 @@ class Session:
         except RecursionError:
             failed = CheckFailed(f"the answer is nested too deep to read (over {MAX_DEPTH} levels)")
             self.add(self.failure(name, hint_topic, failed))
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # JSON of a shape nobody expected
+        except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError) as exc:  # JSON nobody expected
             failed = CheckFailed(f"the answer has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc), 80)})")
             self.add(self.failure(name, hint_topic, failed))
         finally:
