@@ -548,11 +548,11 @@ class Session:
         except JsonTooDeep as exc:
             self.add(self.failure(name, hint_topic, CheckFailed(f"the answer is {exc}")))
         except RecursionError:
-            failed = CheckFailed(f"the answer is nested too deep to read (over {MAX_DEPTH} levels)")
-            self.add(self.failure(name, hint_topic, failed))
+            too_deep = CheckFailed(f"the answer is nested too deep to read (over {MAX_DEPTH} levels)")
+            self.add(self.failure(name, hint_topic, too_deep))
         except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError) as exc:  # JSON nobody expected
-            failed = CheckFailed(f"the answer has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc), 80)})")
-            self.add(self.failure(name, hint_topic, failed))
+            shape = CheckFailed(f"the answer has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc), 80)})")
+            self.add(self.failure(name, hint_topic, shape))
         finally:
             self.checking = False
 
