@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import pytest
@@ -39,8 +39,21 @@ def node_server(*defects: str) -> AbstractContextManager[str]:
     return serve_node(NODE_SOLUTION, {"REST_DEFECTS": ",".join(defects)})
 
 
+def todo_server(*defects: str) -> AbstractContextManager[str]:
+    return serve_wsgi(rest_todo_flask.make_app(set(defects)))
+
+
 FRAMEWORKS: dict[str, Callable[..., AbstractContextManager[str]]] = {
     "flask": flask_server, "fastapi": fastapi_server, "node": node_server}  # fmt: skip
+
+
+@pytest.fixture
+def solution() -> Iterator[Callable[..., str]]:
+    """Starts a reference solution on 127.0.0.1 (ephemeral port): ``solution("flask", "create-200")``
+    gives its URL; every server started in a test is stopped when the test ends, pass or fail."""
+    servers = {**FRAMEWORKS, "todo": todo_server}
+    with ExitStack() as stack:
+        yield lambda name, *defects: stack.enter_context(servers[name](*defects))
 
 
 @pytest.fixture
@@ -59,10 +72,10 @@ def notes_check_names() -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("framework", FRAMEWORKS)
-def test_each_reference_solution_passes_every_check_and_is_cleaned_up(framework: str) -> None:
-    with FRAMEWORKS[framework]() as url:
-        checks = verify(http_rest, url)
-        left = json.loads(_http.exchange(_http.Request("GET", url + "/notes"), 5).body)
+def test_each_reference_solution_passes_every_check_and_is_cleaned_up(framework: str, solution) -> None:
+    url = solution(framework)
+    checks = verify(http_rest, url)
+    left = json.loads(_http.exchange(_http.Request("GET", url + "/notes"), 5).body)
     assert failed(checks) == [] and skipped(checks) == []
     assert [c.name for c in checks] == notes_check_names() and len(checks) == 19
     assert not any(c.warnings for c in checks)
@@ -127,9 +140,10 @@ NOTES_DEFECTS = [
 
 @pytest.mark.parametrize(("framework", "defect", "check", "message"), NOTES_DEFECTS,
                          ids=[f"{f}-{d}" for f, d, _, _ in NOTES_DEFECTS])  # fmt: skip
-def test_each_realistic_defect_fails_exactly_its_check(framework, defect, check, message, no_clock_tick) -> None:
-    with FRAMEWORKS[framework](defect) as url:
-        checks = verify(http_rest, url)
+def test_each_realistic_defect_fails_exactly_its_check(framework, defect, check, message, solution,
+                                                      no_clock_tick) -> None:  # fmt: skip
+    url = solution(framework, defect)
+    checks = verify(http_rest, url)
     assert [c.name for c in failed(checks)] == [check], [(c.name, c.message) for c in failed(checks)]
     (failure,) = failed(checks)
     assert re.fullmatch(message, failure.message), failure.message
@@ -142,10 +156,10 @@ def test_every_notes_check_has_a_defect_that_fails_only_it() -> None:
 
 
 @pytest.mark.slow
-def test_a_created_at_stamped_anew_in_whole_seconds_is_caught_a_clock_tick_later() -> None:
-    with fastapi_server("stamp-on-put") as url:
-        started = time.monotonic()
-        checks = verify(http_rest, url)
+def test_a_created_at_stamped_anew_in_whole_seconds_is_caught_a_clock_tick_later(solution) -> None:
+    url = solution("fastapi", "stamp-on-put")
+    started = time.monotonic()
+    checks = verify(http_rest, url)
     assert time.monotonic() - started >= http_rest.CLOCK_TICK
     (failure,) = failed(checks)
     assert failure.name == "PUT and PATCH never change id or created_at"
@@ -155,9 +169,9 @@ def test_a_created_at_stamped_anew_in_whole_seconds_is_caught_a_clock_tick_later
 HTML_IS_NOT_JSON = r".* with a body that is not JSON \(text/html.*\); every response with a body must be JSON, errors too"
 
 
-def test_flask_default_html_404_pages_fail_every_check_that_meets_one(no_clock_tick) -> None:
-    with flask_server("html-404") as url:
-        checks = verify(http_rest, url)
+def test_flask_default_html_404_pages_fail_every_check_that_meets_one(solution, no_clock_tick) -> None:
+    url = solution("flask", "html-404")
+    checks = verify(http_rest, url)
     assert {c.name for c in failed(checks)} == {
         "JSON responses have Content-Type: application/json", "GET /notes/{id} of a missing note is 404",
         "GET /notes/{malformed id} is 404, 400 or 422, never 5xx", "DELETE /notes/{id} is 204, then GET is 404",
@@ -165,17 +179,17 @@ def test_flask_default_html_404_pages_fail_every_check_that_meets_one(no_clock_t
     assert all(re.fullmatch(HTML_IS_NOT_JSON, c.message) for c in failed(checks)), [c.message for c in failed(checks)]
 
 
-def test_flask_default_html_400_pages_fail_every_check_that_meets_one(no_clock_tick) -> None:
-    with flask_server("html-400") as url:
-        checks = verify(http_rest, url)
+def test_flask_default_html_400_pages_fail_every_check_that_meets_one(solution, no_clock_tick) -> None:
+    url = solution("flask", "html-400")
+    checks = verify(http_rest, url)
     assert {c.name for c in failed(checks)} == {
         "GET /notes rejects a bad limit or offset, and limit over 100", "POST with malformed JSON is 400/422, not 5xx"}
     assert all(re.fullmatch(HTML_IS_NOT_JSON, c.message) for c in failed(checks))
 
 
-def test_a_multi_step_failure_reproduces_the_whole_sequence(no_clock_tick) -> None:
-    with flask_server("put-extends-tags") as url:
-        failure = by_name(verify(http_rest, url))["PUT is idempotent: the same PUT twice, the same note"]
+def test_a_multi_step_failure_reproduces_the_whole_sequence(solution, no_clock_tick) -> None:
+    url = solution("flask", "put-extends-tags")
+    failure = by_name(verify(http_rest, url))["PUT is idempotent: the same PUT twice, the same note"]
     lines = failure.reproduce.splitlines()
     assert [line.split(" http")[0] for line in lines] == [
         "curl -i -X POST", "curl -i -X PUT", "curl -i -X PUT", "curl -i"]  # create, both PUTs, the GET, in order
@@ -183,10 +197,10 @@ def test_a_multi_step_failure_reproduces_the_whole_sequence(no_clock_tick) -> No
     assert all(line.split()[4 if "-X" in line else 2].endswith(f"/notes/{note}") for line in lines[1:])
 
 
-def test_400_and_422_are_judged_the_same_in_every_check(no_clock_tick) -> None:
+def test_400_and_422_are_judged_the_same_in_every_check(solution, no_clock_tick) -> None:
     """FastAPI answers 422 everywhere and Node answers 400 everywhere: both pass every check."""
-    with fastapi_server() as fast, node_server() as node:
-        results = {name: verify(http_rest, url) for name, url in (("fastapi", fast), ("node", node))}
+    fast, node = solution("fastapi"), solution("node")
+    results = {name: verify(http_rest, url) for name, url in (("fastapi", fast), ("node", node))}
     assert {name: failed(checks) for name, checks in results.items()} == {"fastapi": [], "node": []}
 
 
@@ -224,12 +238,13 @@ SPEC_ASSERTIONS = [  # js/specs.js of TodoBackend/todo-backend-js-spec, in order
 P1, P2, P3, P4, S1, S2, S3, S4, W1, W2, W3, W4, W5, O1, O2, O3 = SPEC_ASSERTIONS
 
 
-def todo_run(*defects: str) -> list:
-    with serve_wsgi(rest_todo_flask.make_app(set(defects))) as url:
-        return verify(http_rest, url + "/todos", profile="todo-backend")
+@pytest.fixture
+def todo_run(solution: Callable[..., str]) -> Callable[..., list]:
+    """Start the spec-minimal Todo-Backend (with ``defects``) and run the profile against it."""
+    return lambda *defects: verify(http_rest, solution("todo", *defects) + "/todos", profile="todo-backend")
 
 
-def test_a_server_that_follows_the_spec_minimally_passes_with_advice_only() -> None:
+def test_a_server_that_follows_the_spec_minimally_passes_with_advice_only(todo_run) -> None:
     checks = todo_run()
     assert [c.name for c in checks] == SPEC_ASSERTIONS
     assert failed(checks) == [] and verdict(checks)["passed"] is True
@@ -264,7 +279,7 @@ TODO_DEFECTS = [  # where the spec's assertions share a request, the official ru
 
 
 @pytest.mark.parametrize(("defect", "failing"), TODO_DEFECTS, ids=[d for d, _ in TODO_DEFECTS])
-def test_each_spec_assertion_has_a_variant_that_breaks_it(defect: str, failing: set[str]) -> None:
+def test_each_spec_assertion_has_a_variant_that_breaks_it(defect: str, failing: set[str], todo_run) -> None:
     checks = todo_run(defect)
     assert {c.name for c in failed(checks)} == failing
     assert all(c.reproduce and c.hint_topic for c in failed(checks))
@@ -276,7 +291,7 @@ def test_every_spec_assertion_is_broken_by_some_variant_and_most_alone() -> None
     assert alone == set(SPEC_ASSERTIONS) - {P1, P3, S1, S3, S4}  # these share their requests with other assertions
 
 
-def test_the_preflight_goes_to_the_url_the_browser_preflights() -> None:
+def test_the_preflight_goes_to_the_url_the_browser_preflights(todo_run) -> None:
     checks = todo_run("preflight-root-only")
     assert {c.name for c in failed(checks)} == {S4, W1, W2, W3, W4, W5, O2, O3}
     failure = by_name(checks)[W2]
@@ -285,7 +300,7 @@ def test_the_preflight_goes_to_the_url_the_browser_preflights() -> None:
     assert failure.reproduce.splitlines()[-1].startswith("curl -i -X OPTIONS http://127.0.0.1:")
 
 
-def test_a_spec_failure_names_what_the_spec_expected() -> None:
+def test_a_spec_failure_names_what_the_spec_expected(todo_run) -> None:
     checks = by_name(todo_run("completed-null"))
     assert checks[S2].message == "the todo the POST answered has completed null"
     assert checks[S2].expected == "completed: false"
@@ -429,14 +444,14 @@ def test_starter_files_hold_the_contract_and_a_matching_openapi_document() -> No
     assert '"items": [' in files["CONTRACT.md"] and "--profile todo-backend" in files["CONTRACT.md"]
 
 
-def test_cli_verify_passes_on_flask_and_fails_with_the_whole_story(invoke, no_clock_tick) -> None:
-    with flask_server() as url:
-        result = invoke("checkpoint", "verify", "build-rest-api", "--url", url, "--timeout", "2")
+def test_cli_verify_passes_on_flask_and_fails_with_the_whole_story(invoke, solution, no_clock_tick) -> None:
+    url = solution("flask")
+    result = invoke("checkpoint", "verify", "build-rest-api", "--url", url, "--timeout", "2")
     assert result.exit_code == 0, result.stdout
     assert "19 passed, 0 failed, 0 skipped" in result.stdout
 
-    with flask_server("put-extends-tags") as url:
-        result = invoke("checkpoint", "verify", "build-rest-api", "--url", url, "--timeout", "2")
+    url = solution("flask", "put-extends-tags")
+    result = invoke("checkpoint", "verify", "build-rest-api", "--url", url, "--timeout", "2")
     assert result.exit_code == 1
     assert "FAIL PUT is idempotent: the same PUT twice, the same note" in result.stdout
     assert "reproduce (4 requests, in order):" in result.stdout
@@ -444,9 +459,9 @@ def test_cli_verify_passes_on_flask_and_fails_with_the_whole_story(invoke, no_cl
     assert "18 passed, 1 failed, 0 skipped" in result.stdout
 
 
-def test_cli_todo_backend_profile_shows_warn_lines_and_passes(invoke) -> None:
-    with serve_wsgi(rest_todo_flask.make_app()) as url:
-        result = invoke("checkpoint", "verify", "build-rest-api", "--profile", "todo-backend", "--url", url + "/todos")
+def test_cli_todo_backend_profile_shows_warn_lines_and_passes(invoke, solution) -> None:
+    url = solution("todo")
+    result = invoke("checkpoint", "verify", "build-rest-api", "--profile", "todo-backend", "--url", url + "/todos")
     assert result.exit_code == 0, result.stdout
     assert "WARN (advice, does not fail) POST on the root answered 200 OK" in result.stdout
     assert result.stdout.splitlines()[-1] == "16 passed, 0 failed, 0 skipped, 3 warnings"
