@@ -200,6 +200,30 @@ def test_a_host_name_is_resolved_once_and_the_checked_address_is_used(monkeypatc
         seen_host = session.history[-1][0].url
     assert answers == ["127.0.0.1"] and seen_host == f"http://rebind.test:{port}/x"
 
+    with serve(CountingHandler) as again:
+        raw = session.connect_socket(f"http://rebind.test:{again.server_address[1]}/raw", 1)
+        with raw:
+            raw.sendall(b"GET /raw HTTP/1.1\r\nHost: rebind.test\r\nConnection: close\r\n\r\n")
+            assert raw.recv(12) == b"HTTP/1.0 200"  # a raw socket goes to the checked address too
+    assert answers == ["127.0.0.1"]
+
+
+def test_a_request_sent_on_a_raw_socket_joins_the_story() -> None:
+    session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))
+    first = _http.Request("GET", "http://127.0.0.1:8000/a")
+    raw = _http.Request("GET", "http://127.0.0.1:8000/b", {"If-None-Match": '"x"'})
+
+    def two_requests() -> str:
+        session.record(first)
+        session.record(first, _http.Response(200, "OK", [], b"{}"))
+        session.record(raw)
+        session.record(raw, _http.Response(304, "Not Modified", [], b"stray"))
+        raise _http.CheckFailed("a 304 has no body")
+
+    (check,) = session.run([("raw", "http-caching", two_requests)])
+    assert check.reproduce.splitlines() == [first.curl(), raw.curl()]
+    assert check.actual == "304 Not Modified; no Content-Type; body: stray"
+
 
 def test_a_url_handed_out_by_the_server_must_stay_on_this_machine() -> None:
     session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))

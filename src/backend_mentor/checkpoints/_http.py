@@ -502,6 +502,24 @@ class Session:
             self.resolved[host] = addresses
         return self.resolved[host]
 
+    def connect_socket(self, url: str, limit: float) -> socket.socket:
+        """A TCP connection to ``url``'s host for a verifier that must read raw bytes (a 304's
+        stray body): it goes to an address that was checked, like every other request. Callers
+        record what they send with ``record`` so it is part of the check's story."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return pinned_connector(self.addresses_for(url), port)(None, limit)
+
+    def record(self, request: Request, response: Response | None = None) -> None:
+        """Count a request sent outside ``send_request`` (raw sockets) in the check's story and history."""
+        if response is None:
+            self.last = (request, None)
+            self.trail.append(request)
+            return
+        self.last = (request, response)
+        self.history.append((request, response))
+        self.answered = True
+
     def refuse_other_hosts(self, url: str) -> None:
         """Raise ``HttpProblem`` when ``url`` is not on this machine (unless remote is allowed)."""
         self.addresses_for(url)
