@@ -208,6 +208,12 @@ def test_a_host_name_is_resolved_once_and_the_checked_address_is_used(monkeypatc
     assert answers == ["127.0.0.1"]
 
 
+def test_a_status_has_one_phrase_whatever_reason_the_server_sent() -> None:
+    for reason in ("METHOD NOT ALLOWED", "Nope", ""):
+        assert _http.Response(405, reason, [], b"").summary() == "405 Method Not Allowed; no Content-Type; empty body"
+    assert _http.Response(413, "Request Entity Too Large", [], b"").summary().startswith("413 Content Too Large;")
+
+
 def test_a_request_sent_on_a_raw_socket_joins_the_story() -> None:
     session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))
     first = _http.Request("GET", "http://127.0.0.1:8000/a")

@@ -246,8 +246,12 @@ class Response:
         return parse_json(self.body)
 
     def summary(self, *headers: str) -> str:
-        """Status, the named headers (Content-Type by default) and a body excerpt, on one line."""
-        parts = [f"{self.status} {self.reason}".strip()]
+        """Status, the named headers (Content-Type by default) and a body excerpt, on one line.
+
+        The status is named with the one phrase this tool uses for it (``status_text``), whatever
+        reason phrase the server sent ("METHOD NOT ALLOWED", "Request Entity Too Large").
+        """
+        parts = [status_text(self.status)]
         for name in headers or ("Content-Type",):
             value = self.header(name)
             parts.append(f"{name}: {value}" if value is not None else f"no {name}")
