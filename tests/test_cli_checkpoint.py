@@ -113,3 +113,71 @@ def test_a_profile_the_verifier_does_not_know_is_refused_before_anything_runs(in
     result = invoke("checkpoint", "verify", "build-rest-api", "--profile", "todo")
     assert result.stderr.strip() == "error: build-rest-api has no profile 'todo'; choose one of: notes, todo-backend"
     assert store.attempts() == []
+
+
+@pytest.mark.parametrize("checkpoint_id", ["build-rest-api", "implement-auth", "caching-layer", "deploy-with-monitoring"])
+def test_verify_with_nothing_listening_prints_one_line_and_records_nothing(invoke, store, checkpoint_id):
+    from http_servers import closed_port_url
+
+    url = closed_port_url()
+    result = invoke("checkpoint", "verify", checkpoint_id, "--url", url, "--timeout", "0.5")
+    assert result.exit_code == 1
+    where = url.removeprefix("http://")
+    assert result.stderr == f"error: nothing is listening on {where} — start your server, then run this again\n"
+    assert result.stdout == ""
+    assert store.attempts() == []
+
+
+@pytest.fixture
+def three_outcomes(monkeypatch):
+    """A stand-in http-rest verifier whose run ends with the server gone: pass, fail, then skips."""
+    module = types.ModuleType("backend_mentor.checkpoints.http_rest")
+    module.PROFILES = ("notes",)
+    module.verify = lambda options: [
+        Check("created", True, "201", warnings=["send Cache-Control: no-store"]),
+        Check("read", False, "no response within 0.5 s to GET /notes/1", "rest-resource-design",
+              reproduce="curl -i -X POST http://127.0.0.1:8000/notes -d '{}'\ncurl -i http://127.0.0.1:8000/notes/1"),
+        Check.skip("deleted", "skipped: server unreachable", "http-methods"),
+        Check.skip("paged", "skipped: server unreachable", "pagination"),
+    ]  # fmt: skip
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module
+
+
+def test_verify_shows_skip_lines_counts_them_and_never_records_an_unfinished_run_as_passed(invoke, mini, store,
+                                                                                          three_outcomes):  # fmt: skip
+    result = invoke("checkpoint", "verify", "rest-check")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "  PASS created — 201" in lines
+    assert "       WARN (advice, does not fail) send Cache-Control: no-store" in lines
+    assert "  SKIP deleted — skipped: server unreachable" in lines and "  SKIP paged — skipped: server unreachable" in lines
+    assert "       reproduce (2 requests, in order):" in lines
+    assert "         curl -i http://127.0.0.1:8000/notes/1" in lines
+    assert lines[-1] == "1 passed, 1 failed, 2 skipped, 1 warning"
+    (attempt,) = store.attempts("rest-check")
+    assert attempt["passed"] is False and attempt["score"] == 0.25
+    assert [c["outcome"] for c in attempt["report"]["checks"]] == ["pass", "fail", "skip", "skip"]
+    assert attempt["report"]["counts"] == {"pass": 1, "fail": 1, "skip": 2, "warn": 1}
+
+
+def test_a_run_whose_only_problem_is_a_skip_is_not_a_pass(invoke, mini, store, three_outcomes, monkeypatch):
+    monkeypatch.setattr(three_outcomes, "verify", lambda options: [
+        Check("created", True, "201"), Check.skip("paged", "the verifier's time limit of 20 s is used up")])  # fmt: skip
+    result = invoke("checkpoint", "verify", "rest-check", "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["passed"] is False and doc["score"] == 0.5 and doc["counts"]["skip"] == 1
+    assert doc["checks"][1]["outcome"] == "skip" and doc["checks"][1]["incomplete"] is True
+    human = invoke("checkpoint", "verify", "rest-check")
+    assert human.exit_code == 1 and human.stdout.splitlines()[-1] == "1 passed, 0 failed, 1 skipped"
+    assert "Recorded as not passed: some checks could not run (SKIP)" in human.stderr
+
+
+def test_control_characters_in_a_report_are_escaped_on_the_terminal(invoke, mini, three_outcomes, monkeypatch):
+    monkeypatch.setattr(three_outcomes, "verify", lambda options: [
+        Check("read [/bold]", False, "answered 200 OK\x1b]0;pwned\x07", actual="X-Cache: HIT\x1b[2J")])  # fmt: skip
+    result = invoke("checkpoint", "verify", "rest-check")
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "FAIL read [/bold]" in result.stdout and "answered 200 OK\\x1b]0;pwned\\x07" in result.stdout
+    assert "actual:   X-Cache: HIT\\x1b[2J" in result.stdout

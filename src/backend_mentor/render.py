@@ -367,29 +367,52 @@ def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attem
 
 
 def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
-    """One line per check, details under failures, like a test runner."""
-    out.print(f"[bold]{checkpoint.title}[/bold] [dim]({checkpoint.kind})[/dim]")
+    """One line per check (PASS, FAIL or SKIP), details under failures, like a test runner.
+
+    Everything a check says may come from the learner's server or files, so it is printed as
+    plain text with control characters escaped; ``reproduce`` keeps one command per line.
+    """
+    from rich.text import Text
+
+    from .checkpoints.base import printable, verdict
+
+    out.print(Text.assemble((checkpoint.title, "bold"), " ", (f"({checkpoint.kind})", "dim")))
     for check in checks:
+        name, message = printable(check.name), printable(check.message or "")
         if check.passed:
-            out.print(f"  [green]PASS[/green] {check.name}" + (f" [dim]— {check.message}[/dim]" if check.message else ""),
-                      highlight=False, soft_wrap=True)  # fmt: skip
+            out.print(Text.assemble("  ", ("PASS", "green"), f" {name}", (f" — {message}" if message else "", "dim")),
+                      soft_wrap=True)  # fmt: skip
+            for warning in check.warnings or ():
+                out.print(Text.assemble("       ", ("WARN", "yellow"), f" (advice, does not fail) {printable(warning)}"),
+                          soft_wrap=True)  # fmt: skip
             continue
-        out.print(f"  [red]FAIL[/red] {check.name}", highlight=False)
-        details = check.message.splitlines() if check.message else []
+        if check.skipped:
+            out.print(Text.assemble("  ", ("SKIP", "yellow"), f" {name}", (f" — {message}" if message else "", "dim")),
+                      soft_wrap=True)  # fmt: skip
+            continue
+        out.print(Text.assemble("  ", ("FAIL", "red"), f" {name}"), soft_wrap=True)
+        details = [printable(line) for line in (check.message or "").splitlines()]
         if check.expected is not None:
-            details.append(f"expected: {check.expected or '(nothing)'}")
+            details.append(f"expected: {printable(check.expected) or '(nothing)'}")
         if check.actual is not None:
-            details.append(f"actual:   {check.actual or '(nothing)'}")
+            details.append(f"actual:   {printable(check.actual) or '(nothing)'}")
         if check.hint_topic:
-            details.append(f"study:    backend-mentor mentor {check.hint_topic}")
+            details.append(f"study:    backend-mentor mentor {printable(check.hint_topic)}")
         if check.reproduce:
-            details.append(f"reproduce: {check.reproduce}")
+            commands = [printable(line) for line in check.reproduce.splitlines() if line.strip()]
+            if len(commands) == 1:
+                details.append(f"reproduce: {commands[0]}")
+            else:
+                details.append(f"reproduce ({len(commands)} requests, in order):")
+                details.extend(f"  {command}" for command in commands)
         for line in details:
             out.print(f"       {line}", markup=False, soft_wrap=True)
-    passed = sum(1 for c in checks if c.passed)
-    failed = len(checks) - passed
-    style = "green" if not failed else "red"
-    out.print(f"[{style}]{passed} passed, {failed} failed[/{style}]")
+    counts = verdict(checks)["counts"]
+    style = "green" if not counts["fail"] and not counts["skip"] else "red" if counts["fail"] else "yellow"
+    summary = f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
+    if counts["warn"]:
+        summary += f", {counts['warn']} warning" + ("s" if counts["warn"] != 1 else "")
+    out.print(Text(summary, style=style))
 
 
 # --- progress ---------------------------------------------------------------------------------

@@ -496,8 +496,13 @@ def find_topic_or_raise(catalog: Catalog, topic_id: str) -> Topic:
 
 
 def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> tuple[list[Any], dict[str, Any]]:
-    """Run a checkpoint's verifier on the learner's work and record the attempt."""
-    from .checkpoints.base import VerifyOptions
+    """Run a checkpoint's verifier on the learner's work and record the attempt.
+
+    Nothing is recorded when the verifier cannot start (``VerifierInputError``: no file, a remote
+    URL, nothing listening at the URL). The verdict counts passed, failed and skipped checks; a
+    check skipped because the server went away or the time ran out keeps the attempt from passing.
+    """
+    from .checkpoints.base import VerifyOptions, verdict
     from .checkpoints.registry import verifier_module
 
     checkpoint = catalog.checkpoint(checkpoint_id)
@@ -509,13 +514,13 @@ def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **opti
         raise MentorError(f"{checkpoint.id} has no profile '{profile}'{choices}")
     params = dict(checkpoint.verifier.get("params") or {})
     checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
-    passed = bool(checks) and all(c.passed for c in checks)
-    score = round(sum(1 for c in checks if c.passed) / len(checks), 4) if checks else 0.0
-    report = {"kind": checkpoint.kind, "checks": [c.to_dict() for c in checks]}
+    result = verdict(checks)
+    passed, score = result["passed"], result["score"]
+    report = {"kind": checkpoint.kind, "counts": result["counts"], "checks": [c.to_dict() for c in checks]}
     with store.transaction() as db:
         store.record_attempt(db, checkpoint.id, passed, score, report)
         store.log(db, "checkpoint.verified", checkpoint.id, passed=passed, score=score)
-    return checks, {"checkpoint": checkpoint.id, "passed": passed, "score": score}
+    return checks, {"checkpoint": checkpoint.id, "passed": passed, "score": score, "counts": result["counts"]}
 
 
 def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: str, evidence: str) -> dict[str, Any]:

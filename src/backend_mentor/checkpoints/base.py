@@ -18,12 +18,26 @@ exposes two functions:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from ..errors import MentorError
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\u202e``).
+
+    What a check reports may come from a learner's server or files; an escape sequence in it
+    must never reach the terminal raw (window titles, clearing the screen, OSC 52 clipboard
+    writes). Tabs stay; newlines stay unless ``keep_newlines`` is false.
+    """
+    cleaned = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    return cleaned if keep_newlines else cleaned.replace("\n", "\\n")
 
 
 class VerifierInputError(MentorError):
@@ -46,18 +60,28 @@ class Check:
     hint_topic: str | None = None
     expected: str | None = None
     actual: str | None = None
-    reproduce: str | None = None  # e.g. the equivalent curl command(s), one per line
+    reproduce: str | None = None  # e.g. the equivalent curl command(s), one per line, in order
     outcome: Outcome | None = None  # derived from ``passed`` unless given (``Check.skip``)
+    warnings: list[str] | None = None  # stricter advice shown as WARN lines; never fails anything
+    incomplete: bool | None = None  # a skip because the run could not finish (see ``Check.skip``)
 
     def __post_init__(self) -> None:
         if self.outcome is None:
             self.outcome = Outcome.PASS if self.passed else Outcome.FAIL
         self.passed = self.outcome is Outcome.PASS
+        if self.outcome is not Outcome.SKIP:
+            self.incomplete = None
 
     @classmethod
-    def skip(cls, name: str, reason: str, hint_topic: str | None = None) -> Check:
-        """A check that could not run (its reason says why); it neither passes nor fails."""
-        return cls(name, False, reason, hint_topic, outcome=Outcome.SKIP)
+    def skip(cls, name: str, reason: str, hint_topic: str | None = None, *, incomplete: bool = True) -> Check:
+        """A check that could not run (its reason says why); it neither passes nor fails.
+
+        ``incomplete=True`` (the default) means the run could not finish it — the server stopped
+        answering, the time limit ran out — so the attempt cannot pass while it stands. Only a
+        check that does not apply to this piece of work passes ``incomplete=False``; it is then
+        left out of the score.
+        """
+        return cls(name, False, reason, hint_topic, outcome=Outcome.SKIP, incomplete=incomplete)
 
     @property
     def skipped(self) -> bool:
@@ -67,6 +91,22 @@ class Check:
         data = {k: v for k, v in self.__dict__.items() if v is not None}
         data["outcome"] = self.outcome.value if self.outcome else None
         return data
+
+
+def verdict(checks: list[Check]) -> dict[str, Any]:
+    """Whether a run passes, its score and its counts — the one place that decides it.
+
+    A run passes when at least one check passed, none failed and none was skipped for want of a
+    server or of time. Skips that do not apply (``incomplete=False``) are left out of the score;
+    every other check counts, so an unfinished run never scores as if it had finished.
+    """
+    counts = {outcome.value: sum(1 for c in checks if c.outcome is outcome) for outcome in Outcome}
+    unfinished = sum(1 for c in checks if c.skipped and c.incomplete)
+    counted = len(checks) - (counts["skip"] - unfinished)
+    passed = counts["pass"] > 0 and counts["fail"] == 0 and unfinished == 0
+    score = round(counts["pass"] / counted, 4) if counted else 0.0
+    warnings = sum(len(c.warnings or ()) for c in checks)
+    return {"passed": passed, "score": score, "counts": {**counts, "warn": warnings}}
 
 
 @dataclass
