@@ -235,3 +235,28 @@ def test_a_url_handed_out_by_the_server_must_stay_on_this_machine() -> None:
     session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))
     with pytest.raises(_http.HttpProblem, match=r"refusing to request http://192.0.2.1/todos/1: 192.0.2.1 is not this"):
         session.request("GET", "http://192.0.2.1/todos/1")
+
+
+def test_the_cache_verifiers_raw_read_goes_to_the_checked_address(monkeypatch) -> None:
+    """http-cache reads 304/204 answers on a raw socket: that socket must not look the name up again."""
+    from backend_mentor.checkpoints import http_cache
+
+    real = socket.getaddrinfo
+    answers: list[str] = []
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, *args, **kwargs)
+        address = "127.0.0.1" if not answers else "192.0.2.1"
+        answers.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with serve(CountingHandler) as server:
+        port = server.server_address[1]
+        session = _http.Session(VerifyOptions(url=f"http://rebind.test:{port}", timeout=0.5))
+        session.request("GET", "/first")
+        response, _tail = http_cache.raw_request(session, "GET", "/raw")
+    assert response.status == 200
+    assert answers == ["127.0.0.1"]
+    assert [r.url for r in session.trail][-1].endswith("/raw")

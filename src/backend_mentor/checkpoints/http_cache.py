@@ -78,9 +78,9 @@ def raw_request(
     The request is recorded like any other (for the reproduce line and the history).
     """
     request = Request(method, session.url(path), dict(headers or {}))
-    session.last = (request, None)
+    session.record(request)
     parts = urlsplit(request.url)
-    host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    host = parts.hostname or ""
     limit = min(session.timeout, session.seconds_left())
     if limit <= 0:
         raise HttpProblem(session.time_up)
@@ -88,7 +88,8 @@ def raw_request(
     lines = [f"{request.method} {target} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
     lines += [f"{name}: {value}" for name, value in request.headers.items()]
     try:
-        with socket.create_connection((host, port), timeout=limit) as raw:
+        # the address that was checked as this machine's, never a second name lookup (DNS rebinding)
+        with session.connect_socket(request.url, limit) as raw:
             https = parts.scheme == "https"
             sock = ssl.create_default_context().wrap_socket(raw, server_hostname=host) if https else raw
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
@@ -104,8 +105,7 @@ def raw_request(
     response = parse_head(head, request)
     if response.status not in (204, 304):
         response.body = tail
-    session.last = (request, response)
-    session.history.append((request, response))
+    session.record(request, response)
     return response, tail
 
 
