@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import site
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,6 +18,33 @@ from backend_mentor.checkpoints.base import Check, VerifierInputError, VerifyOpt
 DATA = Path(__file__).parent / "data" / "pytest_bugs"
 CORRECT = "tests pass on the correct pricing.py"
 BUG_COUNT = len(pytest_bugs.load_bugs())
+
+
+@pytest.fixture(autouse=True)
+def no_chosen_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(pytest_bugs.PYTHON_ENV, raising=False)
+
+
+def make_venv(path: Path, with_pytest: bool) -> Path:
+    """A virtual environment without pip; ``with_pytest`` makes this test run's pytest importable in
+    it through a .pth file. Returns the environment's directory."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True, timeout=120)
+    if with_pytest:
+        probe = [str(path / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]
+        purelib = Path(subprocess.run(probe, check=True, capture_output=True, text=True).stdout.strip())
+        pytest_home = Path(pytest.__file__).resolve().parent.parent
+        (purelib / "learner.pth").write_text(f"{pytest_home}\n" + "".join(f"{p}\n" for p in site.getsitepackages()))
+    return path
+
+
+@pytest.fixture(scope="module")
+def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("venvs")
+    return {
+        "learner": make_venv(root / "learner", with_pytest=True),
+        "other": make_venv(root / "other", with_pytest=True),
+        "bare": make_venv(root / "bare", with_pytest=False),
+    }
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -49,12 +79,19 @@ def test_reference_suite_catches_every_bug(tmp_path: Path) -> None:
     checks = run(tmp_path, (DATA / "reference_suite.py").read_text(encoding="utf-8"))
 
     assert [c.name for c in checks if not c.passed] == []
-    assert checks[0].name == CORRECT and checks[0].message.startswith("15 passed")
+    assert checks[0].name == CORRECT and checks[0].message.startswith("16 passed")
     by_name = {c.name: c for c in checks}
     assert by_name["bug quantity-ignored: quantities above one"].message == (
         "caught by test_pricing.py::test_subtotal_multiplies_price_by_quantity"
     )
     assert checks[-1].name == f"caught {BUG_COUNT}/{BUG_COUNT} seeded bugs (need >= 80%)"
+
+
+def test_oversized_inputs_are_defined_and_seeded() -> None:
+    readme = pytest_bugs.starter_files({})["README.md"]
+    assert "**Oversized**: there is no upper limit" in readme
+    oversized = [b for b in pytest_bugs.load_bugs() if b.id.startswith("large-")]
+    assert [b.id for b in oversized] == ["large-quantity-refused", "large-price-refused"]
 
 
 def test_the_starter_example_misses_most_bugs(tmp_path: Path) -> None:
@@ -71,7 +108,7 @@ def test_the_starter_example_misses_most_bugs(tmp_path: Path) -> None:
     assert by_name["bug shipping-taxed: tax when shipping is charged"].passed
     summary = checks[-1]
     assert summary.name == f"caught 1/{BUG_COUNT} seeded bugs (need >= 80%)"
-    assert not summary.passed and summary.message == f"1 of {BUG_COUNT} caught, 12 needed"
+    assert not summary.passed and summary.message == f"1 of {BUG_COUNT} caught, 13 needed"
 
 
 def test_tests_that_fail_on_the_correct_module(tmp_path: Path) -> None:
@@ -88,9 +125,9 @@ def test_tests_that_fail_on_the_correct_module(tmp_path: Path) -> None:
         "your tests fail on the correct module, so they test something the spec does not say: "
         "FAILED test_pricing.py::test_shipping_is_taxed - AssertionError: assert Decimal('2.00') == Decimal('2.50')"
     )
-    assert re.search(r" \| 1 failed in \d+\.\d+s$", checks[0].message)
+    assert re.search(r" \| 1 failed in \d+\.\d+s \(ran with .*python.*\)$", checks[0].message)
     assert {c.message for c in checks[1:-1]} == {"not run: your tests must pass on the correct module first"}
-    assert checks[-1].message == f"0 of {BUG_COUNT} caught, 12 needed"
+    assert checks[-1].message == f"0 of {BUG_COUNT} caught, 13 needed"
 
 
 def test_a_file_without_tests(tmp_path: Path) -> None:
@@ -162,9 +199,9 @@ def test_cannot_start_without_tests(tmp_path: Path) -> None:
 
 def test_cannot_start_without_pytest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "test_pricing.py").write_text("def test_ok():\n    pass\n")
-    monkeypatch.setattr(pytest_bugs, "pytest_available", lambda: False)
+    monkeypatch.setattr(pytest_bugs, "pytest_available", lambda python: False)
 
-    with pytest.raises(VerifierInputError, match="pytest is not installed for"):
+    with pytest.raises(VerifierInputError, match="pytest is not installed for your Python: activate"):
         pytest_bugs.verify(VerifyOptions(file=tmp_path / "test_pricing.py"))
 
 
@@ -174,3 +211,75 @@ def test_starter_files() -> None:
     assert set(files) == {"pricing.py", "README.md", "test_pricing.py"}
     assert "ROUND_HALF_UP" in files["README.md"]
     assert files["pricing.py"] == pytest_bugs.module_source()
+
+
+# --- which Python runs the learner's tests ---------------------------------------------------------
+
+
+def test_the_active_virtual_environment_runs_the_tests(venvs, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", str(venvs["learner"]))
+
+    python = pytest_bugs.find_python()
+
+    assert python == pytest_bugs.Interpreter(str(venvs["learner"] / "bin" / "python"), "the active virtual environment")
+
+
+def test_python3_on_path_when_the_virtual_environment_has_no_pytest(venvs, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", str(venvs["bare"]))
+    monkeypatch.setenv("PATH", str(venvs["other"] / "bin"))
+
+    python = pytest_bugs.find_python()
+
+    assert python == pytest_bugs.Interpreter(str(venvs["other"] / "bin" / "python3"), "python3 on PATH")
+
+
+def test_the_tools_own_python_comes_last(venvs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", str(venvs["bare"]))
+    monkeypatch.setenv("PATH", str(venvs["bare"] / "bin"))
+
+    assert pytest_bugs.find_python() == pytest_bugs.Interpreter(sys.executable, "the tool's own Python")
+
+
+def test_an_explicit_python_wins_and_must_have_pytest(venvs, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", str(venvs["learner"]))
+    other = str(venvs["other"] / "bin" / "python")
+
+    assert pytest_bugs.find_python(other) == pytest_bugs.Interpreter(other, "--python")
+    monkeypatch.setenv(pytest_bugs.PYTHON_ENV, other)
+    assert pytest_bugs.find_python() == pytest_bugs.Interpreter(other, "--python")
+    bare = str(venvs["bare"] / "bin" / "python")
+    with pytest.raises(VerifierInputError, match=f"pytest is not installed for {re.escape(bare)}: run"):
+        pytest_bugs.find_python(bare)
+    with pytest.raises(VerifierInputError, match="no such interpreter: /nowhere/python"):
+        pytest_bugs.find_python("/nowhere/python")
+
+
+@pytest.mark.slow
+def test_the_learners_interpreter_runs_the_tests_and_is_named(venvs, tmp_path: Path, monkeypatch) -> None:
+    learner = venvs["learner"]
+    monkeypatch.setenv("VIRTUAL_ENV", str(learner))
+    tests = (
+        "import sys\nfrom decimal import Decimal\nfrom pricing import Item, price_cart\n\n"
+        f"def test_runs_in_my_venv():\n    assert sys.prefix == {str(learner)!r}\n\n"
+        "def test_quantity():\n    assert price_cart([Item('A', Decimal('2.00'), 3)]).subtotal == Decimal('6.00')\n"
+    )
+
+    checks = run(tmp_path, tests)
+
+    assert checks[0].passed, checks[0].message
+    assert checks[0].message.endswith(f"(ran with {learner / 'bin' / 'python'}, the active virtual environment)")
+    assert {c.name for c in checks if c.passed} >= {"bug quantity-ignored: quantities above one"}
+
+
+def test_a_missing_fixture_shows_the_real_error(tmp_path: Path) -> None:
+    checks = run(tmp_path, "def test_with_a_double(mocker):\n    assert mocker\n")
+
+    assert not checks[0].passed
+    assert "ERROR test_pricing.py::test_with_a_double | fixture 'mocker' not found | 1 error in" in checks[0].message
+
+
+def test_an_import_error_shows_the_missing_module(tmp_path: Path) -> None:
+    checks = run(tmp_path, "import requests_not_installed_here\n\ndef test_ok():\n    pass\n")
+
+    assert checks[0].message.startswith("pytest could not run your tests (exit code 2): ERROR test_pricing.py | ")
+    assert "ModuleNotFoundError: No module named 'requests_not_installed_here'" in checks[0].message

@@ -3,6 +3,10 @@
 Every run copies the learner's test files next to one version of the module in its own temporary
 directory and runs ``python -m pytest`` there in a subprocess with a timeout (its whole process
 group is killed when the time is up). The learner's files are only read.
+
+The tests run with the learner's Python, chosen by ``find_python``: ``--python PATH`` (passed in as
+``VerifyOptions.python`` or the ``BACKEND_MENTOR_PYTHON`` environment variable), else the active
+virtual environment's interpreter or ``python3`` on PATH when it has pytest, the tool's own last.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import contextlib
 import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,6 +38,8 @@ DEFAULT_WORKERS = 2
 TAIL_CHARS = 8_000
 TEST_FILE = re.compile(r"^(test_.*|.*_test)\.py$")
 PYTEST_ARGS = ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--color=no"]
+PYTHON_ENV = "BACKEND_MENTOR_PYTHON"  # what `checkpoint verify --python PATH` sets
+ERROR_LINE = re.compile(r"^E[ \t]+(\S.*)$", re.M)  # pytest's "E   ModuleNotFoundError: ..." lines
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,21 @@ class RunResult:
 
     @property
     def summary(self) -> str:
-        """The first failure and pytest's final line, on one line."""
+        """The first failure, the error pytest reported for it and pytest's final line, on one line."""
         lines = [line.strip() for line in self.output.splitlines() if line.strip()]
         failures = [line for line in lines if line.startswith(("FAILED ", "ERROR "))][:1]
-        return " | ".join([*failures, *lines[-1:]])[:400]
+        parts = [*failures]
+        error = self.first_error
+        if error and not any(error in part for part in parts):
+            parts.append(error)
+        return " | ".join([*parts, *lines[-1:]])[:600]
+
+    @property
+    def first_error(self) -> str | None:
+        """The real reason of the first failure or error, e.g. "fixture 'mocker' not found" or
+        "ModuleNotFoundError: No module named 'requests'" (the short summary line only names the test)."""
+        match = ERROR_LINE.search(self.output)
+        return match.group(1).strip()[:300] if match else None
 
     @property
     def failed_test(self) -> str | None:
@@ -140,7 +158,9 @@ def kill_group(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def run_pytest(workdir: Path, files: dict[str, bytes], source: str, timeout: float, plugins: list[str]) -> RunResult:
+def run_pytest(
+    workdir: Path, files: dict[str, bytes], source: str, timeout: float, plugins: list[str], python: str
+) -> RunResult:
     """Write the tests and one version of the module into ``workdir`` and run pytest there."""
     if timeout <= 0:
         return RunResult(None, "", skipped=True)
@@ -152,7 +172,7 @@ def run_pytest(workdir: Path, files: dict[str, bytes], source: str, timeout: flo
     log_path = workdir.parent / f"{workdir.name}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, *PYTEST_ARGS, *(f"-p{name}" for name in plugins), *pytest_targets(files)],
+            [python, *PYTEST_ARGS, *(f"-p{name}" for name in plugins), *pytest_targets(files)],
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -178,20 +198,22 @@ def read_tail(path: Path) -> str:
 # --- the checks ----------------------------------------------------------------------------------
 
 
-def correct_module_check(result: RunResult, timeout: float) -> Check:
+def correct_module_check(result: RunResult, timeout: float, python: Interpreter | None = None) -> Check:
     name = "tests pass on the correct pricing.py"
+    ran_with = f" (ran with {python})" if python else ""
     if result.timed_out:
         message = f"killed after {timeout:g} s: your tests did not finish (an endless loop or a wait?)"
     elif result.exit_code == 0:
-        return Check(name, True, result.summary)
+        return Check(name, True, result.summary + ran_with)
     elif result.exit_code == 1:
         message = (
-            f"your tests fail on the correct module, so they test something the spec does not say: {result.summary}"
+            "your tests fail on the correct module, so they test something the spec does not say: "
+            f"{result.summary}{ran_with}"
         )
     elif result.exit_code == 5:
         message = "pytest found no tests: name your test functions test_something"
     else:
-        message = f"pytest could not run your tests (exit code {result.exit_code}): {result.summary}"
+        message = f"pytest could not run your tests (exit code {result.exit_code}): {result.summary}{ran_with}"
     return Check(name, False, message, "pytest")
 
 
@@ -239,29 +261,72 @@ class Limits:
         )
 
 
-def run_variants(root: Path, files: dict[str, bytes], bugs: list[Bug], limits: Limits, end: float) -> list[RunResult]:
+def run_variants(
+    root: Path, files: dict[str, bytes], bugs: list[Bug], limits: Limits, end: float, python: str
+) -> list[RunResult]:
     def run(bug: Bug) -> RunResult:
         budget = min(limits.run_timeout, end - time.monotonic())
-        return run_pytest(root / bug.id, files, buggy_source(bug), budget, limits.plugins)
+        return run_pytest(root / bug.id, files, buggy_source(bug), budget, limits.plugins, python)
 
     with ThreadPoolExecutor(max_workers=limits.workers) as pool:
         return list(pool.map(run, bugs))
 
 
-def pytest_available() -> bool:
-    """Whether ``sys.executable`` can import pytest in the environment the runs get."""
-    probe = [sys.executable, "-c", "import pytest"]
+@dataclass(frozen=True)
+class Interpreter:
+    """The Python that runs the learner's tests, and why it was chosen."""
+
+    path: str
+    origin: str  # "--python", "the active virtual environment", "python3 on PATH", "the tool's own Python"
+
+    def __str__(self) -> str:
+        return f"{self.path}, {self.origin}"
+
+
+def pytest_available(python: str) -> bool:
+    """Whether ``python`` runs and can import pytest in the environment the runs get."""
+    probe = [python, "-c", "import pytest"]
     try:
         return subprocess.run(probe, env=pytest_env(), capture_output=True, timeout=30).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
 
+def find_python(explicit: str | None = None) -> Interpreter:
+    """The learner's Python: ``explicit`` (``--python``) or ``$BACKEND_MENTOR_PYTHON`` as given, else
+    the active virtual environment's or ``python3`` on PATH when it has pytest, else the tool's own.
+    A learner who installed the tool apart from their project (pipx, its own venv) needs nothing
+    installed into the tool."""
+    chosen = explicit or os.environ.get(PYTHON_ENV)
+    if chosen:
+        path = shutil.which(chosen) or chosen
+        if not Path(path).is_file():
+            raise VerifierInputError(f"--python: no such interpreter: {chosen}")
+        if not pytest_available(path):
+            raise VerifierInputError(f"pytest is not installed for {path}: run '{path} -m pip install pytest'")
+        return Interpreter(path, "--python")
+    candidates = []
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv:
+        bin_dir = "Scripts" if os.name == "nt" else "bin"
+        candidates.append((str(Path(venv) / bin_dir / ("python.exe" if os.name == "nt" else "python")),
+                           "the active virtual environment"))
+    on_path = shutil.which("python3") or shutil.which("python")
+    if on_path:
+        candidates.append((on_path, "python3 on PATH"))
+    for path, origin in candidates:
+        if Path(path).is_file() and pytest_available(path):
+            return Interpreter(path, origin)
+    if pytest_available(sys.executable):
+        return Interpreter(sys.executable, "the tool's own Python")
+    raise VerifierInputError(
+        "pytest is not installed for your Python: activate your project's virtual environment and run "
+        "'python -m pip install pytest' (or pass --python PATH)"
+    )
+
+
 def verify(options: VerifyOptions) -> list[Check]:
-    if not pytest_available():
-        raise VerifierInputError(
-            f"pytest is not installed for {sys.executable}: run '{sys.executable} -m pip install pytest'"
-        )
+    python = find_python(getattr(options, "python", None))
     files = learner_tests(options)
     limits = Limits.from_params(options.params)
     bugs = load_bugs()
@@ -269,12 +334,12 @@ def verify(options: VerifyOptions) -> list[Check]:
     with tempfile.TemporaryDirectory(prefix="backend-mentor-pytest-") as tmp:
         root = Path(tmp)
         first_timeout = min(limits.run_timeout, limits.timeout)
-        correct = run_pytest(root / "correct", files, module_source(), first_timeout, limits.plugins)
+        correct = run_pytest(root / "correct", files, module_source(), first_timeout, limits.plugins, python.path)
         results: list[RunResult | None] = [None] * len(bugs)
         if correct.exit_code == 0:
-            results = list(run_variants(root, files, bugs, limits, end))
+            results = list(run_variants(root, files, bugs, limits, end, python.path))
     bug_checks = [bug_check(bug, result) for bug, result in zip(bugs, results)]
-    return [correct_module_check(correct, first_timeout), *bug_checks, summary_check(bug_checks, limits.share)]
+    return [correct_module_check(correct, first_timeout, python), *bug_checks, summary_check(bug_checks, limits.share)]
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:
