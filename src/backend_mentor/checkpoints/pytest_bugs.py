@@ -28,13 +28,10 @@ from pathlib import Path
 import yaml
 
 from .base import Check, VerifierInputError, VerifyOptions
+from .params import load_params
 
 ASSETS = Path(__file__).parent / "assets" / "pytest_bugs"
 MODULE_NAME = "pricing.py"
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_RUN_TIMEOUT = 15.0
-DEFAULT_REQUIRED_SHARE = 0.8
-DEFAULT_WORKERS = 2
 TAIL_CHARS = 8_000
 TEST_FILE = re.compile(r"^(test_.*|.*_test)\.py$")
 PYTEST_ARGS = ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--color=no"]
@@ -252,12 +249,9 @@ class Limits:
 
     @classmethod
     def from_params(cls, params: dict) -> Limits:
+        typed = load_params("pytest-bugs", params)
         return cls(
-            float(params.get("timeout_seconds", DEFAULT_TIMEOUT)),
-            float(params.get("run_timeout_seconds", DEFAULT_RUN_TIMEOUT)),
-            float(params.get("required_share", DEFAULT_REQUIRED_SHARE)),
-            max(1, int(params.get("workers", DEFAULT_WORKERS))),
-            [str(name) for name in params.get("plugins", [])],
+            typed.timeout_seconds, typed.run_timeout_seconds, typed.required_share, typed.workers, list(typed.plugins)
         )
 
 

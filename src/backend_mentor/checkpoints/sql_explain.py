@@ -35,11 +35,9 @@ from ._sqlite import (
     strip_comments,
 )
 from .base import Check, VerifyOptions
+from .params import load_params
 
 ASSETS = Path(__file__).parent / "assets" / "sql_explain"
-DEFAULT_MIN_SPEEDUP = 2.0
-DEFAULT_RUNS = 5
-DEFAULT_TIME_LIMIT = 10.0
 CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.I)
 
 
@@ -182,9 +180,8 @@ def check_speed(query: SlowQuery, before: Measurement, after: Measurement, min_s
 def verify(options: VerifyOptions, *, timer: Timer = time.perf_counter) -> list[Check]:
     """``timer`` measures the query runs (tests pass a fake one so a loaded machine changes nothing)."""
     text = read_learner_file(options.file, "index file (indexes.sql)")
-    runs = max(1, int(options.params.get("runs", DEFAULT_RUNS)))
-    min_speedup = float(options.params.get("min_speedup", DEFAULT_MIN_SPEEDUP))
-    time_limit = float(options.params.get("time_limit_seconds", DEFAULT_TIME_LIMIT))
+    params = load_params("sql-explain", options.params)
+    runs, min_speedup, time_limit = params.runs, params.min_speedup, params.time_limit_seconds
     queries = load_queries()
     with (
         tempfile.TemporaryDirectory(prefix="backend-mentor-explain-") as tmp,

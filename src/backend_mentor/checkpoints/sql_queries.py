@@ -32,9 +32,9 @@ from ._sqlite import (
     run_query,
 )
 from .base import Check, VerifyOptions
+from .params import load_params
 
 ASSETS = Path(__file__).parent / "assets" / "sql_queries"
-DEFAULT_TIME_LIMIT = 2.0
 
 
 
@@ -321,7 +321,7 @@ def check_exercise(conn: sqlite3.Connection, exercise: Exercise, answer: str | N
 
 def verify(options: VerifyOptions) -> list[Check]:
     answers = parse_answers(read_learner_file(options.file, "answers file (answers.sql)"))
-    time_limit = float(options.params.get("time_limit_seconds", DEFAULT_TIME_LIMIT))
+    time_limit = load_params("sql-queries", options.params).time_limit_seconds
     with tempfile.TemporaryDirectory(prefix="backend-mentor-sql-") as tmp:
         db_path = Path(tmp) / "shop.db"
         build_shop_db(db_path)

@@ -36,9 +36,9 @@ from ._sqlite import (
     split_statements,
 )
 from .base import Check, VerifyOptions
+from .params import load_params
 
 ASSETS = Path(__file__).parent / "assets" / "sql_schema"
-DEFAULT_TIME_LIMIT = 5.0
 MAX_PAGES = 10_000  # caps the temporary database at about 40 MB
 STAGING = "staging_report"
 VIEW = "enrollment_report"
@@ -487,7 +487,7 @@ CHECK_NAMES_AFTER_SCHEMA = [
 
 
 def locate_load_file(options: VerifyOptions) -> Path | None:
-    name = str(options.params.get("load_file", "load.sql"))
+    name = load_params("sql-schema", options.params).load_file
     if options.directory is not None:
         return Path(options.directory) / name
     return Path(options.file).parent / name if options.file is not None else None
@@ -516,7 +516,7 @@ def review_checks(review: Review, load_error: str | None) -> list[Check]:
 def verify(options: VerifyOptions) -> list[Check]:
     schema_sql = read_learner_file(options.file, "schema file (schema.sql)")
     load_sql = read_learner_file(locate_load_file(options), "load file (load.sql)", "--dir")
-    time_limit = float(options.params.get("time_limit_seconds", DEFAULT_TIME_LIMIT))
+    time_limit = load_params("sql-schema", options.params).time_limit_seconds
     with (
         tempfile.TemporaryDirectory(prefix="backend-mentor-schema-") as tmp,
         closing(connect(Path(tmp) / "s.db")) as conn,
