@@ -199,3 +199,16 @@ def test_starter_files_build_the_same_database(tmp_path: Path) -> None:
         assert conn.execute("SELECT COUNT(*) FROM orders").fetchone() == (200_000,)
     for query in sql_explain.load_queries():
         assert query.sql.strip() in files["QUERIES.md"]
+
+
+def test_an_index_of_gigabytes_fails_within_limits(tmp_path: Path) -> None:
+    """An expression index of 100 KB strings on 200,000 rows used to fill 6 GB of disk."""
+    from test_verifier_sql_queries import verify_with_resource_limits
+
+    path = tmp_path / "indexes.sql"
+    path.write_text("CREATE INDEX orders_huge ON orders (printf('%.*c', 100000, id));\n" + REFERENCE, encoding="utf-8")
+
+    messages = verify_with_resource_limits("sql_explain", path, runs=1, time_limit_seconds=60)
+
+    assert messages[APPLY].startswith("statement 1 (CREATE INDEX orders_huge ON ...) failed: stopped at the ")
+    assert messages[APPLY].endswith(("(huge rows, a huge temporary table or index?)", "or temporary table?)"))

@@ -412,3 +412,56 @@ def test_the_starter_template_scores_zero_without_errors(tmp_path: Path) -> None
 
 def test_split_statements_keeps_semicolons_inside_strings() -> None:
     assert _sqlite.split_statements("SELECT ';'; -- done\nSELECT 2") == ["SELECT ';';", "-- done\nSELECT 2"]
+
+
+# --- answers that try to exhaust the machine -------------------------------------------------------
+
+LIMITED_RUN = """
+import json, resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 2**20, 256 * 2**20))  # no file may grow past 256 MB
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))  # nor the process past 2 GB
+from importlib import import_module
+from backend_mentor.checkpoints.base import VerifyOptions
+module = import_module("backend_mentor.checkpoints." + sys.argv[1])
+checks = module.verify(VerifyOptions(file=Path(sys.argv[2]), params=json.loads(sys.argv[3])))
+print(json.dumps({c.name: c.message for c in checks}))
+"""
+
+
+def verify_with_resource_limits(module: str, path: Path, **params: object) -> dict[str, str]:
+    """Run a verifier in a subprocess that may write no file over 256 MB and use at most 2 GB."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", LIMITED_RUN, module, str(path), json.dumps(params)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, f"verifier died (exit {result.returncode}): {result.stderr[-2000:]}"
+    return json.loads(result.stdout)
+
+
+HUGE_ROWS = "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 9000) "
+
+
+def test_answers_that_would_take_gigabytes_fail_within_limits(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.sql"
+    answers.write_text(
+        f"-- name: q1\n{HUGE_ROWS}SELECT x, printf('%.*c', 999999, 'a') FROM r;\n"
+        f"-- name: q2\n{HUGE_ROWS.replace('9000', '400')}SELECT printf('%.*c', 900000, x) AS s FROM r ORDER BY s;\n"
+        f"-- name: q3\n{HUGE_ROWS.replace('9000', '400')}SELECT DISTINCT printf('%.*c', 900000, x), x FROM r;\n",
+        encoding="utf-8",
+    )
+
+    messages = verify_with_resource_limits("sql_queries", answers, time_limit_seconds=30)
+
+    q1, q2, q3 = (next(m for n, m in messages.items() if n.startswith(q + " ")) for q in ("q1", "q2", "q3"))
+    assert q1.startswith("the result is larger than 16 MB after ") and q1.endswith(
+        "rows: return only the columns the exercise asks for"
+    )
+    assert q2 == "stopped at the 256 MB memory limit for SQL (huge strings, a huge sort or temporary table?)"
+    assert q3.startswith(("stopped at the 256 MB memory limit", "the result is larger than 16 MB")), q3

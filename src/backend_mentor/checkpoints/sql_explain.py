@@ -26,6 +26,7 @@ from ._sqlite import (
     compare_rows,
     ddl_authorizer,
     first_words,
+    limit_database_growth,
     limit_value_size,
     normalize_rows,
     plural,
@@ -38,6 +39,7 @@ from .base import Check, VerifyOptions
 from .params import load_params
 
 ASSETS = Path(__file__).parent / "assets" / "sql_explain"
+INDEX_PAGES = 25_000  # the learner's indexes may add about 100 MB (the reference ones need about 10 MB)
 CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.I)
 
 
@@ -75,6 +77,7 @@ def build_database(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = OFF")
     conn.executescript(build_script())
     limit_value_size(conn)
+    limit_database_growth(conn, INDEX_PAGES)
     return conn
 
 
@@ -112,7 +115,7 @@ def apply_indexes(conn: sqlite3.Connection, text: str, time_limit: float) -> Che
         try:
             with authorizer(conn, ddl_authorizer), deadline:
                 conn.execute(statement)
-        except (sqlite3.Error, ValueError) as exc:
+        except (sqlite3.Error, ValueError, MemoryError) as exc:
             reason = run_error_message(exc, deadline, "only CREATE INDEX may run", "a very slow index expression?")
             problems.append(f"statement {number} ({first_words(statement)}) failed: {reason}")
     created = sorted(index_names(conn) - before)
