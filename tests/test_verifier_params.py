@@ -58,7 +58,7 @@ def test_a_misspelt_param_is_reported_at_its_line_with_a_suggestion(invoke, make
         ("sql-queries", "    time_limit_seconds: .inf\n", "'time_limit_seconds' must be a number; got inf"),
         ("sql-explain", "    runs: 2.5\n", "'runs' must be an integer; got 2.5"),
         ("sql-explain", "    min_speedup: true\n", "'min_speedup' must be a number; got True"),
-        ("pytest-bugs", "    workers: 0\n", "'workers' must be at least 1; got 0"),
+        ("pytest-bugs", "    run_timeout_seconds: 0\n", "'run_timeout_seconds' must be more than 0; got 0.0"),
         ("pytest-bugs", "    required_share: 1.5\n", "'required_share' must be at most 1; got 1.5"),
         ("pytest-bugs", "    plugins: xdist\n", "'plugins' must be a list of strings; got 'xdist'"),
         ("sql-schema", "    load_file: ''\n", "'load_file' must be a non-empty string; got ''"),
@@ -74,7 +74,7 @@ def test_mistyped_params_are_rejected(invoke, make_pack, kind: str, params: str,
 
 
 def test_good_params_validate(invoke, make_pack) -> None:
-    result = validate(invoke, make_pack, "pytest-bugs", "    workers: 1\n    plugins: [xdist]\n    required_share: 1\n")
+    result = validate(invoke, make_pack, "pytest-bugs", "    run_timeout_seconds: 5\n    plugins: [xdist]\n    required_share: 1\n")
 
     assert result.exit_code == 0, result.output
 

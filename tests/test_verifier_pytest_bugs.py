@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
 import re
+import signal
 import site
 import subprocess
 import sys
@@ -75,6 +79,7 @@ def test_every_seeded_bug_is_a_real_one_line_change() -> None:
         assert bug.new not in bug.area and bug.old not in bug.area  # the hint names an area, not the fix
 
 
+@pytest.mark.slow
 def test_reference_suite_catches_every_bug(tmp_path: Path) -> None:
     checks = run(tmp_path, (DATA / "reference_suite.py").read_text(encoding="utf-8"))
 
@@ -94,6 +99,7 @@ def test_oversized_inputs_are_defined_and_seeded() -> None:
     assert [b.id for b in oversized] == ["large-quantity-refused", "large-price-refused"]
 
 
+@pytest.mark.slow
 def test_the_starter_example_misses_most_bugs(tmp_path: Path) -> None:
     checks = run(tmp_path, pytest_bugs.starter_files({})["test_pricing.py"])
 
@@ -143,7 +149,9 @@ def test_a_file_that_is_not_python(tmp_path: Path) -> None:
     assert "ERROR test_pricing.py" in checks[0].message
 
 
+@pytest.mark.slow
 def test_a_test_that_never_ends_is_killed(tmp_path: Path) -> None:
+    """The one real-timing test of the run time limit."""
     start = time.monotonic()
 
     checks = run(tmp_path, "def test_forever():\n    while True:\n        pass\n", run_timeout_seconds=1)
@@ -153,22 +161,55 @@ def test_a_test_that_never_ends_is_killed(tmp_path: Path) -> None:
     assert not checks[-1].passed
 
 
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_hanging_only_on_buggy_versions_counts_as_caught_within_the_overall_limit(tmp_path: Path) -> None:
+    """The time-limit logic with a fake clock and fake runs: each buggy run hangs until its limit."""
+    clock = FakeClock()
+    limits_seen = []
+
+    def runner(source: str, timeout: float) -> pytest_bugs.RunResult:
+        limits_seen.append(timeout)
+        if timeout <= 0:
+            return pytest_bugs.RunResult(None, "", skipped=True)
+        if source == pytest_bugs.module_source():
+            clock.now += 0.5
+            return pytest_bugs.RunResult(0, "1 passed in 0.50s")
+        clock.now += timeout  # hangs until killed
+        return pytest_bugs.RunResult(None, "", timed_out=True)
+
+    path = tmp_path / "test_pricing.py"
+    path.write_text("def test_ok():\n    pass\n")
+    params = {"run_timeout_seconds": 1, "timeout_seconds": 3}
+
+    checks = pytest_bugs.verify(VerifyOptions(file=path, params=params), clock=clock, runner=runner)
+
+    assert limits_seen[:5] == [1, 1, 1, 0.5, 0]  # the correct run, then three buggy ones share what is left
+    messages = [c.message for c in checks[1:-1]]
+    assert messages[:3] == ["caught: your tests did not finish on this version"] * 3
+    assert set(messages[3:]) == {"not run: the overall time limit was reached"}
+    assert all(c.skipped for c in checks[4:-1])
+    assert checks[-1].message == f"3 of {BUG_COUNT} caught, 13 needed"
+
+
+def test_a_test_cannot_recognise_the_correct_module_by_its_hash(tmp_path: Path) -> None:
     digest = hashlib.sha256(pytest_bugs.module_source().encode()).hexdigest()
     tests = (
         "import hashlib, pathlib\n\n"
-        "def test_hangs_unless_correct():\n"
-        f"    if hashlib.sha256(pathlib.Path('pricing.py').read_bytes()).hexdigest() != '{digest}':\n"
-        "        while True:\n            pass\n"
+        "def test_passes_only_on_the_shipped_file():\n"
+        f"    assert hashlib.sha256(pathlib.Path('pricing.py').read_bytes()).hexdigest() == '{digest}'\n"
     )
-    start = time.monotonic()
 
-    checks = run(tmp_path, tests, run_timeout_seconds=1, timeout_seconds=3)
+    checks = run(tmp_path, tests)
 
-    assert time.monotonic() - start < 10
-    messages = [c.message for c in checks[1:-1]]
-    assert "caught: your tests did not finish on this version" in messages
-    assert "not run: the overall time limit was reached" in messages
+    assert not checks[0].passed
+    assert checks[-1].message == f"0 of {BUG_COUNT} caught, 13 needed"
 
 
 def test_a_directory_of_tests_runs_against_the_shipped_module(tmp_path: Path) -> None:
@@ -283,3 +324,101 @@ def test_an_import_error_shows_the_missing_module(tmp_path: Path) -> None:
 
     assert checks[0].message.startswith("pytest could not run your tests (exit code 2): ERROR test_pricing.py | ")
     assert "ModuleNotFoundError: No module named 'requests_not_installed_here'" in checks[0].message
+
+
+# --- a hostile test suite cannot harm the machine, the learner's folder or the verdict ----------
+
+HOSTILE_SUITE = '''
+import hashlib, json, os, pathlib, subprocess, sys
+from decimal import Decimal
+from pricing import Item, price_cart
+
+OUTSIDE = pathlib.Path({outside!r})
+WRITER = "import itertools, time\\nfor i in itertools.count():\\n    open(f'junk{{i}}', 'w').write('x')\\n"
+
+
+def test_record_spawn_and_scribble():
+    module = pathlib.Path('pricing.py').resolve()
+    data = module.read_bytes()
+    seen = [str(module), len(data), os.stat(module).st_mtime, hashlib.sha256(data).hexdigest(),
+            sorted(os.listdir(module.parent.parent)), os.getcwd() == os.environ['PWD']]
+    with open(OUTSIDE / 'seen.jsonl', 'a') as handle:
+        handle.write(json.dumps(seen) + '\\n')
+    child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'])
+    escapee = subprocess.Popen([sys.executable, '-c', WRITER], start_new_session=True)  # setsid + writes in cwd
+    with open(OUTSIDE / 'pids', 'a') as handle:
+        handle.write(f'{{child.pid}} {{escapee.pid}}\\n')
+    (pathlib.Path(os.environ['PWD']) / 'pricing.py').write_text('hijacked')
+
+
+def test_quantity():
+    assert price_cart([Item('A', Decimal('2.00'), 3)]).subtotal == Decimal('6.00')
+'''
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in {"Z", "X"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_hostile_suite_is_contained(tmp_path: Path, tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    learner = tmp_path / "learner"
+    learner.mkdir()
+    monkeypatch.chdir(learner)
+    monkeypatch.setenv("PWD", str(learner))  # the learner's shell is in their own folder
+    (learner / "pricing.py").write_text(pytest_bugs.module_source())
+    before = snapshot(learner)
+    pids_file = outside / "pids"
+    try:
+        checks = run(learner, HOSTILE_SUITE.format(outside=str(outside)))
+        pids = [int(p) for p in pids_file.read_text().split()]
+        left_alive = [pid for pid in pids if alive(pid)]
+    finally:  # whatever a broken verifier left behind is cleaned up here
+        for pid in [int(p) for p in pids_file.read_text().split()] if pids_file.exists() else []:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    assert checks[0].passed, checks[0].message
+    # every process a run started is gone, also the setsid writer: nothing left behind after a pass
+    assert len(pids) == 2 * (BUG_COUNT + 1)
+    assert left_alive == []
+    # $PWD and the working directory were the temporary copy: the learner's folder is untouched
+    after = snapshot(learner)
+    del after["test_pricing.py"]
+    assert after == before
+    # the correct module and the buggy ones look alike from inside: path, size, date; hashes all differ
+    seen = [json.loads(line) for line in (outside / "seen.jsonl").read_text().splitlines()]
+    assert len(seen) == BUG_COUNT + 1
+    assert len({s[0] for s in seen}) == 1 and len({s[1] for s in seen}) == 1 and len({s[2] for s in seen}) == 1
+    shipped = hashlib.sha256(pytest_bugs.module_source().encode()).hexdigest()
+    assert len({s[3] for s in seen}) == len(seen) and shipped not in {s[3] for s in seen}
+    assert {tuple(s[4]) for s in seen} == {("work",)}  # no other version of the module next to it
+    assert all(s[5] for s in seen)
+
+
+def test_output_is_capped(tmp_path: Path) -> None:
+    """100 MB of output: only the start and the end are kept, and the failure is still reported."""
+    sandbox_root = tmp_path / "sandbox"
+    sandbox_root.mkdir()
+    files = {
+        "test_pricing.py": (
+            b"import sys\n\ndef test_noisy():\n    for _ in range(100):\n        sys.stdout.write('x' * 2**20)\n"
+            b"    assert 1 == 2\n"
+        )
+    }
+    source = pytest_bugs.module_source()
+    sandbox = pytest_bugs.Sandbox(sandbox_root, files, [], sys.executable, len(source) + 64)
+
+    result = sandbox.run(source, 60)
+
+    assert result.exit_code == 1
+    assert len(result.output) < 3 * pytest_bugs.OUTPUT_KEEP
+    assert "bytes of output left out ..." in result.output
+    assert result.failed_test == "test_pricing.py::test_noisy"
+    assert list(sandbox_root.iterdir()) == []  # the run's folder is gone

@@ -64,7 +64,6 @@ class PytestBugsParams:
     required_share: float = field(default=0.8, metadata=_range(0, 1, low_open=True))  # of the seeded bugs
     timeout_seconds: float = field(default=60.0, metadata=_range(0, 3600, low_open=True))  # the whole verification
     run_timeout_seconds: float = field(default=15.0, metadata=_range(0, 600, low_open=True))  # one pytest run
-    workers: int = field(default=2, metadata=_range(1, 16))  # pytest runs in parallel
     plugins: tuple[str, ...] = ()  # pytest plugins loaded with -p (autoload is off)
 
 
