@@ -156,7 +156,7 @@ def test_a_test_that_never_ends_is_killed(tmp_path: Path) -> None:
 
     checks = run(tmp_path, "def test_forever():\n    while True:\n        pass\n", run_timeout_seconds=1)
 
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 60  # generous: only a missing time limit would take longer
     assert checks[0].message == "killed after 1 s: your tests did not finish (an endless loop or a wait?)"
     assert not checks[-1].passed
 
