@@ -58,6 +58,7 @@ def test_a_schema_that_does_not_run_skips_the_rest(tmp_path: Path) -> None:
         'schema.sql statement 3 (CREATE TABEL instructors ( ...): SQLite error: near "TABEL": syntax error'
     )
     assert set(failed(checks).values()) == {checks["schema.sql runs"].message, "not checked: schema.sql did not run"}
+    assert [c.name for c in checks.values() if c.skipped] == sql_schema.CHECK_NAMES_AFTER_SCHEMA
 
 
 def test_missing_column_is_named(tmp_path: Path) -> None:
@@ -253,6 +254,75 @@ def test_partial_dependency_is_found(tmp_path: Path) -> None:
     }
 
 
+WIDE = 40
+
+
+def wide_table(partial: bool) -> tuple[str, str]:
+    """A table keyed by a 40-column UNIQUE, and rows for it; ``partial``: its ``note`` depends on c1 only."""
+    cols = [f"c{i}" for i in range(1, WIDE + 1)]
+    schema = f"CREATE TABLE wide (id INTEGER PRIMARY KEY, {', '.join(c + ' TEXT' for c in cols)}, note TEXT, "
+    schema += f"UNIQUE ({', '.join(cols)}));\n"
+    rows = []
+    for r in range(24):
+        values = [f"'{(r * (i + 3)) % 5}'" for i in range(WIDE)]
+        values[0], values[1] = f"'{r % 4}'", f"'row {r}'"
+        note = f"'n{r % 4}'" if partial else f"'n{r}'"
+        rows.append(f"({', '.join(values)}, {note})")
+    load = f"INSERT INTO wide ({', '.join(cols)}, note) VALUES {', '.join(rows)};\n"
+    return schema, load
+
+
+def test_a_forty_column_key_is_analysed_in_polynomial_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """2^40 subsets would run for hours; every dependency test is counted and capped here."""
+    calls = 0
+
+    def counting(real):
+        def counted(*args):
+            nonlocal calls
+            calls += 1
+            assert calls < 20_000, "the normal-form search is exponential in the key width"
+            return real(*args)
+
+        return counted
+
+    for name in ("determines", "holds"):  # every test of a functional dependency on the rows
+        if hasattr(sql_schema, name):
+            monkeypatch.setattr(sql_schema, name, counting(getattr(sql_schema, name)))
+    schema, load = wide_table(partial=True)
+
+    checks = run(tmp_path, SCHEMA + schema, LOAD + load)
+
+    message = failed(checks)["no partial or transitive dependencies (2NF/3NF)"]
+    assert message.startswith("wide.note depends on c1, only part of the key (c1, c2, ")
+
+
+def test_a_wide_key_without_a_partial_dependency_passes(tmp_path: Path) -> None:
+    schema, load = wide_table(partial=False)
+
+    checks = run(tmp_path, SCHEMA + schema, LOAD + load)
+
+    assert checks["no partial or transitive dependencies (2NF/3NF)"].passed
+
+
+def test_the_dependency_analysis_stops_at_its_deadline(tmp_path: Path) -> None:
+    class Clock:
+        now = 0.0
+
+        def __call__(self) -> float:
+            self.now += 1.0  # every look at the clock costs a second
+            return self.now
+
+    schema, load = wide_table(partial=True)
+    (tmp_path / "schema.sql").write_text(SCHEMA + schema, encoding="utf-8")
+    (tmp_path / "load.sql").write_text(LOAD + load, encoding="utf-8")
+
+    checks = sql_schema.verify(VerifyOptions(file=tmp_path / "schema.sql", params={"time_limit_seconds": 5}), clock=Clock())
+
+    check = next(c for c in checks if c.name == "no partial or transitive dependencies (2NF/3NF)")
+    assert not check.passed
+    assert check.message.startswith("the dependency analysis stopped after the 5 s time limit at table ")
+
+
 def test_flat_table_fails_many_checks(tmp_path: Path) -> None:
     schema = (
         "CREATE TABLE enrollments (student_name TEXT, student_email TEXT, course_code TEXT, course_title TEXT,\n"
@@ -313,7 +383,7 @@ def test_endless_recursive_cte_stops_at_the_time_limit(tmp_path: Path) -> None:
 
     checks = run(tmp_path, SCHEMA, endless + LOAD, time_limit_seconds=0.5)
 
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 60  # generous: only a missing time limit would take longer
     assert failed(checks)["sample data loads (load.sql)"] == (
         "load.sql statement 1 (CREATE TABLE numbers AS ...): "
         "stopped after the 0.5 s time limit (a recursive CTE that never ends?)"
@@ -353,3 +423,22 @@ def test_starter_files_describe_the_scenario() -> None:
     assert "staging_report" in files["SCENARIO.md"] and "enrollment_report" in files["SCENARIO.md"]
     assert files["report.csv"].splitlines()[0] == ",".join(sql_schema.REPORT_COLUMNS)
     assert len(files["report.csv"].splitlines()) == 23
+
+
+def test_a_temp_table_of_gigabytes_fails_within_limits(tmp_path: Path) -> None:
+    """5 GB used to be written in 5 s; now no file may grow past 256 MB and the check fails cleanly."""
+    from test_verifier_sql_queries import verify_with_resource_limits
+
+    huge = (
+        "CREATE TEMP TABLE junk AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x < 9000) "
+        "SELECT printf('%.*c', 900000, 'a') AS s FROM r;\n"
+    )
+    (tmp_path / "schema.sql").write_text(huge + SCHEMA, encoding="utf-8")
+    (tmp_path / "load.sql").write_text(LOAD, encoding="utf-8")
+
+    messages = verify_with_resource_limits("sql_schema", tmp_path / "schema.sql", time_limit_seconds=60)
+
+    assert messages["schema.sql runs"] == (
+        "schema.sql statement 1 (CREATE TEMP TABLE junk ...): stopped at the storage limit of this verifier's "
+        "database (huge rows, a huge temporary table or index?)"
+    )

@@ -22,6 +22,9 @@ from .base import VerifierInputError
 MAX_ROWS = 10_000
 SAMPLE_ROWS = 3
 MAX_LENGTH = 1_000_000  # bytes in one string or blob value: stops zeroblob(1e9) from eating memory
+MAX_RESULT_BYTES = 16 * 2**20  # text and blob bytes in one result: 9,000 rows of 1 MB are refused, not fetched
+MEMORY_LIMIT = 256 * 2**20  # bytes SQLite may hold (PRAGMA hard_heap_limit): sorts and temp tables live in it
+TEMP_PAGES = 10_000  # pages of the temp database (temp tables and indexes): about 40 MB
 
 Row = tuple[Any, ...]
 Authorizer = Callable[[int, "str | None", "str | None", "str | None", "str | None"], int]
@@ -99,8 +102,25 @@ def authorizer(conn: sqlite3.Connection, callback: Authorizer) -> Iterator[None]
 
 
 def limit_value_size(conn: sqlite3.Connection) -> None:
+    """Bound what learner SQL can make this connection hold or write: one value (MAX_LENGTH), the temp
+    database (TEMP_PAGES, kept in memory) and all of SQLite's memory (MEMORY_LIMIT). Past a limit the
+    statement fails with "database or disk is full" or "out of memory" (see ``run_error_message``)."""
     if hasattr(conn, "setlimit"):  # Python >= 3.11
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
+    conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never spill to disk ...
+    conn.execute(f"PRAGMA temp.max_page_count = {TEMP_PAGES}")  # ... and a temp table has a ceiling
+    # Process-wide and it can only be lowered: fine for a command that runs one verification.
+    conn.execute(f"PRAGMA hard_heap_limit = {MEMORY_LIMIT}")
+
+
+def limit_database_growth(conn: sqlite3.Connection, extra_pages: int) -> None:
+    """Let the main database grow by at most ``extra_pages`` pages from its current size."""
+    (pages,) = conn.execute("PRAGMA main.page_count").fetchone()
+    conn.execute(f"PRAGMA main.max_page_count = {pages + extra_pages}")
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:g} MB"
 
 
 def split_statements(sql: str) -> list[str]:
@@ -141,7 +161,14 @@ def run_error_message(
     what usually makes a statement of this kind run out of time."""
     if deadline.expired:
         return f"stopped after the {deadline.seconds:g} s time limit ({slow})"
+    if isinstance(exc, MemoryError):
+        return (
+            f"stopped at the {megabytes(MEMORY_LIMIT)} memory limit for SQL "
+            "(huge strings, a huge sort or temporary table?)"
+        )
     text = str(exc)
+    if "database or disk is full" in text:
+        return "stopped at the storage limit of this verifier's database (huge rows, a huge temporary table or index?)"
     if "not authorized" in text or "authorization denied" in text:
         return f"refused ({text}): {allowed}"
     return f"SQLite error: {text}"
@@ -247,11 +274,30 @@ def run_query(conn: sqlite3.Connection, sql: str, time_limit: float) -> ResultSe
             cursor = conn.execute(statements[0])
             if cursor.description is None:
                 raise SqlRunError(f"'{first_words(sql)}' returns no rows: answer with a SELECT (or WITH ... SELECT)")
-            rows = cursor.fetchmany(MAX_ROWS + 1)
-    except (sqlite3.Error, ValueError) as exc:
+            rows = fetch_bounded(cursor)
+    except (sqlite3.Error, ValueError, MemoryError) as exc:
         raise SqlRunError(run_error_message(exc, deadline, "only read-only SELECT queries may run")) from exc
-    if len(rows) > MAX_ROWS:
-        raise SqlRunError(f"returned more than {MAX_ROWS} rows: is a join condition missing?")
     return ResultSet([d[0] for d in cursor.description], normalize_rows(rows))
+
+
+def value_size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes)) else 8
+
+
+def fetch_bounded(cursor: sqlite3.Cursor) -> list[Row]:
+    """At most MAX_ROWS rows and MAX_RESULT_BYTES bytes, fetched a few rows at a time."""
+    rows: list[Row] = []
+    size = 0
+    while batch := cursor.fetchmany(16):
+        rows += batch
+        size += sum(value_size(v) for row in batch for v in row)
+        if len(rows) > MAX_ROWS:
+            raise SqlRunError(f"returned more than {MAX_ROWS} rows: is a join condition missing?")
+        if size > MAX_RESULT_BYTES:
+            raise SqlRunError(
+                f"the result is larger than {megabytes(MAX_RESULT_BYTES)} after {plural(len(rows), 'row')}: "
+                "return only the columns the exercise asks for"
+            )
+    return rows
 
 

@@ -32,9 +32,9 @@ from ._sqlite import (
     run_query,
 )
 from .base import Check, VerifyOptions
+from .params import load_params
 
 ASSETS = Path(__file__).parent / "assets" / "sql_queries"
-DEFAULT_TIME_LIMIT = 2.0
 
 
 
@@ -84,7 +84,7 @@ CREATE TABLE order_items (
 );
 """
 
-CATEGORIES = ["Books", "Electronics", "Garden", "Kitchen", "Music", "Toys"]  # Music has no products
+CATEGORIES = ["Books", "Electronics", "Garden", "Kitchen", "Music", "Toys"]  # Music sells only in a cancelled order
 PRODUCTS = [  # name, category (None = uncategorised), price
     ("Clean Code", "Books", 32.50),
     ("Designing Data-Intensive Applications", "Books", 44.90),
@@ -103,8 +103,13 @@ PRODUCTS = [  # name, category (None = uncategorised), price
     ("Building Blocks Set", "Toys", 34.90),
     ("Puzzle 1000 Pieces", "Toys", 15.90),
     ("Gift Card", None, 25.00),
+    # Only in the hand-written scenario orders below, never in the random ones:
+    ("Guitar Strings", "Music", 12.00),  # Music: two equal prices, neither above the category average (q11)
+    ("Vinyl Cleaner", "Music", 12.00),  # ... and only ever ordered in a cancelled order (q5, q8)
+    ("Gift Wrapping", None, 4.50),  # a second product without a category (q11, q13)
 ]
 NEVER_ORDERED = "Solar Lantern"
+SCENARIO_ONLY = {"Guitar Strings", "Vinyl Cleaner", "Gift Wrapping"}
 EMPLOYEES = [  # name, title, manager (index into this list), salary, hire date
     ("Grace Okafor", "CEO", None, 150000, "2015-03-01"),
     ("Luis Moreno", "Sales Director", 0, 98000, "2016-07-15"),
@@ -115,6 +120,7 @@ EMPLOYEES = [  # name, title, manager (index into this list), salary, hire date
     ("Omar Haddad", "Support Lead", 2, 61000, "2019-11-04"),
     ("Sara Lind", "Support Agent", 6, 64000, "2021-05-17"),  # earns more than her manager
     ("Jonas Weber", "Support Agent", 6, 43000, "2022-08-29"),
+    ("Nina Berg", "Support Agent", 6, 61000, "2023-03-06"),  # earns exactly what her manager earns (q7)
 ]
 SALES_REPS = [4, 5, 6]  # employee ids that take orders
 FIRST_NAMES = ["Ana", "Ben", "Chloe", "Diego", "Elif", "Farah", "Goran", "Hana", "Ivan", "Julia", "Kofi", "Lena"]
@@ -125,6 +131,20 @@ CUSTOMERS_WITHOUT_ORDERS = {7, 15, 22, 24}
 ORDER_COUNT = 90
 GIFT_CARD_ORDER = 12  # q2 asks about this order, which must contain the uncategorised product
 SEED = 20240611
+
+# Every rule an exercise states is exercised by rows written by hand on top of the random ones, so an
+# answer that ignores the rule gets a different result (tests/test_verifier_sql_queries.py proves each):
+ORDER_12_LINES = [  # q2: name order differs from id order, one line sold on offer (unit_price < price)
+    ("SQL Pocket Guide", 2, 17.91),
+    ("Chef Knife", 1, 49.90),
+    ("Gift Card", 4, 25.00),
+]
+EXTRA_CUSTOMERS = [  # id, city, signup: both without a city, so 'unknown' ties with other cities (q10)
+    (25, None, "2024-11-20"),  # whose only order is cancelled (q3, q4)
+    (26, None, "2024-12-01"),
+]
+TIE_CUSTOMER = 1  # q15: two orders on this customer's latest date; the higher id wins
+RUNNING_CUSTOMER = 3  # q14: two orders on one date; a running total by date alone gives both the same value
 
 
 def shop_rows(seed: int = SEED) -> dict[str, list[Row]]:
@@ -139,14 +159,44 @@ def shop_rows(seed: int = SEED) -> dict[str, list[Row]]:
     ]
     customers = _customers(rng)
     orders = _orders(rng)
+    items = _order_items(rng, orders)
+    _add_scenarios(customers, orders, items)
     return {
         "categories": [(i, name) for i, name in enumerate(CATEGORIES, 1)],
         "products": products,
         "customers": customers,
         "employees": employees,
         "orders": orders,
-        "order_items": _order_items(rng, orders),
+        "order_items": items,
     }
+
+
+def _product_id(name: str) -> int:
+    return next(i for i, (product, _, _) in enumerate(PRODUCTS, 1) if product == name)
+
+
+def _add_scenarios(customers: list[Row], orders: list[Row], items: list[Row]) -> None:
+    """The hand-written rows that make every stated rule matter (see ORDER_12_LINES and below)."""
+    for i, city, signup in EXTRA_CUSTOMERS:
+        first, last = FIRST_NAMES[(i * 5) % len(FIRST_NAMES)], LAST_NAMES[(i * 3) % len(LAST_NAMES)]
+        customers.append((i, first, last, f"{first.lower()}.{last.lower()}{i}@example.com", city, signup))
+    items[:] = [row for row in items if row[0] != GIFT_CARD_ORDER]
+    items += [(GIFT_CARD_ORDER, _product_id(name), qty, price) for name, qty, price in ORDER_12_LINES]
+    latest = max(o[3] for o in orders if o[1] == TIE_CUSTOMER)
+    running = sorted(o[3] for o in orders if o[1] == RUNNING_CUSTOMER and o[4] != "cancelled")
+    assert len(running) >= 3, "the running-total customer needs orders before and after the shared date"
+    shared = running[len(running) // 2 - 1]  # not the last one: the running total must go on after it
+    extra = [  # id, customer, employee, date, status, shipped, [(product, quantity, unit_price)]
+        (91, RUNNING_CUSTOMER, None, shared, "delivered", shared, [("Clean Code", 2, 32.50)]),
+        (92, TIE_CUSTOMER, 5, latest, "shipped", latest, [("Webcam HD", 1, 59.90)]),
+        (93, 25, None, "2024-12-02", "cancelled", None, [("Guitar Strings", 3, 12.00), ("Vinyl Cleaner", 1, 12.00)]),
+        (94, 2, 4, "2025-01-14", "delivered", "2025-01-16", [("Mechanical Keyboard", 1, 119.00)]),  # q12: not 2024
+        (95, 9, None, "2024-06-11", "delivered", "2024-06-12", [("Gift Wrapping", 2, 4.50), ("Clean Code", 1, 32.50)]),
+    ]
+    for order_id, customer, employee, ordered, status, shipped, lines in extra:
+        orders.append((order_id, customer, employee, ordered, status, shipped))
+        items += [(order_id, _product_id(name), qty, price) for name, qty, price in lines]
+    items.sort(key=lambda row: (row[0], row[1]))
 
 
 def _customers(rng: random.Random) -> list[Row]:
@@ -175,7 +225,7 @@ def _orders(rng: random.Random) -> list[Row]:
 
 
 def _order_items(rng: random.Random, orders: list[Row]) -> list[Row]:
-    sellable = [i for i, (name, _, _) in enumerate(PRODUCTS, 1) if name != NEVER_ORDERED]
+    sellable = [i for i, (name, _, _) in enumerate(PRODUCTS, 1) if name != NEVER_ORDERED and name not in SCENARIO_ONLY]
     gift_card = next(i for i, (_, cat, _) in enumerate(PRODUCTS, 1) if cat is None)
     rows = []
     for order in orders:
@@ -271,7 +321,7 @@ def check_exercise(conn: sqlite3.Connection, exercise: Exercise, answer: str | N
 
 def verify(options: VerifyOptions) -> list[Check]:
     answers = parse_answers(read_learner_file(options.file, "answers file (answers.sql)"))
-    time_limit = float(options.params.get("time_limit_seconds", DEFAULT_TIME_LIMIT))
+    time_limit = load_params("sql-queries", options.params).time_limit_seconds
     with tempfile.TemporaryDirectory(prefix="backend-mentor-sql-") as tmp:
         db_path = Path(tmp) / "shop.db"
         build_shop_db(db_path)

@@ -327,7 +327,14 @@ CHECKPOINT_SPEC: Spec = {
 def check_checkpoint(doc: LineDict, rep: Reporter) -> None:
     check_fields(doc, CHECKPOINT_SPEC, rep)
     if isinstance(doc.get("verifier"), dict):
-        check_fields(doc["verifier"], VERIFIER_SPEC, rep, "verifier")
+        verifier = doc["verifier"]
+        if check_fields(verifier, VERIFIER_SPEC, rep, "verifier") and isinstance(verifier.get("params"), dict):
+            from ..checkpoints.params import param_problems  # lazy: only checkpoints need it
+
+            params = verifier["params"]
+            for name, message in param_problems(verifier["kind"], params):
+                line = _line(params, name) if name is not None else _line(verifier, "params")
+                rep.add(line, f"verifier.params: {message}")
 
 
 MILESTONE_SPEC: Spec = {"title": (is_text, True), "acceptance": (all_of(is_text_list, count_between(1)), True)}

@@ -24,6 +24,11 @@ def test_quantity_below_one_is_rejected(quantity):
         price_cart([Item("MUG", Decimal("7.50"), quantity=quantity)], today=TODAY)
 
 
+def test_oversized_quantities_and_prices_are_priced_exactly():
+    result = price_cart([Item("BULK", Decimal("12345.67"), quantity=1_000_000)], today=TODAY)
+    assert result.subtotal == Decimal("12345670000.00")
+
+
 def test_empty_cart_costs_nothing():
     result = price_cart([], today=TODAY)
     assert (result.subtotal, result.tax, result.shipping, result.total) == (Decimal("0"),) * 4
