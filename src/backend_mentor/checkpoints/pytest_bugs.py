@@ -1,4 +1,9 @@
-"""Verifier for ``pytest-bugs``: the learner's tests must pass on ``pricing.py`` and fail on seeded bugs.
+"""Verifier for ``pytest-bugs``: the learner's tests must pass on the pricing module and fail on seeded bugs.
+
+The learner writes the tests in their own language: pytest for ``pricing.py`` (the default),
+``node --test`` for ``pricing.js`` or ``go test`` for ``pricing.go`` (``--language node|go``; the
+default follows the learner's profile). One specification and one list of seeded bugs serve all
+three; ``toolchains`` knows each runner. Below, "pytest" stands for whichever runner runs.
 
 Every run copies the learner's test files next to one version of the module into the same
 temporary folder (``Sandbox``: same path, size and date for every version, a random padding so
@@ -17,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -40,17 +44,16 @@ except ImportError:  # Windows
 
 from .base import Check, VerifierInputError, VerifyOptions
 from .params import load_params
+from .toolchains import LANGUAGES, PYTHON, Program, Report, Toolchain, toolchain
 
 ASSETS = Path(__file__).parent / "assets" / "pytest_bugs"
 MODULE_NAME = "pricing.py"
+__all__ = ["LANGUAGES", "verify", "starter_files"]
 OUTPUT_KEEP = 8_000  # bytes kept from the start and from the end of a run's output
 MAX_FILE_BYTES = 64 * 2**20  # no file a test writes may grow past this (RLIMIT_FSIZE)
 MODULE_MTIME = 1_700_000_000  # every version of the module carries the same modification time
 MARKER_ENV = "BACKEND_MENTOR_PYTEST_RUN"  # marks every process of a run, so escapees can be found
-TEST_FILE = re.compile(r"^(test_.*|.*_test)\.py$")
-PYTEST_ARGS = ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--color=no"]
 PYTHON_ENV = "BACKEND_MENTOR_PYTHON"  # what `checkpoint verify --python PATH` sets
-ERROR_LINE = re.compile(r"^E[ \t]+(\S.*)$", re.M)  # pytest's "E   ModuleNotFoundError: ..." lines
 
 
 @dataclass(frozen=True)
@@ -64,101 +67,73 @@ class Bug:
 
 @dataclass
 class RunResult:
-    """How one pytest run ended: ``exit_code`` is None when it was killed or never started."""
+    """How one run of the learner's tests ended: ``exit_code`` is None when it was killed or never
+    started; ``chain`` reads the runner's output."""
 
     exit_code: int | None
     output: str
     timed_out: bool = False
     skipped: bool = False
+    chain: Toolchain = PYTHON
+
+    @property
+    def report(self) -> Report:
+        return self.chain.read(self.exit_code, self.output)
 
     @property
     def summary(self) -> str:
-        """The first failure, the error pytest reported for it and pytest's final line, on one line."""
-        lines = [line.strip() for line in self.output.splitlines() if line.strip()]
-        failures = [line for line in lines if line.startswith(("FAILED ", "ERROR "))][:1]
-        parts = [*failures]
-        error = self.first_error
-        if error and not any(error in part for part in parts):
-            parts.append(error)
-        return " | ".join([*parts, *lines[-1:]])[:600]
+        """The first failure, the error the runner reported for it and its final line, on one line."""
+        return self.report.summary()
 
     @property
     def first_error(self) -> str | None:
         """The real reason of the first failure or error, e.g. "fixture 'mocker' not found" or
         "ModuleNotFoundError: No module named 'requests'" (the short summary line only names the test)."""
-        match = ERROR_LINE.search(self.output)
-        return match.group(1).strip()[:300] if match else None
+        return self.report.first_error
 
     @property
     def failed_test(self) -> str | None:
-        """The node id of the first failing test, e.g. ``test_pricing.py::test_tax``."""
-        match = re.search(r"^(?:FAILED|ERROR) (\S+)", self.output, re.M)
-        return match.group(1) if match else None
+        """The first failing test, e.g. ``test_pricing.py::test_tax`` or ``TestTax``."""
+        return self.report.failed_test
 
 
-def module_source() -> str:
-    return (ASSETS / MODULE_NAME).read_text(encoding="utf-8")
+def module_source(chain: Toolchain = PYTHON) -> str:
+    return chain.module_source()
 
 
-def load_bugs() -> list[Bug]:
+def load_bugs(chain: Toolchain = PYTHON) -> list[Bug]:
+    """The seeded bugs: titles and areas from the one list, each bug's text change in ``chain``'s language."""
     data = yaml.safe_load((ASSETS / "bugs.yaml").read_text(encoding="utf-8"))
-    return [Bug(**item) for item in data["bugs"]]
+    bugs = [Bug(**item) for item in data["bugs"]]
+    if chain is PYTHON:
+        return bugs
+    mutations = chain.bug_mutations()
+    if set(mutations) != {bug.id for bug in bugs}:
+        raise RuntimeError(f"the {chain.language} bug list must name exactly the bugs of bugs.yaml")
+    return [Bug(bug.id, bug.title, bug.area, *mutations[bug.id]) for bug in bugs]
 
 
-def buggy_source(bug: Bug) -> str:
-    source = module_source()
+def buggy_source(bug: Bug, chain: Toolchain = PYTHON) -> str:
+    source = module_source(chain)
     if source.count(bug.old) != 1:
-        raise RuntimeError(f"seeded bug {bug.id}: its text must occur exactly once in {MODULE_NAME}")
+        raise RuntimeError(f"seeded bug {bug.id}: its text must occur exactly once in {chain.module_name}")
     return source.replace(bug.old, bug.new)
 
 
 # --- the learner's tests -------------------------------------------------------------------------
 
 
-def learner_tests(options: VerifyOptions) -> dict[str, bytes]:
+def learner_tests(options: VerifyOptions, chain: Toolchain = PYTHON) -> dict[str, bytes]:
     """File name -> content of the learner's test files (and helpers such as conftest.py)."""
-    if options.file is not None:
-        path = Path(options.file)
-        if not path.is_file():
-            raise VerifierInputError(f"test file not found: {path}")
-        if path.name == MODULE_NAME:
-            raise VerifierInputError(f"--file must be your test file, not {MODULE_NAME}")
-        return {path.name: read_bytes(path)}
-    if options.directory is None:
-        raise VerifierInputError("this checkpoint needs --file test_pricing.py (or --dir with your test files)")
-    directory = Path(options.directory)
-    if not directory.is_dir():
-        raise VerifierInputError(f"test directory not found: {directory}")
-    files = {p.name: read_bytes(p) for p in sorted(directory.glob("*.py")) if p.is_file() and p.name != MODULE_NAME}
-    if not any(TEST_FILE.match(name) for name in files):
-        raise VerifierInputError(f"no test_*.py files in {directory}")
-    return files
-
-
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise VerifierInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def pytest_targets(files: dict[str, bytes]) -> list[str]:
-    """The files pytest is asked to run: the test files, or the only file given with --file."""
-    matching = [name for name in files if TEST_FILE.match(name)]
-    return matching or list(files)
+    return chain.learner_files(options.file, options.directory)
 
 
 # --- running pytest ------------------------------------------------------------------------------
 
 
 def pytest_env() -> dict[str, str]:
-    """Third-party plugins stay off: they slow every run down (about 1 s instead of 0.3 s) and a
-    globally installed plugin could change what the learner's tests do."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_ADDOPTS", "PYTHONPATH", "PYTEST_PLUGINS"}}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    env["COLUMNS"] = "200"  # pytest cuts the FAILED summary lines to the terminal width
-    return env
+    """The environment a pytest run gets (plugins off; see ``toolchains.PythonToolchain.env``)."""
+    return PYTHON.env(dict(os.environ), Path(tempfile.gettempdir()))
 
 
 class OutputCap:
@@ -246,11 +221,11 @@ def limit_file_size(pid: int) -> None:
             resource.prlimit(pid, resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
 
 
-def disguise(source: str, size: int) -> str:
+def disguise(source: str, size: int, comment: str = "#") -> str:
     """``source`` padded to ``size`` characters with a random comment: every version of the module
     has the same size and an unpredictable hash."""
-    filler = f"\n# {secrets.token_hex(16)}\n"
-    return source + filler + "#" * (size - len(source) - len(filler) - 1) + "\n"
+    filler = f"\n{comment} {secrets.token_hex(16)}\n{comment} "
+    return source + filler + "x" * (size - len(source) - len(filler) - 1) + "\n"
 
 
 @dataclass
@@ -262,8 +237,9 @@ class Sandbox:
     root: Path
     files: dict[str, bytes]
     plugins: list[str]
-    python: str
+    program: str  # the Python, node or go that runs the tests
     size: int  # every version of the module is padded to this many characters
+    chain: Toolchain = PYTHON
 
     @property
     def workdir(self) -> Path:
@@ -272,21 +248,22 @@ class Sandbox:
     def run(self, source: str, timeout: float) -> RunResult:
         """Write the tests and one version of the module, run pytest there, clean up everything."""
         if timeout <= 0:
-            return RunResult(None, "", skipped=True)
+            return RunResult(None, "", skipped=True, chain=self.chain)
         workdir = self.workdir
         remove_tree(workdir)
         (workdir / ".tmp").mkdir(parents=True)
+        for name, content in self.chain.run_files().items():
+            (workdir / name).write_bytes(content)
         for name, content in self.files.items():
             (workdir / name).write_bytes(content)
-        module = workdir / MODULE_NAME
-        module.write_text(disguise(source, self.size), encoding="utf-8")
+        module = workdir / self.chain.module_name
+        module.write_text(disguise(source, self.size, self.chain.comment), encoding="utf-8")
         os.utime(module, (MODULE_MTIME, MODULE_MTIME))
-        (workdir / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         token = secrets.token_hex(16)
-        env = pytest_env()
+        env = self.chain.env(dict(os.environ), self.root)
         env.update({"PWD": str(workdir), "TMPDIR": str(workdir / ".tmp"), MARKER_ENV: token})
         process = subprocess.Popen(
-            [self.python, *PYTEST_ARGS, *(f"-p{name}" for name in self.plugins), *pytest_targets(self.files)],
+            self.chain.command(self.program, self.chain.targets(self.files), self.plugins),
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -305,29 +282,31 @@ class Sandbox:
         text = output.text()
         process.stdout.close()
         remove_tree(workdir)
-        return RunResult(exit_code, text, timed_out=exit_code is None)
+        return RunResult(exit_code, text, timed_out=exit_code is None, chain=self.chain)
 
 
 # --- the checks ----------------------------------------------------------------------------------
 
 
-def correct_module_check(result: RunResult, timeout: float, python: Interpreter | None = None) -> Check:
-    name = "tests pass on the correct pricing.py"
-    ran_with = f" (ran with {python})" if python else ""
+def correct_module_check(result: RunResult, timeout: float, program: object | None = None) -> Check:
+    chain = result.chain
+    name = f"tests pass on the correct {chain.module_name}"
+    ran_with = f" (ran with {program})" if program else ""
+    report = result.report
     if result.timed_out:
         message = f"killed after {timeout:g} s: your tests did not finish (an endless loop or a wait?)"
+    elif report.no_tests:
+        message = f"{chain.runner} found no tests: {chain.no_tests_hint}"
     elif result.exit_code == 0:
         return Check(name, True, result.summary + ran_with)
-    elif result.exit_code == 1:
+    elif result.exit_code == 1 and not report.build_failed:
         message = (
             "your tests fail on the correct module, so they test something the spec does not say: "
             f"{result.summary}{ran_with}"
         )
-    elif result.exit_code == 5:
-        message = "pytest found no tests: name your test functions test_something"
     else:
-        message = f"pytest could not run your tests (exit code {result.exit_code}): {result.summary}{ran_with}"
-    return Check(name, False, message, "pytest")
+        message = f"{chain.runner} could not run your tests (exit code {result.exit_code}): {result.summary}{ran_with}"
+    return Check(name, False, message, "pytest" if chain is PYTHON else "unit-testing")
 
 
 def bug_check(bug: Bug, result: RunResult | None) -> Check:
@@ -338,6 +317,8 @@ def bug_check(bug: Bug, result: RunResult | None) -> Check:
         return Check.skip(name, "not run: the overall time limit was reached", "unit-testing")
     if result.timed_out:
         return Check(name, True, "caught: your tests did not finish on this version")
+    if result.report.no_tests:
+        return Check(name, False, f"missed: no tests ran on this version; test {bug.area}", "unit-testing")
     if result.exit_code != 0:
         return Check(name, True, f"caught by {result.failed_test or result.summary}")
     return Check(name, False, f"missed: your tests pass on this version; test {bug.area}", "unit-testing")
@@ -372,27 +353,22 @@ Runner = Callable[[str, float], RunResult]  # (module source, time limit) -> how
 Clock = Callable[[], float]
 
 
-def run_all(run: Runner, bugs: list[Bug], limits: Limits, clock: Clock) -> tuple[RunResult, list[RunResult | None]]:
+def run_all(
+    run: Runner, bugs: list[Bug], limits: Limits, clock: Clock, chain: Toolchain = PYTHON
+) -> tuple[RunResult, list[RunResult | None]]:
     """The correct module first; then, if the tests pass on it, each buggy version, one after the other,
     each within ``run_timeout`` and all within the overall ``timeout`` (read from ``clock``)."""
-    end = clock() + limits.timeout
-    correct = run(module_source(), min(limits.run_timeout, limits.timeout))
+    first = min(chain.first_run_timeout(limits.run_timeout), limits.timeout)
+    end = clock() + max(limits.timeout, first)
+    correct = run(module_source(chain), first)
     results: list[RunResult | None] = [None] * len(bugs)
-    if correct.exit_code == 0:
+    if correct.exit_code == 0 and not correct.report.no_tests:
         for index, bug in enumerate(bugs):
-            results[index] = run(buggy_source(bug), min(limits.run_timeout, end - clock()))
+            results[index] = run(buggy_source(bug, chain), min(limits.run_timeout, end - clock()))
     return correct, results
 
 
-@dataclass(frozen=True)
-class Interpreter:
-    """The Python that runs the learner's tests, and why it was chosen."""
-
-    path: str
-    origin: str  # "--python", "the active virtual environment", "python3 on PATH", "the tool's own Python"
-
-    def __str__(self) -> str:
-        return f"{self.path}, {self.origin}"
+Interpreter = Program  # the Python that runs the learner's tests, and why it was chosen
 
 
 def pytest_available(python: str) -> bool:
@@ -438,26 +414,24 @@ def find_python(explicit: str | None = None) -> Interpreter:
 
 
 def verify(options: VerifyOptions, *, clock: Clock = time.monotonic, runner: Runner | None = None) -> list[Check]:
-    """``clock`` and ``runner`` are for tests: a fake clock and a fake pytest run make the time-limit
+    """``clock`` and ``runner`` are for tests: a fake clock and a fake run make the time-limit
     logic testable on a loaded machine."""
-    python = find_python(getattr(options, "python", None)) if runner is None else None
-    files = learner_tests(options)
+    chain = toolchain(getattr(options, "language", None))
+    files = learner_tests(options, chain)
+    program = chain.find_program(getattr(options, "python", None)) if runner is None else None
     limits = Limits.from_params(options.params)
-    bugs = load_bugs()
-    with tempfile.TemporaryDirectory(prefix="backend-mentor-pytest-", ignore_cleanup_errors=True) as tmp:
+    bugs = load_bugs(chain)
+    with tempfile.TemporaryDirectory(prefix="backend-mentor-tests-", ignore_cleanup_errors=True) as tmp:
         if runner is None:
-            versions = [module_source(), *(buggy_source(bug) for bug in bugs)]
+            assert program is not None
+            versions = [module_source(chain), *(buggy_source(bug, chain) for bug in bugs)]
             size = max(map(len, versions)) + 64
-            runner = Sandbox(Path(tmp), files, limits.plugins, python.path, size).run
-        correct, results = run_all(runner, bugs, limits, clock)
-    first_timeout = min(limits.run_timeout, limits.timeout)
+            runner = Sandbox(Path(tmp), files, limits.plugins, program.path, size, chain).run
+        correct, results = run_all(runner, bugs, limits, clock, chain)
+    first_timeout = min(chain.first_run_timeout(limits.run_timeout), limits.timeout)
     bug_checks = [bug_check(bug, result) for bug, result in zip(bugs, results)]
-    return [correct_module_check(correct, first_timeout, python), *bug_checks, summary_check(bug_checks, limits.share)]
+    return [correct_module_check(correct, first_timeout, program), *bug_checks, summary_check(bug_checks, limits.share)]
 
 
-def starter_files(params: dict) -> dict[str, str | bytes]:
-    return {
-        MODULE_NAME: module_source(),
-        "README.md": (ASSETS / "README.md").read_text(encoding="utf-8"),
-        "test_pricing.py": (ASSETS / "test_pricing.py").read_text(encoding="utf-8"),
-    }
+def starter_files(params: dict, language: str | None = None) -> dict[str, str | bytes]:
+    return toolchain(language).starter_files()

@@ -33,8 +33,18 @@ class Report:
     no_tests: bool = False
     build_failed: bool = False
     failed_test: str | None = None
+    failure_line: str | None = None  # the runner's own line naming the first failure
     first_error: str | None = None
     last_line: str = ""
+
+    def summary(self) -> str:
+        """The first failure, the real error behind it and the runner's last line, on one line."""
+        parts = [self.failure_line] if self.failure_line else []
+        if self.first_error and not any(self.first_error in part for part in parts):
+            parts.append(self.first_error)
+        if self.last_line and self.last_line not in parts:
+            parts.append(self.last_line)
+        return " | ".join(parts)[:600]
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,31 @@ class Toolchain:
     run_names: tuple[str, ...]  # asset files every run folder gets besides the module
     test_file: re.Pattern[str]
     source_suffixes: tuple[str, ...]  # the learner's files copied into each run
+    comment: str  # how a line comment starts in this language
+    no_tests_hint: str  # what to do when the runner found no tests
+
+    # --- how this language's runner is found, started and read (overridden per language) --------
+
+    def find_program(self, explicit: str | None = None) -> Program:
+        raise NotImplementedError
+
+    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+        raise NotImplementedError
+
+    def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
+        return dict(base)
+
+    def read(self, exit_code: int | None, output: str) -> Report:
+        raise NotImplementedError
+
+    def first_run_timeout(self, run_timeout: float) -> float:
+        """The first run may need longer (Go compiles the standard library into its cache once)."""
+        return run_timeout
+
+    def run_files(self) -> dict[str, bytes]:
+        """Files every run folder gets before the learner's own (which may replace them)."""
+        files = {name: (self.asset_dir / name).read_bytes() for name in self.run_names}
+        return files
 
     def module_source(self) -> str:
         return (self.asset_dir / self.module_name).read_text(encoding="utf-8")
@@ -87,7 +122,7 @@ class Toolchain:
         if sum(len(content) for content in files.values()) > MAX_LEARNER_BYTES:
             raise VerifierInputError(f"the test files in {folder} are larger than {MAX_LEARNER_BYTES // 1_000_000} MB")
         if not any(self.test_file.match(name) for name in files):
-            raise VerifierInputError(f"no test files ({self.test_pattern_text()}) in {folder}")
+            raise VerifierInputError(f"no {self.test_pattern_text()} files in {folder}")
         return files
 
     def test_pattern_text(self) -> str:
@@ -98,6 +133,17 @@ class Toolchain:
         return sorted(matching or files)
 
 
+@dataclass(frozen=True)
+class Program:
+    """The program that runs the learner's tests, and why it was chosen."""
+
+    path: str
+    origin: str  # e.g. "--python", "the active virtual environment", "node on PATH"
+
+    def __str__(self) -> str:
+        return f"{self.path}, {self.origin}"
+
+
 def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -105,9 +151,81 @@ def read_bytes(path: Path) -> bytes:
         raise VerifierInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
+# --- Python (pytest) ------------------------------------------------------------------------------
+
+PYTEST_ARGS = ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--color=no"]
+PYTEST_ERROR_LINE = re.compile(r"^E[ \t]+(\S.*)$", re.M)  # pytest's "E   ModuleNotFoundError: ..." lines
+PYTEST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+).*$", re.M)
+
+
+class PythonToolchain(Toolchain):
+    def find_program(self, explicit: str | None = None) -> Program:
+        from .pytest_bugs import find_python
+
+        return find_python(explicit)
+
+    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+        return [program, *PYTEST_ARGS, *(f"-p{name}" for name in plugins), *targets]
+
+    def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
+        """Third-party plugins stay off: they slow every run down (about 1 s instead of 0.3 s) and a
+        globally installed plugin could change what the learner's tests do."""
+        env = {k: v for k, v in base.items() if k not in {"PYTEST_ADDOPTS", "PYTHONPATH", "PYTEST_PLUGINS"}}
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        env["COLUMNS"] = "200"  # pytest cuts the FAILED summary lines to the terminal width
+        return env
+
+    def run_files(self) -> dict[str, bytes]:
+        return {"pytest.ini": b"[pytest]\n"}
+
+    def read(self, exit_code: int | None, output: str) -> Report:
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        failure = PYTEST_FAILURE.search(output)
+        error = PYTEST_ERROR_LINE.search(output)
+        return Report(
+            no_tests=exit_code == 5,
+            build_failed=exit_code not in (None, 0, 1, 5),
+            failed_test=failure.group(1) if failure else None,
+            failure_line=failure.group(0).strip() if failure else None,
+            first_error=error.group(1).strip()[:300] if error else None,
+            last_line=lines[-1] if lines else "",
+        )
+
+
+PYTHON = PythonToolchain(
+    language="python",
+    runner="pytest",
+    module_name="pricing.py",
+    asset_dir=ASSETS / "pytest_bugs",
+    starter_names=("pricing.py", "README.md", "test_pricing.py"),
+    run_names=(),
+    test_file=re.compile(r"^(test_.*|.*_test)\.py$"),
+    source_suffixes=(".py",),
+    comment="#",
+    no_tests_hint="name your test functions test_something",
+)
+
+
 # --- Node.js -------------------------------------------------------------------------------------
 
-NODE = Toolchain(
+class NodeToolchain(Toolchain):
+    def find_program(self, explicit: str | None = None) -> Program:
+        return Program(find_node(), "node on PATH")
+
+    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+        return node_command(program, targets)
+
+    def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
+        env = {k: v for k, v in base.items() if k not in ("NODE_OPTIONS", "NODE_PATH")}
+        env["NO_COLOR"] = "1"
+        return env
+
+    def read(self, exit_code: int | None, output: str) -> Report:
+        return read_node(exit_code, output)
+
+
+NODE = NodeToolchain(
     language="node",
     runner="node --test",
     module_name="pricing.js",
@@ -116,6 +234,8 @@ NODE = Toolchain(
     run_names=("package.json",),
     test_file=re.compile(r"^(.+[.\-_]test|test-.+|.+\.spec)\.[cm]?js$"),
     source_suffixes=(".js", ".cjs", ".mjs", ".json"),
+    comment="//",
+    no_tests_hint="write tests with test() from node:test in a *.test.js file",
 )
 NODE_MINIMUM = (18, 15)  # --test-reporter appeared in 18.15 / 19.6
 TAP_FAILURE = re.compile(r"^\s*not ok \d+ - (.+?)(?: # .*)?$", re.M)
@@ -140,6 +260,7 @@ def read_node(exit_code: int | None, output: str) -> Report:
     return Report(
         no_tests=bool(tests and tests.group(1) == "0") and exit_code == 0,
         failed_test=failure.group(1).strip() if failure else None,
+        failure_line=failure.group(0).strip() if failure else None,
         first_error=error[:300] if error else None,
         last_line=next((line for line in reversed(lines) if line.startswith("# fail")), lines[-1] if lines else ""),
     )
@@ -165,7 +286,28 @@ def tap_error(block: str) -> str | None:
 
 # --- Go ------------------------------------------------------------------------------------------
 
-GO = Toolchain(
+class GoToolchain(Toolchain):
+    def find_program(self, explicit: str | None = None) -> Program:
+        return Program(find_go(), "go on PATH")
+
+    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+        return go_command(program)
+
+    def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
+        env = go_env(base)
+        env["GOPATH"] = str(root / "gopath")  # nothing is downloaded; keep even the empty folders out of $HOME
+        return env
+
+    def read(self, exit_code: int | None, output: str) -> Report:
+        return read_go(exit_code, output)
+
+    def first_run_timeout(self, run_timeout: float) -> float:
+        return max(run_timeout, GO_FIRST_RUN_SECONDS)
+
+
+GO_FIRST_RUN_SECONDS = 90.0
+
+GO = GoToolchain(
     language="go",
     runner="go test",
     module_name="pricing.go",
@@ -174,6 +316,8 @@ GO = Toolchain(
     run_names=("go.mod",),
     test_file=re.compile(r"^.+_test\.go$"),
     source_suffixes=(".go",),
+    comment="//",
+    no_tests_hint="write func TestXxx(t *testing.T) in a *_test.go file of package pricing",
 )
 GO_FAILURE = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
 GO_COMPILE_ERROR = re.compile(r"^\S+\.go:\d+:\d+: (.+)$", re.M)
@@ -215,6 +359,7 @@ def read_go(exit_code: int | None, output: str) -> Report:
         no_tests=exit_code == 0 and ("[no test files]" in output or "testing: warning: no tests to run" in output),
         build_failed=build_failed,
         failed_test=failure.group(1) if failure else None,
+        failure_line=failure.group(0).strip() if failure else None,
         first_error=error[:300] if error else None,
         last_line=lines[-1] if lines else "",
     )
@@ -249,6 +394,14 @@ def tool_version(command: list[str], pattern: str) -> tuple[int, int] | None:
         return None
     match = re.search(pattern, out)
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def toolchain(language: str | None) -> Toolchain:
+    """The toolchain for a checkpoint language (python when none is given)."""
+    chains = {"python": PYTHON, "node": NODE, "go": GO}
+    if language not in chains and language is not None:
+        raise VerifierInputError(f"no test runner for language '{language}'; choose one of: {', '.join(LANGUAGES)}")
+    return chains[language or "python"]
 
 
 def language_for_profile(profile_language: str | None) -> str:
