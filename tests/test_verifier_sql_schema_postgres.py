@@ -52,3 +52,246 @@ def test_reference_designs_pass_every_check(tmp_path: Path, postgres_dsn: str, d
     assert checks["one row per student, instructor, course and enrollment"].message == (
         "students: 8, instructors: 4, courses: 6, enrollments: 22"
     )
+
+
+def test_a_schema_that_does_not_run_skips_the_rest(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(tmp_path, postgres_dsn, edited(SCHEMA, "CREATE TABLE instructors", "CREATE TABEL instructors"))
+
+    assert checks["schema.sql runs"].message == (
+        "schema.sql statement 2 (CREATE TABEL instructors ( ...): refused, nothing ran: schema.sql may only hold "
+        "CREATE TABLE, CREATE INDEX, CREATE VIEW, CREATE TYPE, CREATE SEQUENCE, ALTER TABLE, INSERT and COMMENT ON"
+    )
+    assert set(failed(checks).values()) == {checks["schema.sql runs"].message, "not checked: schema.sql did not run"}
+
+
+def test_a_syntax_error_is_postgresql_s_own_message(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(
+        tmp_path,
+        postgres_dsn,
+        edited(
+            SCHEMA,
+            "name  text NOT NULL,\n    email text NOT NULL UNIQUE\n);\n\nCREATE TABLE instructors",
+            "name  text NOT NULL,\n    email text NOT NULL UNIQUE\n;\n\nCREATE TABLE instructors",
+        ),
+    )
+
+    assert checks["schema.sql runs"].message.startswith(
+        "schema.sql statement 1 (CREATE TABLE students ( ...): PostgreSQL error: syntax error at end of input"
+    )
+
+
+def test_missing_column_is_named(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(SCHEMA, "title         text NOT NULL,", "name          text NOT NULL,")
+    schema = edited(schema, "c.title AS course_title", "c.name AS course_title")
+    load = edited(LOAD, "INSERT INTO courses (code, title,", "INSERT INTO courses (code, name,")
+
+    checks = run(tmp_path, postgres_dsn, schema, load)
+
+    assert failed(checks) == {
+        "required tables and columns": "courses has no column title",
+        "NOT NULL where required": "missing NOT NULL on: courses.title",
+    }
+
+
+def test_table_without_primary_key(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(SCHEMA, "    id          bigserial PRIMARY KEY,\n    student_id", "    student_id")
+    schema = edited(schema, "UNIQUE (student_id, course_id)", "CHECK (grade <> '')")
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {
+        "every table has a primary key": "no PRIMARY KEY in: enrollments",
+        "UNIQUE enrollment per student and course": "no PRIMARY KEY or UNIQUE on enrollments(course_id, student_id)",
+    }
+
+
+def test_missing_foreign_key(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(tmp_path, postgres_dsn, edited(SCHEMA, "integer NOT NULL REFERENCES students(id)", "integer NOT NULL"))
+
+    assert failed(checks) == {
+        "foreign key enrollments → students": "enrollments has no FOREIGN KEY ... REFERENCES students",
+        "UNIQUE enrollment per student and course": "cannot tell: enrollments needs foreign keys to students and courses",
+    }
+
+
+def test_foreign_key_to_a_column_that_is_not_unique_does_not_run(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(tmp_path, postgres_dsn, edited(SCHEMA, "REFERENCES instructors(id)", "REFERENCES instructors(name)"))
+
+    assert checks["schema.sql runs"].message == (
+        "schema.sql statement 3 (CREATE TABLE courses ( ...): PostgreSQL error: there is no unique constraint "
+        'matching given keys for referenced table "instructors"'
+    )
+
+
+def test_missing_not_null(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(
+        SCHEMA,
+        "name  text NOT NULL,\n    email text NOT NULL UNIQUE\n);\n\nCREATE TABLE instructors",
+        "name  text,\n    email text NOT NULL UNIQUE\n);\n\nCREATE TABLE instructors",
+    )
+    schema = edited(schema, "course_id   integer NOT NULL", "course_id   integer")
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {"NOT NULL where required": "missing NOT NULL on: students.name, enrollments.course_id"}
+
+
+def test_missing_unique_email(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(
+        SCHEMA,
+        "name  text NOT NULL,\n    email text NOT NULL UNIQUE\n);\n\nCREATE TABLE instructors",
+        "name  text NOT NULL,\n    email text NOT NULL\n);\n\nCREATE TABLE instructors",
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {"UNIQUE students.email": "students.email is not UNIQUE (nor the PRIMARY KEY)"}
+    assert checks["UNIQUE students.email"].hint_topic == "sql-constraints"
+
+
+def test_missing_unique_enrollment(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(tmp_path, postgres_dsn, edited(SCHEMA, ",\n    UNIQUE (student_id, course_id)", ""))
+
+    assert failed(checks) == {
+        "UNIQUE enrollment per student and course": "no PRIMARY KEY or UNIQUE on enrollments(course_id, student_id)",
+    }
+
+
+def test_sample_data_that_does_not_load_is_rolled_back_whole(tmp_path: Path, postgres_dsn: str) -> None:
+    load = edited(LOAD, "SELECT s.id, c.id, r.enrolled_on", "SELECT s.id + 1000, c.id, r.enrolled_on")
+
+    checks = run(tmp_path, postgres_dsn, load=load)
+
+    problems = failed(checks)
+    assert problems.pop("sample data loads (load.sql)").startswith(
+        "load.sql statement 5 (INSERT INTO enrollments (student_id, ...): PostgreSQL error: insert or update on "
+        'table "enrollments" violates foreign key constraint "enrollments_student_id_fkey"'
+    )
+    assert problems == {
+        "one row per student, instructor, course and enrollment": "not checked: the sample data did not load",
+        "view enrollment_report reproduces the report": "not checked: the sample data did not load",
+        "no partial or transitive dependencies (2NF/3NF)": "not checked: the sample data did not load",
+    }
+    assert checks["foreign key courses → instructors"].message == (
+        "courses(instructor_id) REFERENCES instructors declared (not probed: the sample data did not load)"
+    )
+
+
+def test_row_counts_reveal_missing_rows(tmp_path: Path, postgres_dsn: str) -> None:
+    load = edited(
+        LOAD,
+        "JOIN courses c ON c.code = r.course_code;",
+        "JOIN courses c ON c.code = r.course_code\nWHERE r.grade IS NOT NULL;",
+    )
+
+    checks = run(tmp_path, postgres_dsn, load=load)
+
+    assert (
+        failed(checks)["one row per student, instructor, course and enrollment"]
+        == "enrollments has 18 rows, expected 22"
+    )
+    assert failed(checks)["view enrollment_report reproduces the report"].startswith(
+        "expected 22 rows, got 18; 4 expected rows missing, e.g. ('Alex Kim', 'alex.kim@mail.example', 'SEC220'"
+    )
+
+
+def test_view_with_wrong_column_names(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(tmp_path, postgres_dsn, edited(SCHEMA, "s.email AS student_email", "s.email"))
+
+    assert set(failed(checks)) == {"view enrollment_report reproduces the report"}
+    check = checks["view enrollment_report reproduces the report"]
+    assert check.message.startswith("columns differ: expected (student_name, student_email, course_code")
+    assert check.actual.startswith("student_name, email, course_code")
+
+
+def test_view_with_timestamps_instead_of_dates_differs(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(
+        tmp_path,
+        postgres_dsn,
+        edited(SCHEMA, "e.enrolled_on, e.grade", "e.enrolled_on::timestamp AS enrolled_on, e.grade"),
+    )
+
+    assert set(failed(checks)) == {"view enrollment_report reproduces the report"}
+    message = checks["view enrollment_report reproduces the report"].message
+    assert message.startswith("22 expected rows missing") and "22 unexpected rows" in message
+
+
+def test_missing_view(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(tmp_path, postgres_dsn, SCHEMA[: SCHEMA.index("CREATE VIEW")])
+
+    assert failed(checks) == {
+        "view enrollment_report reproduces the report": "no view named enrollment_report in schema.sql"
+    }
+
+
+def test_transitive_dependency_is_found(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(
+        SCHEMA,
+        "instructor_id integer NOT NULL REFERENCES instructors(id)",
+        "instructor_id integer NOT NULL REFERENCES instructors(id),\n    instructor_name text",
+    )
+    load = edited(
+        LOAD,
+        "INSERT INTO courses (code, title, instructor_id)\nSELECT DISTINCT r.course_code, r.course_title, i.id",
+        "INSERT INTO courses (code, title, instructor_id, instructor_name)\n"
+        "SELECT DISTINCT r.course_code, r.course_title, i.id, i.name",
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema, load)
+
+    assert failed(checks) == {
+        "no partial or transitive dependencies (2NF/3NF)": (
+            "courses.instructor_id and courses.instructor_name repeat together but are not a key "
+            "(3NF: they describe something else; give it its own table)"
+        )
+    }
+
+
+def test_partial_dependency_is_found(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(NATURAL_SCHEMA, "grade         text,", "grade text, student_name text,")
+    load = edited(
+        NATURAL_LOAD,
+        "INSERT INTO enrollments SELECT student_email, course_code, enrolled_on, grade FROM",
+        "INSERT INTO enrollments SELECT student_email, course_code, enrolled_on, grade, student_name FROM",
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema, load)
+
+    assert failed(checks) == {
+        "no partial or transitive dependencies (2NF/3NF)": (
+            "enrollments.student_name depends on student_email, only part of the key (student_email, course_code) "
+            "(2NF: move it to the table keyed by student_email)"
+        )
+    }
+
+
+def test_flat_table_fails_many_checks(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = (
+        "CREATE TABLE enrollments (student_name text, student_email text, course_code text, course_title text,\n"
+        "  instructor_name text, instructor_email text, enrolled_on text, grade text,\n"
+        "  PRIMARY KEY (student_email, course_code));\n"
+        "CREATE VIEW enrollment_report AS SELECT * FROM enrollments;\n"
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema, "INSERT INTO enrollments SELECT * FROM staging_report;")
+
+    problems = failed(checks)
+    assert problems["required tables and columns"].startswith("missing table students; missing table instructors")
+    assert (
+        "enrollments.student_name depends on student_email, only part of the key"
+        in problems["no partial or transitive dependencies (2NF/3NF)"]
+    )
+    assert checks["view enrollment_report reproduces the report"].passed
+
+
+def test_endless_recursive_cte_stops_at_the_statement_timeout(tmp_path: Path, postgres_dsn: str) -> None:
+    endless = (
+        "INSERT INTO students (name, email) WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r WHERE x > 0) "
+        "SELECT count(*)::text, 'e' FROM r;\n"
+    )
+
+    checks = run(tmp_path, postgres_dsn, SCHEMA, endless + LOAD, time_limit_seconds=0.5)
+
+    assert failed(checks)["sample data loads (load.sql)"] == (
+        "load.sql statement 1 (INSERT INTO students (name, ...): stopped after the 0.5 s statement timeout"
+    )
