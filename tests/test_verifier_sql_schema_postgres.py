@@ -295,3 +295,114 @@ def test_endless_recursive_cte_stops_at_the_statement_timeout(tmp_path: Path, po
     assert failed(checks)["sample data loads (load.sql)"] == (
         "load.sql statement 1 (INSERT INTO students (name, ...): stopped after the 0.5 s statement timeout"
     )
+
+
+# --- PostgreSQL's own mistakes ---------------------------------------------------------------------
+
+
+def test_deferred_foreign_key_counts_because_the_orphan_is_rejected_at_commit(
+    tmp_path: Path, postgres_dsn: str
+) -> None:
+    schema = edited(SCHEMA, "REFERENCES courses(id)", "REFERENCES courses(id) DEFERRABLE INITIALLY DEFERRED")
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {}
+    assert checks["foreign key enrollments → courses"].message == (
+        "enrollments(course_id) REFERENCES courses; an orphan insert is rejected at commit (DEFERRABLE INITIALLY DEFERRED)"
+    )
+
+
+def test_not_valid_foreign_key_counts_only_when_every_row_has_its_parent(tmp_path: Path, postgres_dsn: str) -> None:
+    unchecked = edited(
+        SCHEMA, "instructor_id integer NOT NULL REFERENCES instructors(id)", "instructor_id integer NOT NULL"
+    )
+    unchecked = edited(
+        unchecked,
+        "CREATE VIEW",
+        "ALTER TABLE courses ADD CONSTRAINT courses_instructor_fk FOREIGN KEY (instructor_id)\n"
+        "    REFERENCES instructors (id) NOT VALID;\n\nCREATE VIEW",
+    )
+
+    clean = run(tmp_path, postgres_dsn, unchecked)
+
+    assert failed(clean) == {}
+    assert clean["foreign key courses → instructors"].message == (
+        "courses(instructor_id) REFERENCES instructors; an orphan insert is rejected "
+        "(declared NOT VALID, but every row has its parent)"
+    )
+
+    orphan_first = edited(
+        unchecked,
+        "ALTER TABLE courses ADD CONSTRAINT",
+        "INSERT INTO courses (code, title, instructor_id) VALUES ('ZZ999', 'Nobody teaches this', 999);\n"
+        "ALTER TABLE courses ADD CONSTRAINT",
+    )
+
+    checks = run(tmp_path, postgres_dsn, orphan_first)
+
+    assert failed(checks) == {
+        "foreign key courses → instructors": (
+            "courses(instructor_id) REFERENCES instructors: declared NOT VALID, and rows it never checked break it "
+            '(insert or update on table "courses" violates foreign key constraint "courses_instructor_fk" '
+            'DETAIL: Key (instructor_id)=(999) is not present in table "instructors".)'
+        ),
+        "one row per student, instructor, course and enrollment": "courses has 7 rows, expected 6",
+    }
+
+
+def test_disabled_foreign_key_triggers_let_orphans_in(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(SCHEMA, "COMMENT ON TABLE", "ALTER TABLE enrollments DISABLE TRIGGER ALL;\n\nCOMMENT ON TABLE")
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {
+        f"foreign key enrollments → {parent}": (
+            f"enrollments({parent[:-1]}_id) REFERENCES {parent}: a row pointing at a missing {parent} row was "
+            "accepted (its check triggers are disabled: ENABLE TRIGGER ALL)"
+        )
+        for parent in ("students", "courses")
+    }
+
+
+@pytest.mark.parametrize(
+    "columns", ["student_id, course_id, enrolled_on", "id, course_id", "course_id, student_id, grade"]
+)
+def test_unique_on_a_wider_column_set_does_not_stop_a_second_enrollment(
+    tmp_path: Path, postgres_dsn: str, columns: str
+) -> None:
+    checks = run(tmp_path, postgres_dsn, edited(SCHEMA, "UNIQUE (student_id, course_id)", f"UNIQUE ({columns})"))
+
+    assert failed(checks) == {
+        "UNIQUE enrollment per student and course": "no PRIMARY KEY or UNIQUE on enrollments(course_id, student_id)",
+    }
+
+
+def test_unique_on_the_wrong_pair_rejects_the_sample_data(tmp_path: Path, postgres_dsn: str) -> None:
+    checks = run(
+        tmp_path, postgres_dsn, edited(SCHEMA, "UNIQUE (student_id, course_id)", "UNIQUE (student_id, enrolled_on)")
+    )
+
+    problems = failed(checks)
+    assert problems.pop("UNIQUE enrollment per student and course") == (
+        "no PRIMARY KEY or UNIQUE on enrollments(course_id, student_id)"
+    )
+    assert problems.pop("sample data loads (load.sql)").startswith(
+        "load.sql statement 5 (INSERT INTO enrollments (student_id, ...): PostgreSQL error: duplicate key value "
+        'violates unique constraint "enrollments_student_id_enrolled_on_key"'
+    )
+    assert set(problems.values()) == {"not checked: the sample data did not load"}
+
+
+def test_partial_or_expression_unique_index_is_not_a_unique_column(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(
+        SCHEMA,
+        "name  text NOT NULL,\n    email text NOT NULL UNIQUE\n);\n\nCREATE TABLE instructors",
+        "name  text NOT NULL,\n    email text NOT NULL\n);\n"
+        "CREATE UNIQUE INDEX students_email_with_at ON students (email) WHERE email LIKE '%@%';\n"
+        "CREATE UNIQUE INDEX students_email_lower ON students (lower(email));\n\nCREATE TABLE instructors",
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {"UNIQUE students.email": "students.email is not UNIQUE (nor the PRIMARY KEY)"}
