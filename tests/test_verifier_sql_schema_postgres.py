@@ -4,12 +4,16 @@ mistakes, and the learner's objects outside the scratch schema left alone."""
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from postgres_server import server_bin
 
 from backend_mentor.checkpoints import postgres_schema, sql_schema
+from backend_mentor.checkpoints._sqlite import first_words
 from backend_mentor.checkpoints.base import Check
 
 DATA = Path(__file__).parent / "data" / "sql_schema_postgres"
@@ -406,3 +410,190 @@ def test_partial_or_expression_unique_index_is_not_a_unique_column(tmp_path: Pat
     checks = run(tmp_path, postgres_dsn, schema)
 
     assert failed(checks) == {"UNIQUE students.email": "students.email is not UNIQUE (nor the PRIMARY KEY)"}
+
+
+# --- the learner's own objects, and statements that may not run ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def learner_database(postgres_dsn: str) -> Iterator[str]:
+    """The learner's own tables next to the verifier's scratch schema: public.students (the same name
+    the exercise uses) and a schema of their own, with rows."""
+    import psycopg
+
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE public.students (id serial PRIMARY KEY, name text NOT NULL, email text UNIQUE);"
+            "INSERT INTO public.students (name, email) VALUES ('Mine', 'mine@example.org'), ('Also mine', NULL);"
+            "CREATE SCHEMA shop; CREATE TABLE shop.orders (id int PRIMARY KEY, total numeric);"
+            "INSERT INTO shop.orders VALUES (1, 9.99);"
+            "CREATE VIEW public.enrollment_report AS SELECT name FROM public.students;"
+        )
+    try:
+        yield postgres_dsn
+    finally:
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA shop CASCADE; DROP VIEW public.enrollment_report; DROP TABLE public.students")
+
+
+def dump(dsn: str) -> bytes:
+    """pg_dump of everything in the database (schemas, tables, rows, grants): byte-comparable."""
+    bin_dir = server_bin()
+    assert bin_dir is not None  # the cluster fixture skipped otherwise
+    found = [p for p in (bin_dir / "pg_dump", (bin_dir / "initdb").resolve().parent / "pg_dump") if p.exists()]
+    if not found:
+        pytest.skip("pg_dump is not installed next to initdb (it comes with the postgresql client package)")
+    pg_dump = found[0]
+    result = subprocess.run([str(pg_dump), "--no-sync", "-d", dsn], capture_output=True, timeout=60, check=True)
+    # pg_dump >= 15.14 brackets its output with \\restrict / \\unrestrict <random key>: the only lines that differ
+    lines = result.stdout.splitlines(keepends=True)
+    return b"".join(line for line in lines if not line.startswith((b"\\restrict ", b"\\unrestrict ")))
+
+
+def scratch_schemas(dsn: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'backend_mentor_%'").fetchall()
+    return [name for (name,) in rows]
+
+
+def test_the_learner_s_own_objects_are_untouched(tmp_path: Path, learner_database: str) -> None:
+    before = dump(learner_database)
+    assert b"mine@example.org" in before and b"shop.orders" in before
+
+    checks = run(tmp_path, learner_database, SCHEMA, LOAD + "\nINSERT INTO students (name, email) VALUES ('x', 'y');\n")
+
+    assert failed(checks)["one row per student, instructor, course and enrollment"] == "students has 9 rows, expected 8"
+    assert dump(learner_database) == before
+    assert scratch_schemas(learner_database) == []
+
+
+HOSTILE = {
+    "drop public": ("DROP SCHEMA public CASCADE;", "schema.sql may only hold " + postgres_schema.SCHEMA_KINDS),
+    "search_path": ("SET search_path = public;", "schema.sql may only hold " + postgres_schema.SCHEMA_KINDS),
+    "role": ("SET ROLE nobody;", "schema.sql may only hold " + postgres_schema.SCHEMA_KINDS),
+    "reset": ("RESET ALL;", "schema.sql may only hold " + postgres_schema.SCHEMA_KINDS),
+    "qualified": (
+        "CREATE TABLE public.students (id int);",
+        "it names the schema public: leave names unqualified, they land in the scratch schema",
+    ),
+    "quoted qualified": (
+        'INSERT INTO "shop"."orders" VALUES (2, 0);',
+        "it names the schema shop: leave names unqualified, they land in the scratch schema",
+    ),
+    "database qualified": (
+        "ALTER TABLE postgres.public.students DROP COLUMN email;",
+        "it names the schema public: leave names unqualified, they land in the scratch schema",
+    ),
+    "set schema": (
+        "ALTER TABLE students SET SCHEMA public;",
+        "SET SCHEMA would move your object out of the scratch schema the verifier judges",
+    ),
+    "set_config": (
+        "CREATE TABLE t AS SELECT set_config('search_path', 'public', false) AS p;",
+        "set_config() changes the session or reaches outside it, so it does not run here",
+    ),
+    "set_config after a dash-dash string": (
+        "CREATE TABLE t (a text DEFAULT '--', b text DEFAULT set_config('role', 'postgres', false));",
+        "set_config() changes the session or reaches outside it, so it does not run here",
+    ),
+    "pg function": (
+        "CREATE TABLE t AS SELECT pg_terminate_backend(pid) FROM pg_stat_activity;",
+        "pg_terminate_backend() changes the session or reaches outside it, so it does not run here",
+    ),
+    "regclass string": (
+        "CREATE TABLE t (n bigint DEFAULT nextval('public.students_id_seq'));",
+        "it names the schema public in a string: leave names unqualified",
+    ),
+    "comment on schema": (
+        "COMMENT ON SCHEMA public IS 'mine now';",
+        "schema.sql may only hold " + postgres_schema.SCHEMA_KINDS,
+    ),
+    "temporary": (
+        "CREATE TEMP TABLE t (a int);",
+        "temporary objects live outside the scratch schema the verifier judges: drop TEMP",
+    ),
+    "quote read differently": (
+        "CREATE TABLE t (a text DEFAULT E'it\\'s'); DROP SCHEMA public CASCADE; SELECT 'x');",
+        "a quoted string or name is never closed",
+    ),
+    "second command hidden in brackets": (
+        "CREATE TABLE t (a int) [; DROP SCHEMA public CASCADE; ];",
+        "it holds more than one statement (a quote the splitter read differently?)",
+    ),
+    "unicode escape": (
+        'CREATE TABLE U&"\\0070ublic".t (a int);',
+        "Unicode-escaped names and strings (U&'...') are not accepted here",
+    ),
+    "function": (
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ DROP SCHEMA public CASCADE; SELECT 1 $$;",
+        "dollar-quoted strings ($$ ... $$) belong to functions, which this checkpoint does not run",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_schema_is_refused_without_running(tmp_path: Path, learner_database: str, case: str) -> None:
+    statement, reason = HOSTILE[case]
+    before = dump(learner_database)
+
+    checks = run(tmp_path, learner_database, statement + "\n" + SCHEMA)
+
+    assert checks["schema.sql runs"].message == (
+        f"schema.sql statement 1 ({first_words(statement)}): refused, nothing ran: {reason}"
+    )
+    assert set(failed(checks).values()) == {checks["schema.sql runs"].message, "not checked: schema.sql did not run"}
+    assert dump(learner_database) == before
+    assert scratch_schemas(learner_database) == []
+
+
+def test_a_refused_statement_late_in_the_file_stops_the_whole_file(tmp_path: Path, learner_database: str) -> None:
+    before = dump(learner_database)
+
+    checks = run(tmp_path, learner_database, SCHEMA + "\nDROP SCHEMA public CASCADE;\n")
+
+    assert checks["schema.sql runs"].message.startswith("schema.sql statement 7 (DROP SCHEMA public CASCADE): refused")
+    assert dump(learner_database) == before
+
+
+def test_load_sql_may_only_insert(tmp_path: Path, learner_database: str) -> None:
+    before = dump(learner_database)
+
+    checks = run(tmp_path, learner_database, SCHEMA, LOAD + "\nDELETE FROM students;\n")
+
+    problems = failed(checks)
+    assert problems.pop("sample data loads (load.sql)") == (
+        "load.sql statement 7 (DELETE FROM students): refused, nothing ran: load.sql may only hold "
+        "INSERT statements (INSERT INTO your_table ... SELECT ... FROM staging_report)"
+    )
+    assert set(problems.values()) == {"not checked: the sample data did not load"}
+    assert dump(learner_database) == before
+
+
+def test_the_server_runs_one_command_per_statement_even_past_the_screen(learner_database: str) -> None:
+    """Second layer under the screen: each statement goes through the extended protocol, so a
+    second command the splitter and the screen both missed is refused by PostgreSQL itself."""
+    import contextlib
+
+    from backend_mentor.checkpoints import postgres
+
+    before = dump(learner_database)
+    conn = postgres.connect(learner_database)
+    with (
+        contextlib.closing(conn),
+        postgres.scratch_schema(conn) as schema,
+        pytest.raises(postgres_schema.StatementFailed, match="cannot insert multiple commands"),
+        conn.transaction(force_rollback=True),
+    ):
+        postgres_schema.run_statements(
+            conn, schema, [(1, "CREATE TABLE t (a int); DROP SCHEMA public CASCADE")], "schema.sql", 5.0
+        )
+    assert dump(learner_database) == before
+
+
+def test_search_path_is_the_scratch_schema_for_every_statement(tmp_path: Path, learner_database: str) -> None:
+    """public.students exists; the learner's unqualified students must still be their own table."""
+    checks = run(tmp_path, learner_database)
+
+    assert failed(checks) == {}
