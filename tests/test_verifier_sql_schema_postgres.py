@@ -52,7 +52,8 @@ def test_reference_designs_pass_every_check(tmp_path: Path, postgres_dsn: str, d
 
     assert failed(checks) == {}
     assert checks["view enrollment_report reproduces the report"].message == "all 22 report rows, same columns"
-    assert checks["foreign key enrollments → courses"].message.endswith("; an orphan insert is rejected")
+    for child, parent in sql_schema.RELATIONSHIPS:
+        assert checks[f"foreign key {child} → {parent}"].message.endswith("; an orphan insert is rejected")
     assert checks["one row per student, instructor, course and enrollment"].message == (
         "students: 8, instructors: 4, courses: 6, enrollments: 22"
     )
@@ -353,6 +354,19 @@ def test_not_valid_foreign_key_counts_only_when_every_row_has_its_parent(tmp_pat
         ),
         "one row per student, instructor, course and enrollment": "courses has 7 rows, expected 6",
     }
+
+
+def test_probe_stopped_by_another_rule_falls_back_to_the_catalog(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(SCHEMA, "REFERENCES courses(id),", "REFERENCES courses(id) CHECK (course_id <= 6),")
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {}
+    assert checks["foreign key enrollments → courses"].message.startswith(
+        "enrollments(course_id) REFERENCES courses; declared and its checks are enabled (the orphan probe was "
+        'stopped first by: new row for relation "enrollments" violates check constraint "enrollments_course_id_check" '
+        "DETAIL: Failing row contains ("
+    )
 
 
 def test_disabled_foreign_key_triggers_let_orphans_in(tmp_path: Path, postgres_dsn: str) -> None:

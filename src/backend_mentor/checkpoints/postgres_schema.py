@@ -465,7 +465,9 @@ def probe_orphan(review: Review, table: str, fk: ForeignKey) -> tuple[str | None
         return f"{table} is empty after load.sql, so the foreign key could not be probed", ""
     parent = qualified(schema, fk.parent)
     fk_sources = {c.lower(): lite.quote(p) for c, p in zip(fk.columns, fk.parent_columns)}
-    keyed = {c for key in unique_sets(conn, schema, table) for c in key}
+    # a key that holds a probed column is already new; any other key gets fresh values, or the copy
+    # would stop at that key's unique violation before the foreign key is ever asked
+    keyed = {c for key in unique_sets(conn, schema, table) if not key & fk_sources.keys() for c in key}
     names, values = [], []
     for column in review.columns(table):
         lower, own = column.name.lower(), lite.quote(column.name)
@@ -499,25 +501,29 @@ def probe_orphan(review: Review, table: str, fk: ForeignKey) -> tuple[str | None
         with conn.transaction(force_rollback=True):
             conn.execute(insert)
             conn.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a deferred key checks now what it checks at commit
-    except psycopg.errors.ForeignKeyViolation:
+    except psycopg.errors.ForeignKeyViolation as exc:
+        if exc.diag.constraint_name != fk.name:  # another foreign key fired: this one was never asked
+            return stopped_first(review, fk, exc)
         when = "rejected at commit (DEFERRABLE INITIALLY DEFERRED)" if fk.deferred else "rejected"
         return None, f"an orphan insert is {when}{note}"
     except psycopg.errors.QueryCanceled:
         return "the probe insert ran past the time limit", ""
     except psycopg.Error as exc:
-        if triggers_enabled(review, fk):
-            return (
-                None,
-                f"declared and its checks are enabled (the orphan probe was stopped first by: {pg.one_line(exc)})",
-            )
-        return f"its check triggers are disabled (ALTER TABLE ... ENABLE TRIGGER ALL): {pg.one_line(exc)}", ""
+        return stopped_first(review, fk, exc)
     disabled = "" if triggers_enabled(review, fk) else " (its check triggers are disabled: ENABLE TRIGGER ALL)"
     return f"a row pointing at a missing {fk.parent} row was accepted{disabled}", ""
 
 
+def stopped_first(review: Review, fk: ForeignKey, exc: Exception) -> tuple[str | None, str]:
+    """Another rule stopped the orphan before this key was asked: judge by the catalog instead."""
+    if triggers_enabled(review, fk):
+        return None, f"declared and its checks are enabled (the orphan probe was stopped first by: {pg.one_line(exc)})"
+    return f"its check triggers are disabled (ALTER TABLE ... ENABLE TRIGGER ALL): {pg.one_line(exc)}", ""
+
+
 def triggers_enabled(review: Review, fk: ForeignKey) -> bool:
     (enabled,) = review.conn.execute(
-        "SELECT coalesce(bool_and(tgenabled <> 'D'), false) FROM pg_trigger WHERE tgconstraint = %s", (fk.oid,)
+        "SELECT coalesce(bool_and(tgenabled IN ('O', 'A')), false) FROM pg_trigger WHERE tgconstraint = %s", (fk.oid,)
     ).fetchone()
     return bool(enabled)
 
