@@ -369,6 +369,39 @@ def test_probe_stopped_by_another_rule_falls_back_to_the_catalog(tmp_path: Path,
     )
 
 
+def test_the_probe_credits_only_the_foreign_key_under_test(tmp_path: Path, postgres_dsn: str) -> None:
+    """Two keys on enrollments.course_id: the deferred one is judged, the immediate twin fires first.
+    The orphan was stopped, but not by the key under test, so the catalog decides and says so."""
+    schema = edited(
+        SCHEMA,
+        "REFERENCES courses(id),",
+        "REFERENCES courses(id) DEFERRABLE INITIALLY DEFERRED,\n    FOREIGN KEY (course_id) REFERENCES courses (id),",
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {}
+    assert checks["foreign key enrollments → courses"].message.startswith(
+        "enrollments(course_id) REFERENCES courses; declared and its checks are enabled (the orphan probe was "
+        'stopped first by: insert or update on table "enrollments" violates foreign key constraint '
+        '"enrollments_course_id_fkey1"'
+    )
+
+
+def test_a_unique_key_apart_from_the_probed_column_does_not_stop_the_probe(tmp_path: Path, postgres_dsn: str) -> None:
+    schema = edited(
+        SCHEMA,
+        "UNIQUE (student_id, course_id)",
+        "UNIQUE (student_id, course_id),\n    UNIQUE (student_id, enrolled_on, grade)",
+    )
+
+    checks = run(tmp_path, postgres_dsn, schema)
+
+    assert failed(checks) == {}
+    for parent in ("students", "courses"):
+        assert checks[f"foreign key enrollments → {parent}"].message.endswith("; an orphan insert is rejected")
+
+
 def test_disabled_foreign_key_triggers_let_orphans_in(tmp_path: Path, postgres_dsn: str) -> None:
     schema = edited(SCHEMA, "COMMENT ON TABLE", "ALTER TABLE enrollments DISABLE TRIGGER ALL;\n\nCOMMENT ON TABLE")
 

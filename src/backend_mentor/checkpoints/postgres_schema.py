@@ -465,11 +465,12 @@ def probe_orphan(review: Review, table: str, fk: ForeignKey) -> tuple[str | None
         return f"{table} is empty after load.sql, so the foreign key could not be probed", ""
     parent = qualified(schema, fk.parent)
     fk_sources = {c.lower(): lite.quote(p) for c, p in zip(fk.columns, fk.parent_columns)}
-    # a key that holds a probed column is already new; any other key gets fresh values, or the copy
-    # would stop at that key's unique violation before the foreign key is ever asked
-    keyed = {c for key in unique_sets(conn, schema, table) if not key & fk_sources.keys() for c in key}
+    columns = review.columns(table)
+    keyed = columns_to_renew(
+        columns, unique_sets(conn, schema, table), set(fk_sources), other_fk_columns(review, table)
+    )
     names, values = [], []
-    for column in review.columns(table):
+    for column in columns:
         lower, own = column.name.lower(), lite.quote(column.name)
         if lower in fk_sources:
             value = fresh_value(column, parent, fk_sources[lower])
@@ -512,6 +513,32 @@ def probe_orphan(review: Review, table: str, fk: ForeignKey) -> tuple[str | None
         return stopped_first(review, fk, exc)
     disabled = "" if triggers_enabled(review, fk) else " (its check triggers are disabled: ENABLE TRIGGER ALL)"
     return f"a row pointing at a missing {fk.parent} row was accepted{disabled}", ""
+
+
+def columns_to_renew(
+    columns: list[Column], keys: list[frozenset[str]], probed: set[str], other_fks: set[str]
+) -> set[str]:
+    """One column per unique key that the copied row would repeat, to be given a fresh value. A key
+    holding a probed or a server-filled column is new already; a plain column is preferred to one that
+    feeds another foreign key, which would fire before the key under test is ever asked."""
+    by_name = {c.name.lower(): c for c in columns}
+    renew: set[str] = set()
+    for key in keys:
+        if key & probed or key & renew or any(by_name[c].generated for c in key if c in by_name):
+            continue
+        candidates = sorted(key, key=lambda c: (c in other_fks, c))
+        renew.add(candidates[0])
+    return renew
+
+
+def other_fk_columns(review: Review, table: str) -> set[str]:
+    rows = review.conn.execute(
+        "SELECT a.attname FROM pg_constraint c CROSS JOIN LATERAL unnest(c.conkey) k(attnum) "
+        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum "
+        "WHERE c.conrelid = %s::regclass AND c.contype = 'f'",
+        (qualified(review.schema, table),),
+    ).fetchall()
+    return {name.lower() for (name,) in rows}
 
 
 def stopped_first(review: Review, fk: ForeignKey, exc: Exception) -> tuple[str | None, str]:
