@@ -59,6 +59,29 @@ def test_reference_designs_pass_every_check(tmp_path: Path, postgres_dsn: str, d
     )
 
 
+def test_postgresql_flavoured_design_passes(tmp_path: Path, postgres_dsn: str) -> None:
+    """Everything schema.sql may hold: an enum type, a sequence used by a DEFAULT, an index, a
+    comment with a semicolon in it, an ALTER TABLE; /* nested /* comments */ */ are read correctly."""
+    schema = edited(SCHEMA, "grade       text,", "grade       letter_grade,")
+    schema = edited(
+        schema,
+        "CREATE TABLE students (\n    id    integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,",
+        "CREATE TYPE letter_grade AS ENUM ('A', 'A-', 'B+', 'B', 'C');\n"
+        "CREATE SEQUENCE student_numbers START 1000;\n"
+        "CREATE TABLE students (\n    id    integer DEFAULT nextval('student_numbers') PRIMARY KEY, /* a /* nested */ note */",
+    )
+    schema += (
+        "CREATE INDEX enrollments_course ON enrollments (course_id);\n"
+        "ALTER TABLE courses ADD CONSTRAINT title_not_blank CHECK (title <> '');\n"
+        "COMMENT ON COLUMN enrollments.grade IS 'E''s the grade; NULL while the course runs';\n"
+    )
+    load = edited(LOAD, "r.enrolled_on::date, r.grade", "r.enrolled_on::date, r.grade::letter_grade")
+
+    checks = run(tmp_path, postgres_dsn, schema, load)
+
+    assert failed(checks) == {}
+
+
 def test_a_schema_that_does_not_run_skips_the_rest(tmp_path: Path, postgres_dsn: str) -> None:
     checks = run(tmp_path, postgres_dsn, edited(SCHEMA, "CREATE TABLE instructors", "CREATE TABEL instructors"))
 
@@ -644,3 +667,13 @@ def test_search_path_is_the_scratch_schema_for_every_statement(tmp_path: Path, l
     checks = run(tmp_path, learner_database)
 
     assert failed(checks) == {}
+
+
+def test_the_dependency_search_is_bounded() -> None:
+    columns = [f"k{i}" for i in range(12)] + ["other"]
+    rows = [(0,) * 12 + (i,) for i in range(50)]  # 4,094 parts of the key, each read over 50 rows
+    key = frozenset(columns[:12])
+
+    with pytest.raises(postgres_schema.BudgetSpent):
+        postgres_schema.dependency_problems("wide", columns, [key], rows, postgres_schema.Budget(10_000))
+    assert postgres_schema.dependency_problems("wide", columns, [key], rows, postgres_schema.Budget(10_000_000)) == []
