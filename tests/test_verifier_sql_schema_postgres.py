@@ -14,7 +14,7 @@ from postgres_server import server_bin
 
 from backend_mentor.checkpoints import postgres_schema, sql_schema
 from backend_mentor.checkpoints._sqlite import first_words
-from backend_mentor.checkpoints.base import Check
+from backend_mentor.checkpoints.base import Check, VerifierInputError
 
 DATA = Path(__file__).parent / "data" / "sql_schema_postgres"
 SCHEMA = (DATA / "schema.sql").read_text(encoding="utf-8")
@@ -677,3 +677,40 @@ def test_the_dependency_search_is_bounded() -> None:
     with pytest.raises(postgres_schema.BudgetSpent):
         postgres_schema.dependency_problems("wide", columns, [key], rows, postgres_schema.Budget(10_000))
     assert postgres_schema.dependency_problems("wide", columns, [key], rows, postgres_schema.Budget(10_000_000)) == []
+
+
+def test_cannot_start_without_a_local_dsn_or_both_files(tmp_path: Path, postgres_dsn: str) -> None:
+    (tmp_path / "schema.sql").write_text(SCHEMA, encoding="utf-8")
+    with pytest.raises(VerifierInputError, match="load file \\(load.sql\\) not found"):
+        postgres_schema.verify_schema(options(tmp_path, postgres_dsn))
+    (tmp_path / "load.sql").write_text(LOAD, encoding="utf-8")
+    with pytest.raises(VerifierInputError, match="--engine postgres needs --dsn"):
+        postgres_schema.verify_schema(options(tmp_path, ""))
+    with pytest.raises(VerifierInputError, match="--dsn points at db.example.com, not this machine"):
+        postgres_schema.verify_schema(options(tmp_path, "postgresql://me@db.example.com/school"))
+
+
+def test_load_file_can_come_from_another_directory(tmp_path: Path, postgres_dsn: str) -> None:
+    (tmp_path / "schema.sql").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "inserts.sql").write_text(LOAD, encoding="utf-8")
+    found = options(tmp_path, postgres_dsn, load_file="inserts.sql")
+    found.directory = tmp_path / "data"
+
+    assert all(c.passed for c in postgres_schema.verify_schema(found))
+
+
+def test_a_server_error_in_the_verifier_s_own_reading_is_one_clear_line(
+    tmp_path: Path, learner_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def slow_count(review: postgres_schema.Review) -> Check:
+        review.conn.execute("SELECT pg_sleep(5)")  # past the 0.3 s statement timeout, like a count over millions
+        raise AssertionError("the statement timeout did not fire")
+
+    monkeypatch.setattr(postgres_schema, "check_counts", slow_count)
+    (tmp_path / "schema.sql").write_text(SCHEMA, encoding="utf-8")
+    (tmp_path / "load.sql").write_text(LOAD, encoding="utf-8")
+
+    with pytest.raises(VerifierInputError, match="^PostgreSQL stopped the verifier's own reading after the 0.3 s"):
+        postgres_schema.verify_schema(options(tmp_path, learner_database, time_limit_seconds=0.3))
+    assert scratch_schemas(learner_database) == []

@@ -33,7 +33,7 @@ from typing import Any
 from . import postgres as pg
 from . import sql_schema as lite
 from ._sqlite import Row, compare_rows, first_words, normalize_rows, read_learner_file, split_statements
-from .base import Check
+from .base import Check, VerifierInputError
 
 MAX_ROWS = 10_000  # rows read from one table or from the view; more is reported, never read in full
 MAX_DEPENDENCY_WORK = 2_000_000  # row visits spent on the 2NF/3NF search across all tables
@@ -798,28 +798,42 @@ def verify_schema(options: Any) -> list[Check]:
     load_sql = read_learner_file(lite.locate_load_file(options), "load file (load.sql)", "--dir")
     time_limit = float(options.params.get("time_limit_seconds", lite.DEFAULT_TIME_LIMIT))
     conn = pg.connect(getattr(options, "dsn", None), bool(getattr(options, "allow_remote", False)))
-    with contextlib.closing(conn), pg.scratch_schema(conn) as schema:
-        others = other_schema_names(conn, schema)
-        try:
-            schema_statements = screened(schema_sql, "schema.sql", False, others)
-        except Refused as exc:
-            return schema_failed(str(exc))
-        try:
-            load_statements: list[tuple[int, str]] | None = screened(load_sql, "load.sql", True, others)
-            load_refusal = None
-        except Refused as exc:
-            load_statements, load_refusal = None, str(exc)
-        with conn.transaction(force_rollback=True):  # nothing the learner's files did outlives the run
-            milliseconds = max(1, int(time_limit * 1000))
-            conn.execute(f"SET LOCAL statement_timeout = {milliseconds}")
-            conn.execute(f"SET LOCAL lock_timeout = {milliseconds}")
-            conn.execute("SET LOCAL standard_conforming_strings = on")  # the screen reads strings this way
-            schema_error = run_file(conn, schema, schema_statements, "schema.sql", time_limit)
-            if schema_error:
-                return schema_failed(schema_error)
-            if load_statements is None:
-                load_error = load_refusal
-            else:
-                load_error = load_sample_data(conn, schema, load_statements, time_limit)
-            review = Review(conn, schema, time_limit, loaded=load_error is None)
-            return [Check("schema.sql runs", True, "every statement ran"), *review_checks(review, load_error)]
+    psycopg = pg.require_driver()
+    try:
+        with contextlib.closing(conn), pg.scratch_schema(conn) as schema:
+            return judge(conn, schema, schema_sql, load_sql, time_limit)
+    except psycopg.errors.QueryCanceled:
+        raise VerifierInputError(
+            f"PostgreSQL stopped the verifier's own reading after the {time_limit:g} s statement timeout "
+            "(does load.sql insert far more rows than the report has?)"
+        ) from None
+    except psycopg.Error as exc:  # the server went away, or refused the verifier itself
+        raise VerifierInputError(f"PostgreSQL: {pg.one_line(exc)}") from None
+
+
+def judge(conn: Any, schema: str, schema_sql: str, load_sql: str, time_limit: float) -> list[Check]:
+    """Screen both files, run them in the scratch schema in one transaction rolled back at the end, judge."""
+    others = other_schema_names(conn, schema)
+    try:
+        schema_statements = screened(schema_sql, "schema.sql", False, others)
+    except Refused as exc:
+        return schema_failed(str(exc))
+    try:
+        load_statements: list[tuple[int, str]] | None = screened(load_sql, "load.sql", True, others)
+        load_refusal = None
+    except Refused as exc:
+        load_statements, load_refusal = None, str(exc)
+    with conn.transaction(force_rollback=True):  # nothing the learner's files did outlives the run
+        milliseconds = max(1, int(time_limit * 1000))
+        conn.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+        conn.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+        conn.execute("SET LOCAL standard_conforming_strings = on")  # the screen reads strings this way
+        schema_error = run_file(conn, schema, schema_statements, "schema.sql", time_limit)
+        if schema_error:
+            return schema_failed(schema_error)
+        if load_statements is None:
+            load_error = load_refusal
+        else:
+            load_error = load_sample_data(conn, schema, load_statements, time_limit)
+        review = Review(conn, schema, time_limit, loaded=load_error is None)
+        return [Check("schema.sql runs", True, "every statement ran"), *review_checks(review, load_error)]
