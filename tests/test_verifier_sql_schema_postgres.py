@@ -572,6 +572,10 @@ HOSTILE = {
         "CREATE TABLE t AS SELECT pg_terminate_backend(pid) FROM pg_stat_activity;",
         "pg_terminate_backend() changes the session or reaches outside it, so it does not run here",
     ),
+    "xml reader of another schema": (
+        "CREATE TABLE t AS SELECT schema_to_xml('shop', true, false, '') AS x;",
+        "schema_to_xml() changes the session or reaches outside it, so it does not run here",
+    ),
     "regclass string": (
         "CREATE TABLE t (n bigint DEFAULT nextval('public.students_id_seq'));",
         "it names the schema public in a string: leave names unqualified",

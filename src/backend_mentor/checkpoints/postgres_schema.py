@@ -7,7 +7,7 @@ catalogs instead of PRAGMAs. Everything happens in a scratch schema of the run's
 - every statement of ``schema.sql`` and ``load.sql`` is screened before anything runs: only the
   allowed kinds (see ``SCHEMA_KINDS`` / ``LOAD_KINDS``), no name qualified with another schema, no
   ``SET SCHEMA``, no functions that change the session or reach outside it (``set_config``,
-  ``pg_*``, ``lo_*``, ``dblink``, ``*_to_xml``), no dollar quotes or Unicode escapes; a refused
+  ``pg_*``, ``lo_*``, ``dblink``, ``*_to_xml*``), no dollar quotes or Unicode escapes; a refused
   statement fails the file and nothing of that file runs;
 - each accepted statement runs alone (extended protocol: the server refuses a second command hidden
   in it) with ``search_path`` set to the scratch schema just before it and a ``statement_timeout``;
@@ -45,8 +45,9 @@ SCHEMA_KINDS = (
 LOAD_KINDS = f"INSERT statements (INSERT INTO your_table ... SELECT ... FROM {lite.STAGING})"
 TRANSACTION_WORDS = {("begin",), ("commit",), ("end",), ("start", "transaction")}
 COMMENT_TARGETS = {(w,) for w in ("table", "column", "view", "index", "type", "sequence", "constraint")}
-DENIED_FUNCTIONS = {"set_config", "dblink", "query_to_xml", "query_to_xml_and_xmlschema", "cursor_to_xml"}
+DENIED_FUNCTIONS = {"set_config", "dblink"}
 DENIED_PREFIXES = ("pg_", "lo_", "dblink_")
+DENIED_INFIXES = ("_to_xml",)  # query_to_xml runs SQL from a string; schema_to_xml reads another schema
 
 
 # --- screening the learner's statements before anything runs -------------------------------------
@@ -186,7 +187,11 @@ def screen(statement: str, for_load: bool, other_schemas: set[str]) -> bool:
             tok.kind in ("word", "name")
             and following is not None
             and following.value == "("
-            and (tok.value.lower() in DENIED_FUNCTIONS or tok.value.lower().startswith(DENIED_PREFIXES))
+            and (
+                tok.value.lower() in DENIED_FUNCTIONS
+                or tok.value.lower().startswith(DENIED_PREFIXES)
+                or any(part in tok.value.lower() for part in DENIED_INFIXES)
+            )
         ):
             raise Refused(f"{tok.value}() changes the session or reaches outside it, so it does not run here")
     return True
