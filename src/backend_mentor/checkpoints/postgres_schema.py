@@ -78,7 +78,7 @@ _SIMPLE = re.compile(
 )
 
 
-SEMICOLON = Token("op", ";")
+SEMICOLON, DOT, OPEN = Token("op", ";"), Token("op", "."), Token("op", "(")
 
 
 def tokens(sql: str) -> list[Token]:
@@ -173,7 +173,7 @@ def screen(statement: str, for_load: bool, other_schemas: set[str]) -> bool:
         raise Refused(problem)
     for index, tok in enumerate(toks):
         following = toks[index + 1] if index + 1 < len(toks) else None
-        if tok.kind in ("word", "name") and following is not None and following.value == ".":
+        if tok.kind in ("word", "name") and following == DOT:
             schema = tok.value  # a word is folded to lower case, a "quoted name" kept as written
             if schema in other_schemas:
                 raise Refused(f"it names the schema {schema}: leave names unqualified, they land in the scratch schema")
@@ -181,12 +181,11 @@ def screen(statement: str, for_load: bool, other_schemas: set[str]) -> bool:
             qualified = re.match(r'\s*"?([^".]+)"?\s*\.', tok.value)
             if qualified and qualified.group(1).lower() in {s.lower() for s in other_schemas}:
                 raise Refused(f"it names the schema {qualified.group(1)} in a string: leave names unqualified")
-        if tok.kind == "word" and tok.value == "set" and following is not None and following.value == "schema":
+        if tok == Token("word", "set") and following == Token("word", "schema"):
             raise Refused("SET SCHEMA would move your object out of the scratch schema the verifier judges")
         if (
             tok.kind in ("word", "name")
-            and following is not None
-            and following.value == "("
+            and following == OPEN
             and (
                 tok.value.lower() in DENIED_FUNCTIONS
                 or tok.value.lower().startswith(DENIED_PREFIXES)
