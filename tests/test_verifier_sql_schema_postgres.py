@@ -718,3 +718,20 @@ def test_a_server_error_in_the_verifier_s_own_reading_is_one_clear_line(
     with pytest.raises(VerifierInputError, match="^PostgreSQL stopped the verifier's own reading after the 0.3 s"):
         postgres_schema.verify_schema(options(tmp_path, learner_database, time_limit_seconds=0.3))
     assert scratch_schemas(learner_database) == []
+
+
+def test_an_ordinary_role_with_create_on_the_database_is_enough(tmp_path: Path, postgres_dsn: str) -> None:
+    """Learners rarely connect as a superuser: a role that may only create schemas gets the same verdict."""
+    import psycopg
+
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute("CREATE ROLE plain_learner LOGIN")
+        conn.execute("GRANT CREATE ON DATABASE postgres TO plain_learner")
+    try:
+        checks = run(tmp_path, postgres_dsn.replace("postgres@", "plain_learner@"))
+    finally:
+        with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+            conn.execute("REVOKE CREATE ON DATABASE postgres FROM plain_learner")
+            conn.execute("DROP ROLE plain_learner")
+
+    assert failed(checks) == {}
