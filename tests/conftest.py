@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from backend_mentor.cli import app
 
+pytest_plugins = ["postgres_server"]
+
 
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory) -> Path:
