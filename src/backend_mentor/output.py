@@ -70,6 +70,11 @@ class Output:
     def success(self, text: str) -> None:
         self.message(text, style="green")
 
+    def clear(self) -> None:
+        """Clear the screen before a fresh report (only on a terminal: a pipe keeps every run)."""
+        if self.console.is_terminal:
+            self.console.clear()
+
 
 def print_error(message: str) -> None:
     """One line on stderr; used by the CLI's single error mapping."""

@@ -502,6 +502,13 @@ def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **opti
     URL, nothing listening at the URL). The verdict counts passed, failed and skipped checks; a
     check skipped because the server went away or the time ran out keeps the attempt from passing.
     """
+    checks, summary = run_checkpoint(catalog, store, checkpoint_id, **options)
+    record_verification(store, catalog.checkpoint(checkpoint_id), checks, summary)
+    return checks, summary
+
+
+def run_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> tuple[list[Any], dict[str, Any]]:
+    """Run a checkpoint's verifier once, without recording it (``--watch`` records only changes)."""
     from .checkpoints.base import VerifyOptions, verdict
     from .checkpoints.registry import verifier_module
 
@@ -512,15 +519,53 @@ def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **opti
     if profile and profile not in profiles:
         choices = f"; choose one of: {', '.join(profiles)}" if profiles else ""
         raise MentorError(f"{checkpoint.id} has no profile '{profile}'{choices}")
+    options = checkpoint_options(checkpoint, module, store, options)
     params = dict(checkpoint.verifier.get("params") or {})
     checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
     result = verdict(checks)
-    passed, score = result["passed"], result["score"]
-    report = {"kind": checkpoint.kind, "counts": result["counts"], "checks": [c.to_dict() for c in checks]}
+    chosen = {k: options[k] for k in ("language", "engine") if options.get(k)}
+    summary = {"checkpoint": checkpoint.id, "passed": result["passed"], "score": result["score"],
+               "counts": result["counts"], **chosen}  # fmt: skip
+    return checks, summary
+
+
+def record_verification(store: Store, checkpoint: Any, checks: list[Any], summary: dict[str, Any]) -> None:
+    passed, score = summary["passed"], summary["score"]
+    report = {"kind": checkpoint.kind, "counts": summary["counts"], "checks": [c.to_dict() for c in checks]}
     with store.transaction() as db:
         store.record_attempt(db, checkpoint.id, passed, score, report)
         store.log(db, "checkpoint.verified", checkpoint.id, passed=passed, score=score)
-    return checks, {"checkpoint": checkpoint.id, "passed": passed, "score": score, "counts": result["counts"]}
+
+
+def checkpoint_options(checkpoint: Any, module: Any, store: Store | None, options: dict[str, Any]) -> dict[str, Any]:
+    """Refuse options the checkpoint's verifier does not understand, in one place for every kind, and
+    fill in the learner's language: ``--language`` for the test-writing checkpoint (default: the
+    profile's language), ``--engine``/``--dsn`` for the SQL ones."""
+    options = dict(options)
+    languages = getattr(module, "LANGUAGES", ())
+    language = options.get("language")
+    if language and not languages:
+        raise MentorError(f"{checkpoint.id} has no --language option: it checks the same work in every language")
+    if language and language not in languages:
+        raise MentorError(f"{checkpoint.id} has no language '{language}'; choose one of: {', '.join(languages)}")
+    if languages and not language:
+        from .checkpoints.toolchains import language_for_profile
+
+        profile = store.profile() if store is not None else None
+        options["language"] = language_for_profile((profile or {}).get("language"))
+    if options.get("python") and options.get("language") not in (None, "python"):
+        raise MentorError("--python only applies to tests written in Python (--language python)")
+    engines = getattr(module, "ENGINES", ())
+    engine = options.get("engine")
+    if engine and not engines:
+        raise MentorError(f"{checkpoint.id} has no --engine option: it does not run on a database")
+    if engine and engine not in engines:
+        raise MentorError(f"unknown engine '{engine}'; choose one of: {', '.join(engines)}")
+    if options.get("dsn") and engine != "postgres":
+        raise MentorError("--dsn needs --engine postgres")
+    if engine == "postgres" and not options.get("dsn"):
+        raise MentorError("--engine postgres needs --dsn, e.g. --dsn postgresql://me@127.0.0.1:5432/learning")
+    return options
 
 
 def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: str, evidence: str) -> dict[str, Any]:
@@ -533,14 +578,20 @@ def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: 
     return {"checkpoint": checkpoint.id, "passed": True, "manual": True, "evidence": evidence.strip()}
 
 
-def write_starter_files(catalog: Catalog, checkpoint_id: str, directory: Any) -> dict[str, list[str]]:
-    """Write a checkpoint's starter files into ``directory``; existing files are never overwritten."""
+def write_starter_files(
+    catalog: Catalog, checkpoint_id: str, directory: Any, language: str | None = None, store: Store | None = None
+) -> dict[str, Any]:
+    """Write a checkpoint's starter files into ``directory``; existing files are never overwritten.
+    A checkpoint that speaks several languages writes the one asked for, else the learner's own."""
     from pathlib import Path
 
     from .checkpoints.registry import verifier_module
 
     checkpoint = catalog.checkpoint(checkpoint_id)
-    files = verifier_module(checkpoint.kind).starter_files(dict(checkpoint.verifier.get("params") or {}))
+    module = verifier_module(checkpoint.kind)
+    params = dict(checkpoint.verifier.get("params") or {})
+    chosen = checkpoint_options(checkpoint, module, store, {"language": language}).get("language")
+    files = module.starter_files(params, chosen) if chosen else module.starter_files(params)
     target = Path(directory)
     written, kept = [], []
     try:
@@ -557,7 +608,10 @@ def write_starter_files(catalog: Catalog, checkpoint_id: str, directory: Any) ->
             written.append(rel)
     except OSError as exc:
         raise MentorError(f"cannot write starter files into {target}: {exc.strerror}") from None
-    return {"directory": str(target), "written": written, "kept": kept}
+    result: dict[str, Any] = {"directory": str(target), "written": written, "kept": kept}
+    if chosen:
+        result["language"] = chosen
+    return result
 
 
 def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> list[dict[str, Any]]:

@@ -118,3 +118,7 @@ class VerifyOptions:
     profile: str | None = None
     timeout: float = 5.0
     allow_remote: bool = False
+    language: str | None = None  # the test-writing checkpoint: python, node or go
+    python: str | None = None  # the interpreter that runs pytest (default: the learner's own)
+    engine: str = "sqlite"  # the SQL checkpoints: sqlite or postgres
+    dsn: str | None = None  # with engine postgres: the learner's server

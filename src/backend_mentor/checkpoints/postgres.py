@@ -108,12 +108,11 @@ def setup(conn: Any, schema: str, script: str) -> None:
         conn.execute(script)
 
 
-def copy_rows(conn: Any, schema: str, table: str, columns: list[str], rows: list[Row]) -> None:
-    with conn.transaction(), conn.cursor() as cur:
-        cols = ", ".join(columns)
-        with cur.copy(f'COPY "{schema}".{table} ({cols}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+def copy_rows(conn: Any, schema: str, table: str, rows: list[Row]) -> None:
+    """Our own rows into a scratch table, in the table's column order (COPY: one round trip)."""
+    with conn.transaction(), conn.cursor() as cur, cur.copy(f'COPY "{schema}".{table} FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def normalize_pg_value(value: Any) -> Any:
@@ -247,10 +246,7 @@ def load_shop(conn: Any, schema: str) -> None:
 
     setup(conn, schema, asset("shop.sql"))
     for table, rows in shop_rows().items():
-        with conn.transaction(), conn.cursor() as cur:
-            with cur.copy(f'COPY "{schema}".{table} FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
+        copy_rows(conn, schema, table, rows)
     conn.execute(f'ANALYZE "{schema}".orders')
 
 

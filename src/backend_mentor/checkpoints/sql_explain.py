@@ -38,6 +38,7 @@ from ._sqlite import (
 from .base import Check, VerifyOptions
 from .params import load_params
 
+ENGINES = ("sqlite", "postgres")
 ASSETS = Path(__file__).parent / "assets" / "sql_explain"
 INDEX_PAGES = 25_000  # the learner's indexes may add about 100 MB (the reference ones need about 10 MB)
 CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.I)
@@ -182,6 +183,10 @@ def check_speed(query: SlowQuery, before: Measurement, after: Measurement, min_s
 
 def verify(options: VerifyOptions, *, timer: Timer = time.perf_counter) -> list[Check]:
     """``timer`` measures the query runs (tests pass a fake one so a loaded machine changes nothing)."""
+    if options.engine == "postgres":
+        from .postgres import verify_explain
+
+        return verify_explain(options)
     text = read_learner_file(options.file, "index file (indexes.sql)")
     params = load_params("sql-explain", options.params)
     runs, min_speedup, time_limit = params.runs, params.min_speedup, params.time_limit_seconds

@@ -14,10 +14,12 @@ import random
 import re
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -34,6 +36,7 @@ from ._sqlite import (
 from .base import Check, VerifyOptions
 from .params import load_params
 
+ENGINES = ("sqlite", "postgres")
 ASSETS = Path(__file__).parent / "assets" / "sql_queries"
 
 
@@ -294,13 +297,34 @@ def parse_answers(text: str) -> dict[str, str]:
 
 
 def check_exercise(conn: sqlite3.Connection, exercise: Exercise, answer: str | None, time_limit: float) -> Check:
+    expected = run_query(conn, exercise.solution, max(time_limit, 10.0))
+    return judge_answer(exercise, answer, expected, lambda sql: run_query(conn, sql, time_limit), SqlRunError)
+
+
+def reference_results(exercises: list[Exercise]) -> dict[str, Any]:
+    """Each exercise's expected result: its reference answer run on a fresh SQLite shop."""
+    with tempfile.TemporaryDirectory(prefix="backend-mentor-sql-") as tmp:
+        db_path = Path(tmp) / "shop.db"
+        build_shop_db(db_path)
+        with closing(open_read_only(db_path)) as conn:
+            return {ex.id: run_query(conn, ex.solution, 10.0) for ex in exercises}
+
+
+def judge_answer(
+    exercise: Exercise,
+    answer: str | None,
+    expected: Any,
+    run: Callable[[str], Any],
+    errors: type[Exception] | tuple[type[Exception], ...],
+) -> Check:
+    """One exercise judged the same way on every engine: ``run`` runs the learner's answer and
+    raises one of ``errors`` with a one-line message when it fails."""
     name = f"{exercise.id} {exercise.title}"
     if answer is None or not has_code(answer):
         return Check(name, False, f"not answered: write a query under '-- name: {exercise.id}'", exercise.topic)
-    expected = run_query(conn, exercise.solution, max(time_limit, 10.0))
     try:
-        actual = run_query(conn, answer, time_limit)
-    except SqlRunError as exc:
+        actual = run(answer)
+    except errors as exc:
         return Check(name, False, str(exc), exercise.topic)
     if len(actual.columns) != len(expected.columns):
         return Check(
@@ -320,6 +344,10 @@ def check_exercise(conn: sqlite3.Connection, exercise: Exercise, answer: str | N
 
 
 def verify(options: VerifyOptions) -> list[Check]:
+    if options.engine == "postgres":
+        from .postgres import verify_queries
+
+        return verify_queries(options)
     answers = parse_answers(read_learner_file(options.file, "answers file (answers.sql)"))
     time_limit = load_params("sql-queries", options.params).time_limit_seconds
     with tempfile.TemporaryDirectory(prefix="backend-mentor-sql-") as tmp:

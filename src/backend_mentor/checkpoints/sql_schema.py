@@ -39,6 +39,7 @@ from ._sqlite import (
 from .base import Check, VerifyOptions
 from .params import load_params
 
+ENGINES = ("sqlite", "postgres")
 ASSETS = Path(__file__).parent / "assets" / "sql_schema"
 MAX_PAGES = 10_000  # caps the temporary database at about 40 MB
 STAGING = "staging_report"
@@ -591,6 +592,10 @@ def review_checks(review: Review, load_error: str | None) -> list[Check]:
 
 def verify(options: VerifyOptions, *, clock: Callable[[], float] = time.monotonic) -> list[Check]:
     """``clock`` times the 2NF/3NF analysis (tests pass a fake one)."""
+    if options.engine == "postgres":
+        from .postgres_schema import verify_schema
+
+        return verify_schema(options)
     schema_sql = read_learner_file(options.file, "schema file (schema.sql)")
     load_sql = read_learner_file(locate_load_file(options), "load file (load.sql)", "--dir")
     time_limit = load_params("sql-schema", options.params).time_limit_seconds

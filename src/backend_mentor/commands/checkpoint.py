@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
+from ..errors import MentorError
 from ._common import JsonOption, group
+
+LanguageOption = Annotated[
+    str | None,
+    typer.Option("--language", metavar="python|node|go", help="The language of your tests (default: your profile's)."),
+]
 
 app = group(
     "Verification checkpoints: automatic checks of your own API, SQL, schema and tests.\n\n"
@@ -85,17 +91,23 @@ def start(
     ctx: typer.Context,
     checkpoint_id: Annotated[str, typer.Argument(help="Checkpoint id.")],
     directory: Annotated[Path | None, typer.Argument(help="Where to write the starter files (default: ./ID).")] = None,
+    language: LanguageOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Write the checkpoint's starter files into DIRECTORY; existing files are left alone.
 
-    Example: backend-mentor checkpoint start complex-sql-joins ./sql-work
+    The test-writing checkpoint writes the module and a first test in your language (your profile's,
+    or --language python|node|go).
+
+    Example: backend-mentor checkpoint start unit-integration-tests ./tests-work --language node
     """
     from .. import services
     from ..output import Output
 
-    catalog = app_context(ctx).catalog()
-    result = services.write_starter_files(catalog, checkpoint_id, directory or Path(checkpoint_id))
+    state = app_context(ctx)
+    result = services.write_starter_files(
+        state.catalog(), checkpoint_id, directory or Path(checkpoint_id), language, state.store()
+    )
     out = Output(json_output)
     if json_output:
         out.json(result)
@@ -116,7 +128,13 @@ def verify(
     directory: Annotated[Path | None, typer.Option("--dir", help="Your working directory (for checkpoints with several files).")] = None,
     profile: Annotated[str | None, typer.Option("--profile", help="A variant of the check, e.g. todo-backend for build-rest-api.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120, help="Seconds to wait for each request or query.")] = 5.0,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a URL that is not on this machine.")] = False,
+    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a URL or --dsn that is not on this machine.")] = False,
+    language: LanguageOption = None,
+    python: Annotated[str | None, typer.Option("--python", metavar="PATH", help="The Python that runs your pytest tests (default: your active virtual environment's, or python3 on PATH).")] = None,
+    engine: Annotated[str | None, typer.Option("--engine", metavar="sqlite|postgres", help="SQL checkpoints: run on SQLite (default) or on your PostgreSQL server.")] = None,
+    dsn: Annotated[str | None, typer.Option("--dsn", metavar="URL", help="With --engine postgres: your server, e.g. postgresql://me@127.0.0.1/learning.")] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Run again whenever you save a file (servers: on Enter or --every); Ctrl-C stops.")] = False,
+    every: Annotated[float | None, typer.Option("--every", min=1, max=3600, metavar="SECONDS", help="With --watch on a server checkpoint: also run every SECONDS.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Check your work automatically; one line per check (PASS, FAIL, SKIP), exit code 1 unless all pass.
@@ -131,10 +149,14 @@ def verify(
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
-    checks, summary = services.verify_checkpoint(
-        catalog, store, checkpoint_id, url=url, file=file, directory=directory, profile=profile,
-        timeout=timeout, allow_remote=allow_remote,
-    )  # fmt: skip
+    options = {"url": url, "file": file, "directory": directory, "profile": profile, "timeout": timeout,
+               "allow_remote": allow_remote, "language": language, "python": python, "engine": engine, "dsn": dsn}  # fmt: skip
+    if watch:
+        watch_checkpoint(catalog, store, checkpoint_id, options, every, json_output)
+        return
+    if every is not None:
+        raise MentorError("--every only works with --watch")
+    checks, summary = services.verify_checkpoint(catalog, store, checkpoint_id, **options)
     out = Output(json_output)
     if json_output:
         out.json({**summary, "checks": [c.to_dict() for c in checks]})
@@ -145,6 +167,61 @@ def verify(
         elif summary["counts"]["skip"] and not summary["counts"]["fail"]:
             out.hint("Recorded as not passed: some checks could not run (SKIP); fix what stopped them and run again.")
     if not summary["passed"]:
+        raise typer.Exit(1)
+
+
+def watch_checkpoint(
+    catalog: object, store: object, checkpoint_id: str, options: dict, every: float | None, json_output: bool
+) -> None:
+    """The --watch loop: clear, run, show; record only runs whose outcome changed; Ctrl-C ends it."""
+    import sys
+    import time
+
+    from .. import services
+    from ..output import Output
+    from ..render import show_report
+    from ..watch import Watch, file_waiter, stdin_line, timer_waiter
+
+    if json_output:
+        raise MentorError("--watch shows a live report; it cannot be combined with --json")
+    checkpoint = catalog.checkpoint(checkpoint_id)  # type: ignore[attr-defined]
+    watched = [p for p in (options.get("file"), options.get("directory")) if p is not None]
+    if watched:
+        roots = [Path(p).parent if Path(p).is_file() else Path(p) for p in watched]
+        wait = file_waiter(roots, time.sleep)
+        how = f"watching {', '.join(str(r) for r in roots)}: save a file to run again"
+    else:
+        if every is None and not sys.stdin.isatty():
+            raise MentorError("--watch on a server checkpoint needs a terminal (press Enter to re-run) or --every SECONDS")
+        wait = timer_waiter(every, stdin_line)
+        how = "press Enter to run again" + (f" (or wait {every:g} s)" if every else "")
+    out = Output(False)
+    last: dict[str, bool] = {"passed": False}
+
+    def verify_once() -> list:
+        checks, summary = services.run_checkpoint(catalog, store, checkpoint_id, **options)  # type: ignore[arg-type]
+        last["passed"] = summary["passed"]
+        last["summary"] = summary  # type: ignore[assignment]
+        return checks
+
+    def record(checks: list) -> None:
+        services.record_verification(store, checkpoint, checks, last["summary"])  # type: ignore[arg-type]
+
+    def show(checks: list | None, error: str | None, run: int) -> None:
+        out.clear()
+        if error is not None:
+            out.message(f"error: {error}", style="red")
+        else:
+            show_report(out, checkpoint, checks)
+        out.hint(f"run {run} at {time.strftime('%H:%M:%S')} · {how} · Ctrl-C stops")
+
+    session = Watch(verify_once, show, record, wait)
+    try:
+        session.loop()
+    except KeyboardInterrupt:
+        out.line("")
+        out.message(f"Stopped watching after {session.runs} runs ({session.recorded} recorded as attempts).")
+    if not last["passed"]:
         raise typer.Exit(1)
 
 
