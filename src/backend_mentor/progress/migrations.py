@@ -6,6 +6,8 @@ steps so a newer database can be recognised before anything is written.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
 
@@ -81,4 +83,66 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def canonical_json(value: object) -> str:
+    """The one text form of a JSON value that identities are computed from."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# The columns that make up a row's content, and which of them hold JSON.
+UID_CONTENT = {
+    "events": ("at", "kind", "subject", "data"),
+    "checkpoint_attempts": ("checkpoint_id", "at", "passed", "score", "manual", "evidence", "report"),
+}
+JSON_COLUMNS = {"data", "report"}
+
+
+class LegacyUids:
+    """Identities for rows that have none: derived from the row itself and how many identical rows
+    came before it, so an old export and the database it came from agree on every identity and
+    merging an old backup into an upgraded database adds nothing twice."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def occurrence(self, content: str) -> int:
+        """1 for the first row with this content, 2 for the second, ..."""
+        count = self.seen.get(content, 0) + 1
+        self.seen[content] = count
+        return count
+
+    def __call__(self, table: str, row: dict[str, object]) -> str:
+        parts = [table]
+        for column in UID_CONTENT[table]:
+            value = row[column]
+            if column in JSON_COLUMNS:
+                value = canonical_json(value)
+            elif column in ("passed", "manual"):
+                value = int(bool(value))
+            elif column == "score":
+                value = repr(float(value))  # type: ignore[arg-type]
+            parts.append("\1" if value is None else str(value))
+        content = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        occurrence = self.occurrence(content)
+        return hashlib.sha256(f"{content}\0{occurrence}".encode()).hexdigest()[:32]
+
+
+def m002_row_identities(db: sqlite3.Connection) -> None:
+    """Events and checkpoint attempts get a ``uid`` that export and import keep."""
+    for table, columns in UID_CONTENT.items():
+        db.execute(f"ALTER TABLE {table} ADD COLUMN uid TEXT")
+        uids = LegacyUids()
+        names = ("id", *columns)
+        rows = db.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY id").fetchall()
+        db.executemany(
+            f"UPDATE {table} SET uid = ? WHERE id = ?",
+            [(uids(table, dict(zip(names, row))), row[0]) for row in rows],
+        )
+        db.execute(f"CREATE UNIQUE INDEX {table}_by_uid ON {table} (uid)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_row_identities]
