@@ -70,7 +70,9 @@ def export(
             transfer.export_markdown(store, state.catalog(), stream)
 
     if output is None:
-        write(sys.stdout)
+        from ..output import CleanWriter
+
+        write(CleanWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout)  # a terminal gets no raw escapes
         return
     with transfer.atomic_writer(output) as stream:
         write(stream)
