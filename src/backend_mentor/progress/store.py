@@ -327,12 +327,17 @@ def _rollback(db: sqlite3.Connection) -> None:
         pass
 
 
+def _read_only(path: Path) -> bool:
+    """The database or its folder cannot be written (permissions or a read-only file system)."""
+    return (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK)
+
+
 def _describe(path: Path, exc: sqlite3.Error) -> str:
     text = " ".join(str(exc).split())
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return f"the progress database {path} is busy (another backend-mentor is writing); try again"
-    if "readonly" in lowered or "read-only" in lowered:
+    if "readonly" in lowered or "read-only" in lowered or ("unable to open" in lowered and _read_only(path)):
         return f"cannot write the progress database {path}: it is read-only (check the file and folder permissions); nothing was changed"
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return f"cannot write the progress database {path}: the disk is full; nothing was changed — free some space and try again"
