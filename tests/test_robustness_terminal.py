@@ -140,3 +140,38 @@ def test_on_a_real_terminal_only_colour_codes_are_written(evil_pack, args):
     assert "internal error" not in output
     found = NOT_SGR.search(output)
     assert found is None, repr(output[max(0, found.start() - 40) : found.end() + 40])
+
+
+EVIL = "\x1b]52;c;cHduZWQ=\x07\x1b]0;title\x07\x1b[2J\x9b2J"
+
+
+class EvilHandler(__import__("http.server").server.BaseHTTPRequestHandler):
+    """A learner's server whose reason phrase, headers and body carry escape sequences."""
+
+    def _answer(self) -> None:
+        body = json.dumps({"error": EVIL, "id": EVIL}).encode()
+        self.send_response(418, "Teapot " + EVIL)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Evil", EVIL)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.mark.parametrize("checkpoint", ["build-rest-api", "caching-layer", "implement-auth", "deploy-with-monitoring"])
+@pytest.mark.parametrize("json_output", [False, True])
+def test_a_servers_escape_sequences_never_reach_the_terminal(invoke, checkpoint, json_output):
+    from http_servers import serve
+
+    with serve(EvilHandler) as server:
+        args = ["checkpoint", "verify", checkpoint, "--url", server.url] + (["--json"] if json_output else [])
+        result = invoke(*args)
+    assert "internal error" not in result.output, result.output
+    assert not RAW.search(result.output), repr(result.output[:400])
+    if json_output:
+        json.loads(result.stdout)
