@@ -338,20 +338,22 @@ def _open_regular(path: Path) -> IO[bytes]:
     return os.fdopen(fd, "rb")
 
 
+_END = ("end of file", None)
+
+
 class _Tokens:
-    """ijson's event stream with the position and the errors turned into BadImport."""
+    """ijson's (event, value) stream; the end of the file where a value is due is a BadImport."""
 
     def __init__(self, path: Path, handle: IO[bytes]):
         import ijson
 
         self.path = path
-        self._events = ijson.parse(handle, use_float=True)
+        self._events = ijson.basic_parse(handle, use_float=True)
 
     def next(self) -> tuple[str, Any]:
-        try:
-            _prefix, event, value = next(self._events)
-        except StopIteration:
-            raise BadImport(f"{self.path}: the file ends in the middle of the JSON document") from None
+        event, value = next(self._events, _END)
+        if event is _END[0]:
+            raise BadImport(f"{self.path}: the file ends in the middle of the JSON document")
         return event, value
 
     def rest(self) -> None:
@@ -359,33 +361,53 @@ class _Tokens:
             raise BadImport(f"{self.path}: unexpected text after the JSON document")
 
 
-def _value(tokens: _Tokens, event: str, value: Any, where: str, keep: bool = True) -> Any:
-    """One JSON value from its first token, with bounded depth and size; ``keep=False`` skips it."""
+def _value(tokens: _Tokens, event: str, value: Any, where: str) -> Any:
+    """One JSON value from its first token, with bounded depth and size (one row at a time)."""
     if event in SCALAR_EVENTS:
         return value
     if event not in ("start_map", "start_array"):
         raise BadImport(f"{tokens.path}: {where}: unexpected JSON token {event}")
-    import ijson
-
-    builder = ijson.ObjectBuilder() if keep else None
-    depth, count, chars = 0, 0, 0
+    events = tokens._events
+    stack: list[Any] = []
+    key: Any = None
+    root: Any = None
+    count = chars = 0
     while True:
-        if builder is not None:
-            builder.event(event, value)
-        if event in ("start_map", "start_array"):
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
+        if event == "map_key":
+            key = value
+        elif event == "start_map" or event == "start_array":
+            container: Any = {} if event == "start_map" else []
+            if stack:
+                parent = stack[-1]
+                if type(parent) is list:
+                    parent.append(container)
+                else:
+                    parent[key] = container
+            else:
+                root = container
+            stack.append(container)
+            if len(stack) > MAX_JSON_DEPTH:
                 raise BadImport(f"{tokens.path}: {where} is nested more than {MAX_JSON_DEPTH} levels deep")
-        elif event in ("end_map", "end_array"):
-            depth -= 1
-            if depth == 0:
-                return builder.value if builder is not None else None
+        elif event == "end_map" or event == "end_array":
+            stack.pop()
+            if not stack:
+                return root
+        elif event is _END[0]:
+            raise BadImport(f"{tokens.path}: the file ends in the middle of the JSON document")
+        else:
+            parent = stack[-1]
+            if type(parent) is list:
+                parent.append(value)
+            else:
+                parent[key] = value
+            if type(value) is str:
+                chars += len(value)
         count += 1
-        if isinstance(value, str):
-            chars += len(value)
         if count > MAX_ROW_EVENTS or chars > MAX_ROW_CHARS:
-            raise BadImport(f"{tokens.path}: {where} is too large (more than {MAX_ROW_EVENTS} values or {MAX_ROW_CHARS} characters)")
-        event, value = tokens.next()
+            raise BadImport(
+                f"{tokens.path}: {where} is too large (more than {MAX_ROW_EVENTS} values or {MAX_ROW_CHARS} characters)"
+            )
+        event, value = next(events, _END)
 
 
 def _document(tokens: _Tokens) -> Iterator[tuple[str, int, Any]]:
@@ -409,7 +431,7 @@ def _document(tokens: _Tokens) -> Iterator[tuple[str, int, Any]]:
         elif key in SECTIONS or key in ("profile", "kind", "schema_version"):
             yield key, -1, _value(tokens, event, value, key)
         else:
-            _value(tokens, event, value, key, keep=False)  # unknown fields of newer exports are skipped
+            _value(tokens, event, value, key)  # unknown fields of newer exports are skipped, one at a time
     tokens.rest()
 
 
@@ -486,10 +508,11 @@ class _ImportUids(LegacyUids):
         self.db = db
 
     def occurrence(self, content: str) -> int:
-        self.db.execute(
-            "INSERT INTO temp.import_occurrences VALUES (?, 1) ON CONFLICT (content) DO UPDATE SET n = n + 1", (content,)
-        )
-        return int(self.db.execute("SELECT n FROM temp.import_occurrences WHERE content = ?", (content,)).fetchone()[0])
+        row = self.db.execute(
+            "INSERT INTO temp.import_occurrences VALUES (?, 1) ON CONFLICT (content) DO UPDATE SET n = n + 1 RETURNING n",
+            (content,),
+        ).fetchone()
+        return int(row[0])
 
 
 class _Merger:
