@@ -218,16 +218,17 @@ def test_temporary_files_of_killed_runs_are_cleaned_at_the_next_start(invoke, mi
     home = Path(os.environ["BACKEND_MENTOR_HOME"])
     (home / "backups").mkdir(exist_ok=True)
     gone = dead_pid()
-    stale = [home / "backups" / f".progress-20260101T000000.json.{gone}.abc123.tmp",
-             home / f".progress.db.{gone}.x1.tmp",
-             tmp_path / f".out.json.{gone}.q9.tmp"]  # fmt: skip
-    alive = home / f".progress.db.{os.getpid()}.busy.tmp"  # a run still writing: kept
-    for path in [*stale, alive]:
+    stale = [home / "backups" / f".progress-20260101T000000.json.{gone}.abc123xy.tmp",
+             home / f".progress.db.{gone}.x1x1x1x1.tmp",
+             tmp_path / f".out.json.{gone}.q9q9q9q9.tmp"]  # fmt: skip
+    alive = home / f".progress.db.{os.getpid()}.busybusy.tmp"  # a run still writing: kept
+    others = [tmp_path / f".notes.txt.{gone}.abcdefgh.tmp", tmp_path / "draft.tmp"]  # not ours: kept
+    for path in [*stale, alive, *others]:
         path.write_text("partial")
     assert invoke("progress").exit_code == 0
     assert invoke("progress", "export", "-o", str(tmp_path / "out.json")).exit_code == 0
     assert not any(p.exists() for p in stale)
-    assert alive.exists()
+    assert alive.exists() and all(p.exists() for p in others)
 
 
 @pytest.mark.slow

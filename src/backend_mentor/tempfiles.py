@@ -7,6 +7,7 @@ tell a leftover of a dead process (removed) from the file of a run still writing
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -35,8 +36,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(directory: Path) -> list[Path]:
-    """Remove ``.*.<pid>.*.tmp`` files whose process is gone; returns what was removed."""
+_TEMP_NAME = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}\.tmp")  # what temp_prefix + mkstemp make
+
+
+def clean_stale(directory: Path, target: str | None = None) -> list[Path]:
+    """Remove our temporary files (``.NAME.PID.xxxxxxxx.tmp``) whose process is gone.
+
+    With ``target`` only those for that file name are considered: a folder of the user's (an
+    export's destination) keeps every other file.
+    """
     removed: list[Path] = []
     try:
         entries = list(os.scandir(directory))
@@ -44,16 +52,14 @@ def clean_stale(directory: Path) -> list[Path]:
         return removed
     now = time.time()
     for entry in entries:
-        name = entry.name
-        if not (name.startswith(".") and name.endswith(".tmp")):
+        match = _TEMP_NAME.fullmatch(entry.name)
+        if not match or (target is not None and match["target"] != target):
             continue
-        parts = name[:-4].split(".")
-        pid = next((int(p) for p in reversed(parts[:-1]) if p.isdigit()), 0)
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
             old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_SECONDS
-            if pid and (old or not _pid_alive(pid)):
+            if old or not _pid_alive(int(match["pid"])):
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
         except OSError:
@@ -77,7 +83,7 @@ def atomic_writer(path: Path, *, overwrite: bool = True) -> Iterator[IO[str]]:
         raise MentorError(f"cannot write {path}: it is a folder; give a file name (e.g. {path / 'progress.json'})")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        clean_stale(directory)
+        clean_stale(directory, target=path.name)
         fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=directory)
     except OSError as exc:
         raise _write_error(path, exc) from None
