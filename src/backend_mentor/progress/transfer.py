@@ -169,8 +169,8 @@ Rule = Callable[[Any], Any]  # returns the value to store, or raises Invalid
 
 TIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 YEARS = (1970, 2999)
-MAX_ID = 200
-MAX_TEXT = 100_000
+MAX_ID = 1000
+MAX_TEXT = 1_000_000
 MAX_JSON_DEPTH = 32
 MAX_ROW_EVENTS = 100_000  # JSON tokens in one row
 MAX_ROW_CHARS = 4_000_000  # characters of strings in one row
