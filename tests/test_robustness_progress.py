@@ -202,3 +202,44 @@ def test_property_export_import_export_is_the_identity(operations, tmp_path_fact
     assert again == {k: 0 for k in again}
     original.close()
     copy.close()
+
+
+def old_database_with_values_old_imports_let_in(path: Path) -> None:
+    from backend_mentor.progress.migrations import MIGRATIONS
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    MIGRATIONS[0](db)
+    db.execute("CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO profile (id, active_path, hours_per_week, created_at, updated_at) "
+               "VALUES (1, 'backend-developer', 1e-9, '2026-01-01T00:00:00+00:00', '2026W01T12')")  # fmt: skip
+    db.execute("INSERT INTO topic_status VALUES ('api-versioning', 'done', '2026-01-01', NULL, '2026W01T12')")
+    db.execute("INSERT INTO events (at, kind, subject, data) VALUES ('2026W01T12', 'topic.done', 'api-versioning', '{}')")
+    db.execute("INSERT INTO checkpoint_attempts (checkpoint_id, at, passed, score, manual, evidence, report) "
+               "VALUES ('build-rest-api', '2026-01-01T00:00:00', 1, 1e30, 0, NULL, '{}')")  # fmt: skip
+    db.execute("INSERT INTO review_cards VALUES ('api-versioning#0', 'api-versioning', 0, 'review', "
+               "'2026-01-02T00:00:00', 1e300, 50, 1, 0, 'yesterday')")  # fmt: skip
+    db.commit()
+    db.close()
+
+
+@pytest.mark.slow
+def test_values_old_imports_let_in_are_repaired_so_every_command_reads_them(isolated_home):
+    old_database_with_values_old_imports_let_in(isolated_home / "progress.db")
+    env = {"BACKEND_MENTOR_NOW": "2026-03-01T00:00:00+00:00"}
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+    for command in (("progress", "--json"), ("review", "--json"), ("path", "plan", "--json"), ("progress", "export"),
+                    ("progress", "export", "--format", "md"), ()):  # fmt: skip
+        result = subprocess.run([sys.executable, "-c", limit + "from backend_mentor.cli import main; main()", *command],
+                                capture_output=True, text=True, timeout=120, env={**os.environ, **env})  # fmt: skip
+        assert result.returncode == 0, (command, result.stderr[-400:])
+    exported = json.loads(cli("progress", "export", env=env).stdout)
+    assert exported["profile"]["hours_per_week"] is None
+    assert exported["topics"][0]["updated_at"] == "2025-12-29T12:00:00+00:00"
+    assert exported["review_cards"][0]["due"] == "2026-01-02T00:00:00+00:00"
+    assert exported["review_cards"][0]["last_review"] is None and exported["attempts"][0]["score"] == 1.0
+    backup = isolated_home / "repaired.json"
+    backup.write_text(json.dumps(exported))
+    imported = cli("progress", "import", str(backup), env={**env, "BACKEND_MENTOR_HOME": str(isolated_home / "fresh")})
+    assert imported.returncode == 0, imported.stderr  # the repaired history follows the import rules

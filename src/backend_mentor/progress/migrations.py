@@ -10,6 +10,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:
@@ -145,4 +146,52 @@ def m002_row_identities(db: sqlite3.Connection) -> None:
         db.execute(f"CREATE UNIQUE INDEX {table}_by_uid ON {table} (uid)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_row_identities]
+TIME_COLUMNS = {
+    "profile": ("created_at", "updated_at"),
+    "topic_status": ("started_at", "completed_at", "updated_at"),
+    "events": ("at",),
+    "checkpoint_attempts": ("at",),
+    "review_cards": ("due", "last_review"),
+}
+NULLABLE_TIMES = {("topic_status", "started_at"), ("topic_status", "completed_at"), ("review_cards", "last_review")}
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+def canonical_time(value: object) -> str | None:
+    """A time as the store writes it (timezone-aware, UTC), or None when it is not a usable time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return None
+    if not 1970 <= moment.year <= 2999:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def m003_repair_imported_values(db: sqlite3.Connection) -> None:
+    """Values that older imports let in and later commands could not read are brought back to the
+    store's rules: times without a timezone or in other ISO forms become UTC (an unusable time becomes
+    empty, or 1970 where one is required), numbers out of their range are brought into it."""
+    for table, columns in TIME_COLUMNS.items():
+        for column in columns:
+            rows = db.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+            for rowid, value in rows:
+                fixed = canonical_time(value)
+                if fixed == value:
+                    continue
+                if fixed is None:
+                    fixed = None if (table, column) in NULLABLE_TIMES else EPOCH
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (fixed, rowid))
+    db.execute("UPDATE profile SET hours_per_week = NULL WHERE NOT (hours_per_week BETWEEN 0.5 AND 80)")
+    db.execute("UPDATE checkpoint_attempts SET score = min(1.0, max(0.0, score)) WHERE NOT (score BETWEEN 0 AND 1)")
+    db.execute("UPDATE review_cards SET stability = 0 WHERE NOT (stability BETWEEN 0 AND 1e6)")
+    db.execute("UPDATE review_cards SET difficulty = min(10.0, max(0.0, difficulty)) WHERE NOT (difficulty BETWEEN 0 AND 10)")
+    db.execute("UPDATE review_cards SET reps = 0 WHERE NOT (reps BETWEEN 0 AND 1000000)")
+    db.execute("UPDATE review_cards SET lapses = 0 WHERE NOT (lapses BETWEEN 0 AND 1000000)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_row_identities, m003_repair_imported_values]

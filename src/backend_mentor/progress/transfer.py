@@ -460,7 +460,7 @@ def import_progress(store: Store, path: Path) -> dict[str, int]:
                         raise BadImport(f"{path}: '{key}' must be a list")
                     else:
                         where = f"{key}[{index}]"
-                        merger.add(key, _check_row(path, where, value, RULES[key], OPTIONAL_RULES.get(key)))
+                        merger.add(key, _check_row(path, where, value, RULES[key], OPTIONAL_RULES.get(key)), value)
                 if header.get("kind") != EXPORT_KIND or "schema_version" not in header:
                     raise BadImport(f"{path}: not a backend-mentor progress export (expected \"kind\": \"{EXPORT_KIND}\")")
                 merger.finish()
@@ -537,7 +537,10 @@ class _Merger:
         cursor = self.db.execute("INSERT OR IGNORE INTO temp.import_written VALUES (?, ?)", (section, key))
         return cursor.rowcount == 1
 
-    def add(self, section: str, row: dict[str, Any]) -> None:
+    def add(self, section: str, row: dict[str, Any], raw: dict[str, Any]) -> None:
+        """Merge a checked ``row``; rows without a uid get the identity of their ``raw`` content, the
+        same one the database computed for its rows from before identities (m002_row_identities)."""
+        self.raw = raw
         getattr(self, f"_{section}")(row)
 
     def profile(self, profile: dict[str, Any]) -> None:
@@ -559,7 +562,7 @@ class _Merger:
                 self.counts["cards_added" if mine is None else "cards_updated"] += 1
 
     def _attempts(self, row: dict[str, Any]) -> None:
-        uid = row.get("uid") or self.uids("checkpoint_attempts", row)
+        uid = row.get("uid") or self.uids("checkpoint_attempts", self.raw)
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO checkpoint_attempts (uid, checkpoint_id, at, passed, score, manual, evidence, report) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -569,7 +572,7 @@ class _Merger:
         self.counts["attempts_added"] += cursor.rowcount
 
     def _events(self, row: dict[str, Any]) -> None:
-        uid = row.get("uid") or self.uids("events", row)
+        uid = row.get("uid") or self.uids("events", self.raw)
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO events (uid, at, kind, subject, data) VALUES (?, ?, ?, ?, ?)",
             (uid, row["at"], row["kind"], row["subject"], json.dumps(row["data"], sort_keys=True)),
