@@ -57,7 +57,7 @@ def test_importing_twice_adds_nothing(invoke, history, tmp_path):
     invoke("progress", "export", "-o", str(backup))
     merged = json.loads(invoke("progress", "import", str(backup), "--json").stdout)["merged"]
     assert merged == {"topics_added": 0, "topics_updated": 0, "attempts_added": 0, "cards_added": 0,
-                      "cards_updated": 0, "events_added": 0, "profile": 0}  # fmt: skip
+                      "cards_updated": 0, "events_added": 0, "answers_added": 0, "profile": 0}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ class MentorGroup(TyperGroup):
     def invoke(self, ctx):  # type: ignore[override]
         debug = os.environ.get(DEBUG_ENV) == "1"
         try:
+            _check_query_length([*(getattr(ctx, "_protected_args", None) or []), *ctx.args])
             return super().invoke(ctx)
         except MentorError as exc:
             if debug:
@@ -38,11 +39,33 @@ class MentorGroup(TyperGroup):
         except KeyboardInterrupt:
             print_error("interrupted; nothing was saved from the unfinished step")
             raise typer.Exit(130) from None
+        except OSError as exc:  # the environment, not a bug: a full disk, a permission, a vanished file
+            if debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            print_error(f"{where}{exc.strerror or exc} (nothing was saved from the unfinished step)")
+            raise typer.Exit(1) from None
         except Exception as exc:
             if _is_framework_signal(exc) or debug:
                 raise
             print_error(f"internal error: {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)")
             raise typer.Exit(1) from None
+
+
+MAX_QUERY_CHARS = 500  # a search over longer text only gets slower, never better
+
+
+def _check_query_length(args: list[str]) -> None:
+    """Refuse an overlong 'mentor' query before any work: the search time grows with its words."""
+    if not args or args[0] != "mentor":
+        return
+    words = [a for a in args[1:] if not a.startswith("-")]
+    length = len(" ".join(words))
+    if length > MAX_QUERY_CHARS:
+        raise MentorError(
+            f"the query is too long ({length} characters; at most {MAX_QUERY_CHARS}): ask about one topic, "
+            "e.g. backend-mentor mentor \"kafka vs rabbitmq\""
+        )
 
 
 def _is_framework_signal(exc: BaseException) -> bool:

@@ -3,6 +3,10 @@
 Human output is Rich (plain when ``NO_COLOR`` is set or stdout is not a terminal); ``--json``
 output is one JSON document with a ``schema_version``, written without Rich so no width or
 markup can break it.
+
+Everything printed is terminal-safe (see ``text``): the consoles made here clean every segment of
+text they render, so no control sequence from a curriculum pack, a server or an argument reaches
+the terminal, and a markup string broken by text inside it (``[/bold]`` in a title) still prints.
 """
 
 from __future__ import annotations
@@ -20,16 +24,78 @@ JSON_SCHEMA_VERSION = 1
 
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
+    from rich.errors import MarkupError
+    from rich.segment import Segment
 
+    from .text import clean, repair_markup
+
+    class _Clean:
+        """Renders a renderable and makes every text segment terminal-safe (Rich's own styles stay)."""
+
+        def __init__(self, inner: Any):
+            self.inner = inner
+
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            for segment in console.render(self.inner, options):
+                if segment.control or not segment.text:
+                    yield segment
+                else:
+                    yield Segment(clean(segment.text), segment.style, segment.control)
+
+    class _Hook:
+        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+            return [_Clean(r) for r in renderables]
+
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:  # type: ignore[override]
+            text = clean(text)
+            try:
+                return super().render_str(text, **kwargs)
+            except MarkupError:
+                try:
+                    return super().render_str(repair_markup(text), **kwargs)
+                except MarkupError:
+                    return super().render_str(text, **{**kwargs, "markup": False})
+
+    _guard_markup()
     stream = sys.stderr if stderr else sys.stdout
     interactive = stream.isatty()
-    return Console(
+    console = SafeConsole(
         file=stream,
         no_color=bool(os.environ.get("NO_COLOR")) or not interactive,
         force_terminal=None if interactive else False,
         highlight=False,
         emoji=False,
     )
+    console.push_render_hook(_Hook())
+    return console
+
+
+def _guard_markup() -> None:
+    """Make ``rich.markup.render`` (used by ``Text.from_markup``: panel titles and subtitles) survive
+    markup broken by the text inside it, like ``SafeConsole.render_str`` does for everything else."""
+    import rich.markup
+    from rich.errors import MarkupError
+
+    from .text import repair_markup
+
+    original = rich.markup.render
+    if getattr(original, "_backend_mentor_guard", False):
+        return
+
+    def render(markup: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(markup, *args, **kwargs)
+        except MarkupError:
+            try:
+                return original(repair_markup(markup), *args, **kwargs)
+            except MarkupError:
+                from rich.markup import escape
+
+                return original(escape(markup), *args, **kwargs)
+
+    render._backend_mentor_guard = True  # type: ignore[attr-defined]
+    rich.markup.render = render
 
 
 class Output:
@@ -52,7 +118,9 @@ class Output:
 
     def json(self, payload: dict[str, Any]) -> None:
         document = {"schema_version": JSON_SCHEMA_VERSION, **payload}
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+        from .text import json_safe
+
+        sys.stdout.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False, default=str)) + "\n")
 
     def print(self, *renderables: Any, **kwargs: Any) -> None:
         self.console.print(*renderables, **kwargs)
@@ -77,7 +145,24 @@ class Output:
 
 
 def print_error(message: str) -> None:
-    """One line on stderr; used by the CLI's single error mapping."""
+    """One clean line on stderr, whatever the message holds; used by the CLI's single error mapping."""
+    from .text import one_line
+
     color = sys.stderr.isatty() and not os.environ.get("NO_COLOR")
     prefix = "\x1b[31merror:\x1b[0m" if color else "error:"
-    sys.stderr.write(f"{prefix} {message}\n")
+    sys.stderr.write(f"{prefix} {one_line(message)}\n")
+
+
+class CleanWriter:
+    """A text stream that writes through ``text.clean``: for file contents shown on a terminal."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from .text import clean
+
+        return self.stream.write(clean(text))
+
+    def flush(self) -> None:
+        self.stream.flush()

@@ -70,7 +70,9 @@ def export(
             transfer.export_markdown(store, state.catalog(), stream)
 
     if output is None:
-        write(sys.stdout)
+        from ..output import CleanWriter
+
+        write(CleanWriter(sys.stdout) if sys.stdout.isatty() else sys.stdout)  # a terminal gets no raw escapes
         return
     with transfer.atomic_writer(output) as stream:
         write(stream)
@@ -92,8 +94,7 @@ def import_(
     from ..output import Output
     from ..progress import transfer
 
-    document = transfer.read_import(file)
-    counts = transfer.merge(app_context(ctx).store(), document)
+    counts = transfer.import_progress(app_context(ctx).store(), file)
     out = Output(json_output)
     if json_output:
         out.json({"file": str(file), "merged": counts})
@@ -101,7 +102,7 @@ def import_(
     out.success(
         f"Imported {file}: {counts['topics_added']} topics added, {counts['topics_updated']} updated, "
         f"{counts['attempts_added']} checkpoint attempts, {counts['cards_added'] + counts['cards_updated']} review cards, "
-        f"{counts['events_added']} events."
+        f"{counts['events_added']} events, {counts['answers_added']} quiz answers."
     )
 
 
@@ -111,7 +112,7 @@ def reset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Reset without asking.")] = False,
     no_input: NoInputOption = False,
 ) -> None:
-    """Erase all progress (a JSON backup is written first).
+    """Erase all progress (a JSON backup is written in the same step, never overwriting another).
 
     Example: backend-mentor progress reset --yes
     """
@@ -119,7 +120,6 @@ def reset(
     from ..output import Output
     from ..paths import data_dir
     from ..progress import transfer
-    from ..progress.store import utcnow
 
     out = Output()
     if not yes:
@@ -128,10 +128,5 @@ def reset(
         if ask("Erase all your progress? A backup is written first", ["y", "n"], "n") != "y":
             out.message("Nothing changed.")
             return
-    store = app_context(ctx).store()
-    backup = data_dir() / "backups" / f"progress-{utcnow().strftime('%Y%m%dT%H%M%S')}.json"
-    with transfer.atomic_writer(backup) as stream:
-        transfer.export_json(store, stream)
-    with store.transaction() as db:
-        store.reset(db)
+    backup = transfer.reset_with_backup(app_context(ctx).store(), data_dir() / "backups")
     out.success(f"Progress erased. Backup: {backup} (restore with 'backend-mentor progress import {backup}')")

@@ -98,14 +98,13 @@ def resolve_sources(extra_dirs: list[Path] | None = None, include_shipped: bool 
 
 
 def fingerprint(sources: list[Any]) -> str:
-    from .sources import source_files
+    from .sources import file_signature, source_files
 
     digest = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{CACHE_FORMAT}".encode())
     for source in sources:
         digest.update(f"\0source\0{source.root}\0{source.shipped}".encode())
         for kind, path in source_files(source):
-            stat = path.stat()
-            digest.update(f"\0{kind}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+            digest.update(f"\0{kind}\0{path}\0{file_signature(path)}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -172,6 +171,7 @@ def _build(data: dict[str, Any], print_: str, from_cache: bool = False) -> Catal
 
 
 def _read_cache(cache_file: Path, print_: str) -> Catalog | None:
+    """The cached catalog, or None to rebuild it: a cache is disposable, whatever shape it is in."""
     if not cache_file.exists():
         return None
     try:
@@ -184,17 +184,27 @@ def _read_cache(cache_file: Path, print_: str) -> Catalog | None:
         finally:
             db.close()
         catalog = _build(json.loads(blob), print_, from_cache=True)
-    except (sqlite3.Error, TypeError, KeyError, ValueError):
-        return None  # unreadable or from another format: rebuild it
+    except Exception as exc:  # noqa: BLE001 - any damage (wrong tables, wrong JSON shape) means: rebuild
+        _notice(f"the curriculum cache {cache_file} was unreadable ({type(exc).__name__}); rebuilding it")
+        return None
     catalog.cache_file = cache_file
     return catalog
 
 
+def _notice(text: str) -> None:
+    from ..output import Output
+
+    Output().hint(text)
+
+
 def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | None:
     """Write the cache atomically (temp file + rename); a cache that cannot be written is skipped."""
+    from ..tempfiles import clean_stale, temp_prefix
+
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".catalog-", suffix=".tmp", dir=cache_file.parent)
+        clean_stale(cache_file.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(cache_file.name), suffix=".tmp", dir=cache_file.parent)
         os.close(fd)
     except OSError:
         return None
@@ -209,6 +219,8 @@ def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | 
             topics = [Topic.from_dict(t) for t in data["topic"].values()]
             _write_index(db, topics)
         db.close()
+        if cache_file.is_dir():
+            raise IsADirectoryError(cache_file)
         os.replace(tmp_name, cache_file)
         return cache_file
     except (OSError, sqlite3.Error):

@@ -43,15 +43,26 @@ def source_files(source: Source) -> Iterator[tuple[str, Path]]:
     for special in ("pack", "categories"):
         for suffix in YAML_SUFFIXES:
             candidate = root / f"{special}{suffix}"
-            if candidate.is_file():
+            if os.path.lexists(candidate) and not candidate.is_dir():
                 yield special, candidate
     for kind, folder in ENTITY_DIRS.items():
         base = root / folder
         if not base.is_dir():
             continue
-        found = [p for p in base.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()]
+        # Everything named *.yaml that is not a folder: a FIFO, a device link or a symlink loop is
+        # reported by the loader ("cannot read file"), never skipped silently.
+        found = [p for p in base.rglob("*") if p.suffix in YAML_SUFFIXES and not p.is_dir()]
         for path in sorted(found):
             yield kind, path
+
+
+def file_signature(path: Path) -> str:
+    """(size, mtime) of a file for the cache fingerprint; what cannot be read still changes it."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+    return f"{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}"
 
 
 def check_source_dir(root: Path) -> None:

@@ -7,6 +7,7 @@ Two passes: ``check_document`` looks at one file on its own (fields, types, enum
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -70,12 +71,25 @@ def is_text(value: Any) -> str | None:
     return None
 
 
-def is_number(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "must be a number"
-    if value <= 0:
-        return "must be greater than 0"
-    return None
+MAX_NUMBER = 1_000_000.0  # no number in a curriculum is larger; .inf, .nan and 1e300 never pass
+
+
+def positive_number(high: float = MAX_NUMBER) -> Checker:
+    """A finite number greater than 0 and at most ``high``."""
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "must be a number"
+        if not math.isfinite(value) or not 0 < value <= high:
+            return f"must be greater than 0 and at most {high:g} (got {value!r})"
+        return None
+
+    return check
+
+
+is_number = positive_number()
+MAX_TOPIC_HOURS = 200  # study plus exercise hours of one topic
+
 
 
 def is_bool(value: Any) -> str | None:
@@ -220,7 +234,7 @@ def topic_spec(categories: Iterable[str]) -> Spec:
         "aliases": (is_text_list, False),
         "category": (one_of(sorted(categories)), True),
         "level": (one_of(LEVELS), True),
-        "hours": (is_number, True),
+        "hours": (positive_number(MAX_TOPIC_HOURS), True),
         "prerequisites": (is_text_list, False),
         "related": (is_text_list, False),
         "languages": (all_of(is_text_list, lambda v: _subset(v, TOPIC_LANGUAGES)), False),

@@ -7,12 +7,15 @@ name ``file:line`` for any field.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 MAX_FILE_BYTES = 1_000_000
+MAX_EXPANDED_CHARS = 2 * MAX_FILE_BYTES  # text of a document once every alias is expanded
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -48,12 +51,32 @@ class LineList(list):
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.expanded = 0  # characters of scalar text, counting every alias use again
+
     def construct_object(self, node, deep=False):  # type: ignore[no-untyped-def]
-        """Refuse aliases of collections: nested ones expand exponentially ("billion laughs")."""
-        if node in self.constructed_objects and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        """Bound what a document expands to.
+
+        Aliases of collections are refused (nested ones expand exponentially, "billion laughs");
+        every use of a scalar, aliased or not, counts towards ``MAX_EXPANDED_CHARS``, so a few
+        aliases of a long string cannot make the cache, JSON output or search index enormous.
+        """
+        reused = node in self.constructed_objects
+        if reused and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             raise yaml.constructor.ConstructorError(
                 None, None, "aliases (*name) of lists or mappings are not allowed", node.start_mark
             )
+        if isinstance(node, yaml.ScalarNode):
+            self.expanded += len(node.value) + 1
+            if self.expanded > MAX_EXPANDED_CHARS:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the document expands to more than {MAX_EXPANDED_CHARS} characters "
+                    "(aliases *name repeat their text each time they are used)",
+                    node.start_mark,
+                )
         return super().construct_object(node, deep)
 
 
@@ -95,18 +118,43 @@ class YamlProblem(Exception):
         self.message = message
 
 
+def read_text(path: Path) -> str:
+    """The text of a regular file up to ``MAX_FILE_BYTES``; anything else is a ``YamlProblem``.
+
+    FIFOs, devices (a link to /dev/zero named x.yaml), folders and symlink loops are refused
+    without reading from them.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise YamlProblem(1, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) \
+                else "a device or special file"  # fmt: skip
+            raise YamlProblem(1, f"cannot read file: it is {kind}, not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise YamlProblem(1, f"file is too large ({info.st_size} bytes, limit {MAX_FILE_BYTES})")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem(1, f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlProblem(1, f"file is too large (more than {MAX_FILE_BYTES} bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(1, f"file is not UTF-8 text ({exc.reason})") from None
+
+
 def load_file(path: Path) -> Any:
     """Parse one YAML document; raise ``YamlProblem`` with a line for anything unreadable."""
     global PARSE_COUNT
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlProblem(1, f"file is too large ({size} bytes, limit {MAX_FILE_BYTES})")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlProblem(1, f"file is not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise YamlProblem(1, f"cannot read file: {exc.strerror}") from None
+    text = read_text(path)
     PARSE_COUNT += 1
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader

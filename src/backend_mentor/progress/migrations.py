@@ -6,8 +6,11 @@ steps so a newer database can be recognised before anything is written.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime, timezone
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:
@@ -142,4 +145,133 @@ def m003_known_status(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_review_answers, m003_known_status]
+def canonical_json(value: object) -> str:
+    """The one text form of a JSON value that identities are computed from."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+# The columns that make up a row's content, and which of them hold JSON.
+UID_CONTENT = {
+    "events": ("at", "kind", "subject", "data"),
+    "checkpoint_attempts": ("checkpoint_id", "at", "passed", "score", "manual", "evidence", "report"),
+}
+JSON_COLUMNS = {"data", "report"}
+
+
+class LegacyUids:
+    """Identities for rows that have none: derived from the row itself and how many identical rows
+    came before it, so an old export and the database it came from agree on every identity and
+    merging an old backup into an upgraded database adds nothing twice."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def occurrence(self, content: str) -> int:
+        """1 for the first row with this content, 2 for the second, ..."""
+        count = self.seen.get(content, 0) + 1
+        self.seen[content] = count
+        return count
+
+    def __call__(self, table: str, row: dict[str, object]) -> str:
+        parts = [table]
+        for column in UID_CONTENT[table]:
+            value = row[column]
+            if column in JSON_COLUMNS:
+                value = canonical_json(value)
+            elif column in ("passed", "manual"):
+                value = int(bool(value))
+            elif column == "score":
+                value = repr(float(value))  # type: ignore[arg-type]
+            parts.append("\1" if value is None else str(value))
+        content = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        occurrence = self.occurrence(content)
+        return hashlib.sha256(f"{content}\0{occurrence}".encode()).hexdigest()[:32]
+
+
+def m004_row_identities(db: sqlite3.Connection) -> None:
+    """Events and checkpoint attempts get a ``uid`` that export and import keep."""
+    for table, columns in UID_CONTENT.items():
+        db.execute(f"ALTER TABLE {table} ADD COLUMN uid TEXT")
+        uids = LegacyUids()
+        names = ("id", *columns)
+        rows = db.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY id").fetchall()
+        db.executemany(
+            f"UPDATE {table} SET uid = ? WHERE id = ?",
+            [(uids(table, dict(zip(names, row))), row[0]) for row in rows],
+        )
+        db.execute(f"CREATE UNIQUE INDEX {table}_by_uid ON {table} (uid)")
+
+
+TIME_COLUMNS = {
+    "profile": ("created_at", "updated_at"),
+    "topic_status": ("started_at", "completed_at", "updated_at"),
+    "events": ("at",),
+    "checkpoint_attempts": ("at",),
+    "review_cards": ("due", "last_review"),
+}
+NULLABLE_TIMES = {("topic_status", "started_at"), ("topic_status", "completed_at"), ("review_cards", "last_review")}
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+def canonical_time(value: object) -> str | None:
+    """A time as the store writes it (timezone-aware, UTC), or None when it is not a usable time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return None
+    if not 1970 <= moment.year <= 2999:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def m005_repair_imported_values(db: sqlite3.Connection) -> None:
+    """Values that older imports let in and later commands could not read are brought back to the
+    store's rules: times without a timezone or in other ISO forms become UTC (an unusable time becomes
+    empty, or 1970 where one is required), numbers out of their range are brought into it."""
+    for table, columns in TIME_COLUMNS.items():
+        for column in columns:
+            rows = db.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+            for rowid, value in rows:
+                fixed = canonical_time(value)
+                if fixed == value:
+                    continue
+                if fixed is None:
+                    fixed = None if (table, column) in NULLABLE_TIMES else EPOCH
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (fixed, rowid))
+    db.execute("UPDATE profile SET hours_per_week = NULL WHERE NOT (hours_per_week BETWEEN 0.5 AND 80)")
+    db.execute("UPDATE checkpoint_attempts SET score = min(1.0, max(0.0, score)) WHERE NOT (score BETWEEN 0 AND 1)")
+    db.execute("UPDATE review_cards SET stability = 0 WHERE NOT (stability BETWEEN 0 AND 1e6)")
+    db.execute("UPDATE review_cards SET difficulty = min(10.0, max(0.0, difficulty)) WHERE NOT (difficulty BETWEEN 0 AND 10)")
+    db.execute("UPDATE review_cards SET reps = 0 WHERE NOT (reps BETWEEN 0 AND 1000000)")
+    db.execute("UPDATE review_cards SET lapses = 0 WHERE NOT (lapses BETWEEN 0 AND 1000000)")
+
+
+def m006_answer_identities(db: sqlite3.Connection) -> None:
+    """Quiz, review and placement answers get a ``uid``, so export and import carry them like events."""
+    run_script(
+        db,
+        """
+        ALTER TABLE answers ADD COLUMN uid TEXT;
+        UPDATE answers SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+        CREATE UNIQUE INDEX answers_by_uid ON answers (uid);
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial,
+    m002_review_answers,
+    m003_known_status,
+    m004_row_identities,
+    m005_repair_imported_values,
+    m006_answer_identities,
+]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -17,9 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from ..tempfiles import clean_stale
 from .migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+CORE_TABLES = frozenset({"profile", "topic_status", "events", "checkpoint_attempts", "review_cards", "migrations"})
 NOW_ENV = "BACKEND_MENTOR_NOW"  # an ISO timestamp that replaces the clock (scripts and tests)
 
 
@@ -56,31 +61,81 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the data directory {self.path.parent}: {exc.strerror}") from None
+        clean_stale(self.path.parent)
+        clean_stale(self.path.parent / "backups")
+        self._check_file()
+        db: sqlite3.Connection | None = None
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=_Connection)
+            db.store_path = self.path  # type: ignore[attr-defined]
             db.row_factory = sqlite3.Row
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
-                db.close()
                 raise StoreError(
                     f"{self.path} was written by a newer backend-mentor (schema {version}, this version "
                     f"knows {len(MIGRATIONS)}); upgrade backend-mentor — the file was left unchanged"
                 )
+            self._check_tables(db, version)  # before anything is written: never change a foreign file
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             db.execute("PRAGMA foreign_keys = ON")
             if version < len(MIGRATIONS):
                 db.execute("PRAGMA journal_mode = WAL")
                 self._migrate(db, version)
             db.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
             raise StoreError(_describe(self.path, exc)) from None
+        except BaseException:
+            if db is not None:
+                db.close()
+            raise
         return db
+
+    def _check_file(self) -> None:
+        """An existing file must be a regular SQLite file; anything else is reported, never replaced."""
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StoreError(f"cannot use the progress database {self.path}: {exc.strerror}") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(f"the progress database {self.path} is not a regular file; move it aside and run again")
+        if info.st_size == 0:
+            return
+        try:
+            with open(self.path, "rb") as handle:
+                head = handle.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise StoreError(f"cannot read the progress database {self.path}: {exc.strerror}") from None
+        if head != SQLITE_MAGIC:
+            raise StoreError(
+                f"the progress database {self.path} is damaged (not an SQLite file, {info.st_size} bytes); "
+                "it was left unchanged: move it aside and run again, or restore it from a 'progress export' file"
+            )
+
+    def _check_tables(self, db: sqlite3.Connection, version: int) -> None:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0:
+            foreign = sorted(t for t in tables - {"migrations"} if not t.startswith("sqlite_"))
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+                raise StoreError(
+                    f"{self.path} is not a backend-mentor progress database (it holds other tables: {shown}); "
+                    f"it was left unchanged — move it aside, or set BACKEND_MENTOR_HOME to another folder"
+                )
+            return
+        missing = sorted(CORE_TABLES - tables)
+        if missing:
+            raise StoreError(
+                f"the progress database {self.path} is damaged or not backend-mentor's (table "
+                f"{', '.join(missing)} is missing); it was left unchanged: move it aside and run again, "
+                "or restore it from a 'progress export' file"
+            )
 
     @staticmethod
     def _migrate(db: sqlite3.Connection, version: int) -> None:
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
         for number, step in enumerate(MIGRATIONS, start=1):
             if number <= version:
                 continue
@@ -90,12 +145,16 @@ class Store:
                 if current >= number:  # another process migrated meanwhile
                     db.execute("COMMIT")
                     continue
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS migrations "
+                    "(id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
                 step(db)
                 db.execute("INSERT INTO migrations VALUES (?, ?, ?)", (number, step.__name__, now_iso()))
                 db.execute(f"PRAGMA user_version = {number}")
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
 
     def close(self) -> None:
@@ -105,18 +164,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT; any failure rolls back and names the database file."""
         db = self.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(_describe(self.path, exc)) from None
+        db.execute("BEGIN IMMEDIATE")
         try:
             yield db
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
-        else:
+        try:
             db.execute("COMMIT")
+        except BaseException:
+            _rollback(db)
+            raise
 
     def applied_migrations(self) -> list[str]:
         return [row["name"] for row in self.db.execute("SELECT name FROM migrations ORDER BY id")]
@@ -170,13 +230,13 @@ class Store:
 
     def log(self, db: sqlite3.Connection, kind: str, subject: str | None = None, **data: Any) -> None:
         db.execute(
-            "INSERT INTO events (at, kind, subject, data) VALUES (?, ?, ?, ?)",
-            (now_iso(), kind, subject, json.dumps(data, sort_keys=True)),
+            "INSERT INTO events (uid, at, kind, subject, data) VALUES (?, ?, ?, ?, ?)",
+            (new_uid(), now_iso(), kind, subject, json.dumps(data, sort_keys=True)),
         )
 
     def iter_events(self, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """All events oldest first, fetched in batches so huge histories stream."""
-        cursor = self.db.execute("SELECT id, at, kind, subject, data FROM events ORDER BY id")
+        cursor = self.db.execute("SELECT id, uid, at, kind, subject, data FROM events ORDER BY id")
         while rows := cursor.fetchmany(batch):
             for row in rows:
                 yield {**dict(row), "data": json.loads(row["data"])}
@@ -199,9 +259,9 @@ class Store:
         evidence: str | None = None,
     ) -> int:
         cursor = db.execute(
-            "INSERT INTO checkpoint_attempts (checkpoint_id, at, passed, score, manual, evidence, report) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (checkpoint_id, now_iso(), int(passed), score, int(manual), evidence, json.dumps(report, sort_keys=True)),
+            "INSERT INTO checkpoint_attempts (uid, checkpoint_id, at, passed, score, manual, evidence, report) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_uid(), checkpoint_id, now_iso(), int(passed), score, int(manual), evidence, json.dumps(report, sort_keys=True)),
         )
         return int(cursor.lastrowid or 0)
 
@@ -216,6 +276,13 @@ class Store:
             {**dict(r), "passed": bool(r["passed"]), "manual": bool(r["manual"]), "report": json.loads(r["report"])}
             for r in rows
         ]
+
+    def iter_attempts(self, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """All attempts oldest first, fetched in batches so huge histories stream."""
+        cursor = self.db.execute("SELECT * FROM checkpoint_attempts ORDER BY id")
+        while rows := cursor.fetchmany(batch):
+            for r in rows:
+                yield {**dict(r), "passed": bool(r["passed"]), "manual": bool(r["manual"]), "report": json.loads(r["report"])}
 
     def checkpoint_summary(self) -> dict[str, dict[str, Any]]:
         """Per checkpoint: attempts, best score, passed ever, last attempt time."""
@@ -250,9 +317,9 @@ class Store:
         values["shown"] = json.dumps(values["shown"]) if values["shown"] is not None else None
         values["correct"] = int(bool(values["correct"]))
         db.execute(
-            "INSERT INTO answers (at, source, card_id, topic_id, question, shown, picked, correct, rating) "
-            "VALUES (:at, :source, :card_id, :topic_id, :question, :shown, :picked, :correct, :rating)",
-            {"at": now_iso(), **values},
+            "INSERT INTO answers (uid, at, source, card_id, topic_id, question, shown, picked, correct, rating) "
+            "VALUES (:uid, :at, :source, :card_id, :topic_id, :question, :shown, :picked, :correct, :rating)",
+            {"uid": new_uid(), "at": now_iso(), **values},
         )
 
     def answers(self, source: str | None = None) -> list[dict[str, Any]]:
@@ -265,21 +332,110 @@ class Store:
 
     # --- whole-store operations ---------------------------------------------------------
 
+    def iter_answers(self, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every answer oldest first, in batches (for export)."""
+        cursor = self.db.execute("SELECT * FROM answers ORDER BY id")
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                shown = json.loads(row["shown"]) if row["shown"] else None
+                yield {**dict(row), "shown": shown, "correct": bool(row["correct"])}
+
     def reset(self, db: sqlite3.Connection) -> None:
-        for table in ("profile", "topic_status", "events", "checkpoint_attempts", "review_cards"):
+        for table in ("profile", "topic_status", "events", "checkpoint_attempts", "review_cards", "answers"):
             db.execute(f"DELETE FROM {table}")
 
 
+def new_uid() -> str:
+    """The identity of an event or attempt: survives export and import, unlike the row id."""
+    return uuid.uuid4().hex
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (SQLite ends some on its own, e.g. when the disk is full)."""
+    try:
+        if db.in_transaction:
+            sqlite3.Connection.execute(db, "ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+def _read_only(path: Path) -> bool:
+    """The database or its folder cannot be written (permissions or a read-only file system)."""
+    return (path.exists() and not os.access(path, os.W_OK)) or not os.access(path.parent, os.W_OK)
+
+
 def _describe(path: Path, exc: sqlite3.Error) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
         return f"the progress database {path} is busy (another backend-mentor is writing); try again"
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if "readonly" in lowered or "read-only" in lowered or ("unable to open" in lowered and _read_only(path)):
+        return f"cannot write the progress database {path}: it is read-only (check the file and folder permissions); nothing was changed"
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return f"cannot write the progress database {path}: the disk is full; nothing was changed — free some space and try again"
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered or "no such table" in lowered \
+            or "no such column" in lowered:  # fmt: skip
         return (
             f"the progress database {path} is damaged ({text}); move it aside and run again, "
             "or restore it from a 'progress export' file"
         )
+    if "disk i/o error" in lowered or "unable to open" in lowered:
+        return f"cannot use the progress database {path}: {text} (is the folder writable and the disk healthy?)"
     return f"cannot use the progress database {path}: {text}"
+
+
+class _Cursor(sqlite3.Cursor):
+    """Every SQLite failure, even one in the middle of reading rows, becomes a StoreError naming the file."""
+
+    def _fail(self, exc: sqlite3.Error) -> StoreError:
+        return StoreError(_describe(getattr(self.connection, "store_path", Path("progress.db")), exc))
+
+    def execute(self, *args: Any) -> _Cursor:  # type: ignore[override]
+        try:
+            return super().execute(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+    def executemany(self, *args: Any) -> _Cursor:  # type: ignore[override]
+        try:
+            return super().executemany(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+    def fetchone(self) -> Any:
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+    def fetchmany(self, *args: Any) -> list[Any]:
+        try:
+            return super().fetchmany(*args)
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+
+
+class _Connection(sqlite3.Connection):
+    def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def execute(self, sql: str, parameters: Any = ()) -> _Cursor:  # type: ignore[override]
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any) -> _Cursor:  # type: ignore[override]
+        return self.cursor().executemany(sql, parameters)
 
 
 def open_store(path: Path | None = None) -> Store:
