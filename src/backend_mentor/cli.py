@@ -36,6 +36,10 @@ class MentorGroup(TyperGroup):
             print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
+            import sys
+
+            sys.stdout.flush()
+            sys.stderr.write("\n")  # Ctrl-C lands mid-line (after a prompt); the message gets its own line
             print_error("interrupted; nothing was saved from the unfinished step")
             raise typer.Exit(130) from None
         except Exception as exc:

@@ -22,6 +22,108 @@ def percent(done: int, total: int) -> str:
     return f"{round(100 * done / total) if total else 0:3d}%"
 
 
+def plural(count: int | float, word: str, many: str | None = None) -> str:
+    """``1 day``, ``2 days``, ``0 days``."""
+    return f"{count:g} {word if count == 1 else (many or word + 's')}"
+
+
+def sentence(text: str) -> str:
+    """Text ending in exactly one full stop (or its own ! or ?), for joining sentences."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def local_time(value: str | None) -> str:
+    """An ISO timestamp as local date and time (``2026-03-01 14:05``); other text unchanged."""
+    if not value:
+        return "—"
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+CAREER_LABELS = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
+                 "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
+
+
+def career_facts(career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS)) -> list[tuple[str, str]]:
+    """(label, value) pairs of a path's career facts, each value without trailing punctuation."""
+    return [(CAREER_LABELS[key], str(career[key]).strip().rstrip(".;, ")) for key in keys if career.get(key)]
+
+
+def show_career(out: Output, career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS), indent: int = 2) -> None:
+    """One fact per line, its label first, long values wrapping under the label."""
+    hanging(out, [("•", f"{label}: {value}") for label, value in career_facts(career, keys)], indent=indent)
+
+
+class Code:
+    """Code that is never wrapped: each line stays whole (the terminal or pager scrolls it)."""
+
+    def __init__(self, code: str, lexer: str = "text"):
+        self.code = code.rstrip()
+        self.lexer = lexer or "text"
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+        from rich.syntax import Syntax
+
+        text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
+        text.rstrip()
+        for line in text.split("\n", allow_blank=True):
+            yield from line.render(console)
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        width = max((len(line) for line in self.code.splitlines()), default=0)
+        return Measurement(min(width, options.max_width), min(width, options.max_width))
+
+
+def show_markdown(out: Output, text: str) -> None:
+    """Markdown prose wraps to the terminal; its top-level code blocks never wrap and are never cut."""
+    from markdown_it import MarkdownIt
+    from rich.markdown import Markdown
+
+    lines = text.splitlines()
+    start = 0
+    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    for token in parser.parse(text):
+        if token.type in ("fence", "code_block") and token.level == 0 and token.map:
+            first, end = token.map
+            if "\n".join(lines[start:first]).strip():
+                out.print(Markdown("\n".join(lines[start:first])))
+                out.print()
+            out.print(Code(token.content, token.info.partition(" ")[0]), soft_wrap=True)
+            out.print()
+            start = end
+    rest = "\n".join(lines[start:])
+    if rest.strip():
+        out.print(Markdown(rest))
+
+
+def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
+    """Marker + text rows whose wrapped lines align under the text, not under the marker."""
+    if not rows:
+        return
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for marker, text in rows:
+        grid.add_row(marker, Text(text))
+    out.print(Padding(grid, (0, 0, 0, indent)))
+
+
 # --- JSON shapes --------------------------------------------------------------------------------
 
 
@@ -69,9 +171,17 @@ def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) ->
 # --- topics -----------------------------------------------------------------------------------
 
 
-def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str]) -> None:
-    """The full guide of ``mentor``."""
-    from rich.markdown import Markdown
+def show_topic(
+    out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str], pager: bool = True
+) -> None:
+    """The full guide of ``mentor`` (through the pager when it is taller than the terminal)."""
+    from .pager import paged
+
+    with paged(out, pager):
+        _topic(out, catalog, topic, statuses, missing)
+
+
+def _topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str]) -> None:
     from rich.panel import Panel
 
     category = catalog.categories.get(topic.category)
@@ -87,17 +197,17 @@ def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, 
     if missing:
         names = ", ".join(f"{catalog.topics[m].title} ({m})" for m in missing)
         out.print(f"[yellow]Read first:[/yellow] {names}")
-    out.print(Markdown(topic.lesson))
+    show_markdown(out, topic.lesson)
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Pitfalls", topic.pitfalls)
     show_examples(out, topic)
     show_exercise(out, topic)
     if topic.quiz:
-        out.print(f"\n[bold]Quiz[/bold]: {len(topic.quiz)} questions — run 'backend-mentor mentor {topic.id} --quiz'")
+        out.print(f"\n[bold]Quiz[/bold]: {plural(len(topic.quiz), 'question')} — "
+                  f"run 'backend-mentor mentor {topic.id} --quiz'")  # fmt: skip
     if topic.resources:
         out.print("\n[bold]Resources[/bold]")
-        for res in topic.resources:
-            out.print(f"  • {res['title']} — {res['url']}", markup=False)
+        hanging(out, [("•", f"{res['title']} — {res['url']}") for res in topic.resources])
     if topic.related:
         related = ", ".join(r for r in topic.related if r in catalog.topics)
         out.print(f"\n[bold]Related[/bold]: {related}")
@@ -106,14 +216,22 @@ def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, 
         out.print(f"[bold]Prerequisites[/bold]: {marks}")
 
 
-def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath | None, position: str) -> None:
-    """What ``learn`` shows: the lesson, its key points and the practice task."""
-    from rich.markdown import Markdown
+def show_lesson(
+    out: Output, catalog: Catalog, topic: Topic, path: LearningPath | None, position: str, pager: bool = True
+) -> None:
+    """What ``learn`` shows: the lesson, its key points and the practice task (paged when long)."""
+    from .pager import paged
+
+    with paged(out, pager):
+        _lesson(out, topic, position)
+
+
+def _lesson(out: Output, topic: Topic, position: str) -> None:
     from rich.rule import Rule
 
     out.print(Rule(f"[bold]{topic.title}[/bold]  [dim]{position}[/dim]", align="left"))
     out.print(f"[dim]{topic.summary}[/dim]\n")
-    out.print(Markdown(topic.lesson))
+    show_markdown(out, topic.lesson)
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Watch out for", topic.pitfalls)
     show_examples(out, topic)
@@ -123,19 +241,16 @@ def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath 
 def _bullets(out: Output, title: str, items: list[str]) -> None:
     if items:
         out.print(f"\n[bold]{title}[/bold]")
-        for item in items:
-            out.print(f"  • {item}", markup=False)
+        hanging(out, [("•", item) for item in items])
 
 
 def show_examples(out: Output, topic: Topic) -> None:
     if not topic.examples:
         return
-    from rich.syntax import Syntax
-
     for example in topic.examples:
         dialect = f" ({example['dialect']})" if example.get("dialect") else ""
         out.print(f"\n[bold]Example[/bold]: {example['title']} [dim]{example['language']}{dialect}[/dim]")
-        out.print(Syntax(example["code"].rstrip(), example["language"], theme="ansi_dark", word_wrap=True))
+        out.print(Code(example["code"], example["language"]), soft_wrap=True)
 
 
 def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
@@ -143,71 +258,133 @@ def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
     if not exercise:
         return
     out.print(f"\n[bold]{heading}[/bold]: {exercise['title']}", highlight=False)
-    for number, step in enumerate(exercise.get("steps", []), start=1):
-        out.print(f"  {number}. {step}", markup=False)
+    steps = exercise.get("steps", [])
+    width = len(str(len(steps)))
+    hanging(out, [(f"{number:>{width}}.", step) for number, step in enumerate(steps, start=1)])
     if exercise.get("done_when"):
         out.print("  Done when:")
-        for item in exercise["done_when"]:
-            out.print(f"    ✓ {item}", markup=False)
+        hanging(out, [("✓", item) for item in exercise["done_when"]], indent=4)
 
 
 def show_hits(out: Output, hits: list[Any], query: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"Topics matching '{query}'", title_justify="left", box=None, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("id")
-    table.add_column("title")
+    table.add_column("#", justify="right", no_wrap=True)
+    side = _side_by_side(out, [h.id for h in hits], 4)
+    _id_columns(table, side, [h.id for h in hits])
     for number, hit in enumerate(hits, start=1):
-        table.add_row(str(number), hit.id, hit.title)
+        table.add_row(str(number), *_id_cells(side, hit.id, hit.title))
     out.print(table)
     out.hint(f"Show one with: backend-mentor mentor {hits[0].id}")
 
 
-def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
+def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str], pager: bool = True) -> None:
+    from .pager import paged
+
+    with paged(out, pager):
+        _categories(out, catalog, statuses)
+    out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
+
+
+def _side_by_side(out: Output, ids: Any, other: int) -> bool:
+    """Whether ids (never cut) and titles (wrapped at spaces) fit as two columns."""
+    return max((len(i) for i in ids), default=2) + 2 + 22 + other <= out.console.width
+
+
+def _id_columns(table: Any, side: bool, ids: Any, header: bool = True) -> None:
+    if side:
+        table.add_column("id" if header else "", no_wrap=True, min_width=max((len(i) for i in ids), default=2))
+        table.add_column("title" if header else "")
+    else:  # narrow terminal: the title goes under its id
+        table.add_column("id / title" if header else "")
+
+
+def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[Any, ...]:
+    from rich.text import Text
+
+    if side:
+        return tid, Text(title, style=title_style)
+    return (Text.assemble(tid, "\n", (title, title_style or "dim")),)
+
+
+def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
     from rich.table import Table
 
+    side = _side_by_side(out, catalog.topics, 5)
     for cid, category in catalog.categories.items():
         topics = [t for t in catalog.topics.values() if t.category == cid]
         if not topics:
             continue
         table = Table(title=f"[bold]{category.title}[/bold]", title_justify="left", box=None, show_header=False)
-        table.add_column(width=2)
-        table.add_column()
-        table.add_column(style="dim")
+        table.add_column(width=2, no_wrap=True)
+        _id_columns(table, side, [t.id for t in topics], header=False)
         for topic in topics:
             status = statuses.get(topic.id, "not-started")
-            table.add_row(MARKS[status], topic.id, topic.title)
+            table.add_row(MARKS[status], *_id_cells(side, topic.id, topic.title, "dim"))
         out.print(table)
-    out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
 
 
 # --- paths ------------------------------------------------------------------------------------
 
 
-def show_path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
+def show_path_list(
+    out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None, pager: bool = True
+) -> None:
+    from .pager import paged
+
+    with paged(out, pager):
+        _path_list(out, catalog, statuses, active_id)
+    out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
+
+
+def _path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
     from rich.table import Table
 
     from .services import path_progress, paths_by_group
 
+    wide = out.console.width >= 80  # room for a progress bar
+    side = _side_by_side(out, catalog.paths, 12 + (12 if wide else 0))
     for group, paths in paths_by_group(catalog).items():
         table = Table(title=f"[bold]{PATH_GROUPS.get(group, group)}[/bold]", title_justify="left", box=None)
-        table.add_column(" ", width=1)
-        table.add_column("id")
-        table.add_column("title")
-        table.add_column("topics", justify="right")
-        table.add_column("progress")
+        table.add_column(" ", width=1, no_wrap=True)
+        _id_columns(table, side, [p.id for p in paths])
+        table.add_column("topics", justify="right", no_wrap=True)
+        table.add_column("done", no_wrap=True, justify="right")
         for path in paths:
             progress = path_progress(catalog, path, statuses)
             marker = "*" if path.id == active_id else ""
-            table.add_row(marker, path.id, path.title, str(progress["topics"]),
-                          f"{bar(progress['done'], progress['topics'], 10)} {progress['percent']}%")  # fmt: skip
+            table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress["topics"]),
+                          (f"{bar(progress['done'], progress['topics'], 10)} " if wide else "") + f"{progress['percent']}%")  # fmt: skip
         out.print(table)
-    out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
+
+
+def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
+    """The index of the first stage with a topic not yet done or skipped (None when all are)."""
+    for index, stage in enumerate(path.stages):
+        if any(statuses.get(t) not in ("done", "skipped") for m in stage.modules for t in m.topics):
+            return index
+    return None
 
 
 def show_path(
-    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any]
+    out: Output,
+    catalog: Catalog,
+    path: LearningPath,
+    statuses: dict[str, str],
+    attempts: dict[str, Any],
+    expand_all: bool = False,
+    pager: bool = True,
+) -> None:
+    """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``)."""
+    from .pager import paged
+
+    with paged(out, pager):
+        _path(out, catalog, path, statuses, attempts, expand_all)
+
+
+def _path(
+    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], expand_all: bool
 ) -> None:
     from rich.tree import Tree
 
@@ -221,13 +398,25 @@ def show_path(
             f"[dim]languages: {', '.join(path.languages) or 'any'} · frameworks: {', '.join(path.frameworks) or '—'}[/dim]"
         )
     tree = Tree(f"{bar(progress['done'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics")
-    for stage, stage_progress in zip(path.stages, progress["stages"]):
+    current = current_stage(path, statuses)
+    collapsed = 0
+    for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
         label = (
             f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + stage.title if stage.title else ''}  "
             f"{bar(stage_progress['done'], stage_progress['topics'], 12)} "
             f"{stage_progress['done']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
+            + ("  [yellow]← you are here[/yellow]" if index == current else "")
         )
         branch = tree.add(label)
+        if not expand_all and index != current:
+            collapsed += 1
+            parts = [plural(len(stage.modules), "module"), plural(stage_progress["topics"], "topic")]
+            if stage.projects:
+                parts.append(plural(len(stage.projects), "project"))
+            if stage.checkpoints:
+                parts.append(plural(len(stage.checkpoints), "checkpoint"))
+            branch.add(f"[dim]{' · '.join(parts)}[/dim]")
+            continue
         if stage.goals:
             goals = branch.add("[dim]Goals[/dim]")
             for goal in stage.goals:
@@ -249,6 +438,8 @@ def show_path(
             mark = "✓" if passed else "○"
             branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid} [dim]{cid}[/dim]")
     out.print(tree)
+    if collapsed:
+        out.print(f"[dim]Every stage in full: backend-mentor path show {path.id} --all[/dim]")
     _path_extras(out, catalog, path)
 
 
@@ -256,21 +447,16 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
     career = path.career
     if career:
         out.print("\n[bold]Career[/bold]")
-        labels = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
-                  "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
-        for key, label in labels.items():
-            if career.get(key):
-                out.print(f"  {label}: {career[key]}", markup=False)
+        show_career(out, career)
     if path.technologies:
         out.print("\n[bold]Key technologies by level[/bold]")
         for level in ("essential", "professional", "expert"):
             if path.technologies.get(level):
-                out.print(f"  {level.title()}: {', '.join(path.technologies[level])}", markup=False)
+                hanging(out, [("•", f"{level.title()}: {', '.join(path.technologies[level])}")])
     _bullets(out, "Success metrics", path.success_metrics)
     if path.resources:
         out.print("\n[bold]Roadmaps and resources[/bold]")
-        for res in path.resources:
-            out.print(f"  • {res['title']} — {res['url']}", markup=False)
+        hanging(out, [("•", f"{res['title']} — {res['url']}") for res in path.resources])
     if path.next:
         names = ", ".join(f"{catalog.paths[n].title} ({n})" for n in path.next if n in catalog.paths)
         out.print(f"\n[bold]Next[/bold]: {names}")
@@ -311,7 +497,7 @@ def show_checkpoints(out: Output, catalog: Catalog, summaries: dict[str, Any]) -
     for checkpoint in catalog.checkpoints.values():
         summary = summaries.get(checkpoint.id)
         table.add_row(checkpoint.id, checkpoint.title, checkpoint.kind, checkpoint_state(summary),
-                      str(summary["attempts"]) if summary else "0", summary["last"] if summary else "—")  # fmt: skip
+                      str(summary["attempts"]) if summary else "0", local_time(summary["last"]) if summary else "—")  # fmt: skip
     out.print(table)
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
@@ -328,7 +514,7 @@ def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attem
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
         for attempt in attempts[-5:]:
             how = "manual" if attempt["manual"] else f"{round(100 * attempt['score'])}%"
-            out.print(f"  {attempt['at']}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False)
+            out.print(f"  {local_time(attempt['at'])}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False)
 
 
 def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
@@ -370,7 +556,8 @@ def show_stats(out: Output, data: dict[str, Any]) -> None:
     )
     streak = data["streak"]
     out.print(
-        f"[bold]Streak[/bold]: {streak['current']} day(s) · longest {streak['longest']} · {streak['active_days']} active days"
+        f"[bold]Streak[/bold]: {plural(streak['current'], 'day')} · longest {plural(streak['longest'], 'day')} · "
+        f"{plural(streak['active_days'], 'active day')}"
     )
     cps = data["checkpoints"]
     out.print(f"[bold]Checkpoints[/bold]: {cps['passed']}/{cps['total']} passed ({cps['attempted']} attempted)")

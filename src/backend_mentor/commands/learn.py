@@ -103,12 +103,11 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     for reason in recommendation.reasons:
         out.print(f"  • {reason}", markup=False)
     out.print(f"  • {len(path.topic_ids)} topics, about {total:g} hours: roughly {weeks} weeks at {weekly:g} h/week")
-    career = path.career
-    if career:
-        facts = [f"demand: {career['demand']}" if career.get("demand") else "",
-                 f"time to a first job: {career['time_to_employment']}" if career.get("time_to_employment") else "",
-                 f"salary: {career['salary_range']}" if career.get("salary_range") else ""]  # fmt: skip
-        out.print("  • career — " + "; ".join(f for f in facts if f), markup=False)
+    if path.career:
+        from ..render import show_career
+
+        out.print("  • career:")
+        show_career(out, path.career, ("demand", "time_to_employment", "salary_range"), indent=4)
     if ask("Start this path?", ["y", "n"], "y") != "y":
         out.message("Nothing saved. Browse the paths with 'backend-mentor path list'.")
         raise typer.Exit(0)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
+from ..pager import NoPagerOption
 from ._common import JsonOption, NoInputOption, interactive
 
 
@@ -15,12 +16,17 @@ def mentor(
     query: Annotated[list[str] | None, typer.Argument(help="What you want to learn; loose words and typos are fine.")] = None,
     quiz: Annotated[bool, typer.Option("--quiz", help="Take the topic's quiz.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="How many close matches to list.")] = 8,
+    list_only: Annotated[bool, typer.Option("--list", help="Always show the numbered list of matches, never open a guide.")] = False,
+    no_pager: NoPagerOption = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Find a topic and show its guide; without a query, list the topics by category.
 
-    Example: backend-mentor mentor "kafka vs rabbitmq"
+    Ask the way you would ask a person: when one topic clearly answers, its guide opens;
+    when several are close, you get a numbered list and pick one (Enter takes the first).
+
+    Example: backend-mentor mentor "what is a jwt"
     """
     from .. import services
     from ..curriculum.search import search, suggestions
@@ -44,7 +50,7 @@ def mentor(
                 ]
             })  # fmt: skip
         else:
-            show_categories(out, catalog, statuses)
+            show_categories(out, catalog, statuses, pager=not no_pager)
         return
 
     result = search(catalog, text, limit=limit)
@@ -54,14 +60,20 @@ def mentor(
         raise NotFound(f"no topic matches '{text}'{hint}")
     best = result.best
     hits_json = [{"id": h.id, "title": h.title, "score": round(h.score, 3), "exact": h.exact} for h in result.hits]
-    if best is None:
-        if json_output:
-            out.json({"query": text, "match": None, "results": hits_json, "corrected": result.corrected})
-        else:
-            if result.corrected:
-                out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
-            show_hits(out, result.hits, text)
+    if json_output and best is None:
+        out.json({"query": text, "match": None, "results": hits_json, "corrected": result.corrected, "clear": False})
         return
+    if result.corrected and not json_output:
+        out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
+    if not json_output and (best is None or list_only):
+        show_hits(out, result.hits, text)
+        if list_only or not interactive(no_input):
+            return
+        from ._common import ask
+
+        picked = ask("Open which one? (number, Enter for 1)", [str(n) for n in range(1, len(result.hits) + 1)],
+                     default="1")  # fmt: skip
+        best = result.hits[int(picked) - 1]
 
     topic = catalog.topics[best.id]
     missing = services.missing_prerequisites(catalog, topic, statuses)
@@ -77,12 +89,10 @@ def mentor(
     if json_output:
         out.json({
             "query": text, "match": topic_json(topic, statuses), "results": hits_json, "corrected": result.corrected,
-            "missing_prerequisites": [{"id": m, "title": catalog.topics[m].title} for m in missing],
+            "clear": True, "missing_prerequisites": [{"id": m, "title": catalog.topics[m].title} for m in missing],
         })  # fmt: skip
         return
-    if result.corrected:
-        out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
-    show_topic(out, catalog, topic, statuses, missing)
-    others = [h for h in result.hits[1:4]]
+    show_topic(out, catalog, topic, statuses, missing, pager=not no_pager)
+    others = [h for h in result.hits[:4] if h.id != topic.id][:3]
     if others:
         out.hint("Also matching: " + ", ".join(h.id for h in others))

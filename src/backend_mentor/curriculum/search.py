@@ -30,8 +30,7 @@ WORD = re.compile(r"[a-z0-9#]+")
 VOWELS = re.compile(r"[aeiouy]")
 # Words that say how a learner asks, not what about. Never names of technologies ("go", "get",
 # "rest", "express", "spring" stay meaning words).
-FILLER = frozenset(
-    """
+_FILLER_WORDS = """
     a an the and or of in on at to for from with without into by about as vs versus between
     what whats how why when where which who whom whose is are was were be been being am
     do does did doing done can could should would will shall may might must
@@ -43,8 +42,8 @@ FILLER = frozenset(
     difference differences different compare comparison example examples way ways
     beginner beginners basic simple simply really actually just some any all
     so very too much many more most use using used
-    """.split()
-)
+"""
+FILLER = frozenset(_FILLER_WORDS.split())
 NAME_WEIGHT = 3.0  # a meaning word in the topic's id, title or aliases
 WHOLE_NAME_WEIGHT = 3.0  # the query contains one of the topic's names whole (scaled by coverage)
 SUMMARY_WEIGHT = 1.2
