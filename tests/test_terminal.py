@@ -95,3 +95,42 @@ def test_ctrl_c_in_the_wizard_saves_nothing(tmp_path):
     assert "EXIT=130" in screen and "Traceback" not in screen
     db = sqlite3.connect(home / "progress.db")
     assert db.execute("SELECT count(*) FROM profile").fetchone()[0] == 0
+
+
+def test_a_long_guide_opens_in_the_pager_at_its_title_but_never_when_piped(tmp_path):
+    """On a 40-row terminal `mentor jwt` starts at the title inside less; piped, the pager is never run."""
+    home = tmp_path / "home"
+    marker = tmp_path / "pager-ran"
+    fake = tmp_path / "fake-pager"
+    fake.write_text(f"#!/bin/sh\ntouch {shlex.quote(str(marker))}\ncat\n")
+    fake.chmod(0o755)
+    piped = tmp_path / "piped.txt"
+    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    mentor = f"{shlex.quote(sys.executable)} -m backend_mentor mentor"
+    command = (f"env -u PAGER -u LESS -u BACKEND_MENTOR_NO_PAGER {exports} {mentor} 'what is a jwt'; echo FIRST-DONE; "
+               f"env PAGER={shlex.quote(str(fake))} {exports} {mentor} 'what is a jwt' | cat > {shlex.quote(str(piped))}; "
+               "echo SECOND-DONE; sleep 60")  # fmt: skip
+    tmux = Tmux(command)
+    try:
+        tmux.run("resize-window", "-t", "main", "-x", "100", "-y", "40")
+        deadline = time.monotonic() + 30
+        visible = ""
+        while time.monotonic() < deadline:  # the visible 40 rows, not the scrollback
+            visible = tmux.run("capture-pane", "-p", "-t", "main")
+            rows = visible.splitlines()
+            if rows and any("JSON Web Tokens (JWT)" in row for row in rows[:3]) and "FIRST-DONE" not in visible:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"the guide's title is not at the top of the screen:\n{visible}")
+        time.sleep(1.0)
+        assert "FIRST-DONE" not in tmux.run("capture-pane", "-p", "-t", "main")  # still in the pager
+        tmux.send("q")
+        tmux.wait_for("SECOND-DONE")
+    finally:
+        tmux.close()
+    assert not marker.exists()  # piped: the pager never ran
+    text = piped.read_text()
+    assert "JSON Web Tokens (JWT)" in text and "Key points" in text and "Resources" in text
