@@ -12,11 +12,15 @@ from ._common import JsonOption, NoInputOption, ask_question, interactive
 
 def review(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Most cards to review now.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Most questions to review now.")] = 20,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Review the quiz questions that are due (FSRS-style scheduling).
+    """Review the quiz questions that are due: each comes back just before you would forget it.
+
+    Spaced repetition: a question you answer well comes back after a longer gap each time
+    (days, then weeks); one you miss comes back soon. The gaps follow FSRS, a published
+    memory model for flashcards.
 
     Example: backend-mentor review --limit 10
     """
