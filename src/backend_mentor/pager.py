@@ -9,8 +9,6 @@ not with ``--no-pager``, ``BACKEND_MENTOR_NO_PAGER=1`` or ``PAGER=cat``.
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +34,8 @@ def pager_command() -> list[str] | None:
         return None
     configured = os.environ.get("PAGER")
     if configured is not None:
+        import shlex
+
         try:
             command = shlex.split(configured)
         except ValueError:
@@ -72,6 +72,8 @@ def paged(out: Output, enabled: bool = True) -> Iterator[None]:
 
 def show(text: str) -> None:
     """Run the pager on ``text``; if it cannot start, print the text instead."""
+    import subprocess
+
     command = pager_command() or ["less", "-R", "-S"]
     env = dict(os.environ)
     if os.path.basename(command[0]) == "less":

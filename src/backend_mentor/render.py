@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .curriculum.catalog import Catalog
-from .curriculum.models import Checkpoint, LearningPath, Topic
 from .curriculum.schema import PATH_GROUPS
-from .output import Output
+
+if TYPE_CHECKING:
+    from .curriculum.catalog import Catalog
+    from .curriculum.models import Checkpoint, LearningPath, Topic
+    from .output import Output
 
 MARKS = {"done": "✓", "learning": "▶", "skipped": "–", "not-started": "·"}
 STYLES = {"done": "green", "learning": "yellow", "skipped": "dim", "not-started": ""}
@@ -71,9 +73,14 @@ class Code:
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.segment import Segment
-        from rich.syntax import Syntax
+        from rich.text import Text
 
-        text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
+        if console.no_color or console.color_system is None:
+            text = Text(self.code)  # no colour: skip loading a Pygments lexer
+        else:
+            from rich.syntax import Syntax
+
+            text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
         text.rstrip()
         for line in text.split("\n", allow_blank=True):
             yield from line.render(console)

@@ -18,7 +18,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import functools
 import math
 import re
 import sqlite3
@@ -89,6 +91,7 @@ def normalise(text: str) -> str:
     return " ".join(WORD.findall(text.lower().replace("+", " plus ")))
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer for names: caches/caching/cache, queries/query, logs/logging/log.
 
@@ -132,9 +135,73 @@ _NAMES: dict[int, tuple[Catalog, _Names]] = {}
 
 
 def _names(catalog: Catalog) -> _Names:
+    """The name index, built once per curriculum and kept next to the catalog cache."""
     cached = _NAMES.get(id(catalog))
     if cached and cached[0] is catalog:
         return cached[1]
+    result = _load_names(catalog)
+    if result is None:
+        result = _build_names(catalog)
+        _save_names(catalog, result)
+    _NAMES.clear()
+    _NAMES[id(catalog)] = (catalog, result)
+    return result
+
+
+def _names_file(catalog: Catalog):  # -> Path | None
+    return catalog.cache_file.with_name(catalog.cache_file.name + ".names.json") if catalog.cache_file else None
+
+
+def _load_names(catalog: Catalog) -> _Names | None:
+    import json
+
+    path = _names_file(catalog)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != catalog.fingerprint or data.get("format") != 1:
+        return None
+    try:
+        return _Names(
+            exact=data["exact"],
+            names={tid: [frozenset(n) for n in sets] for tid, sets in data["names"].items()},
+            name_stems={tid: set(v) for tid, v in data["name_stems"].items()},
+            summary_stems={tid: set(v) for tid, v in data["summary_stems"].items()},
+            vocabulary=set(data["vocabulary"]),
+        )
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _save_names(catalog: Catalog, names: _Names) -> None:
+    """Best effort: a read-only or full cache directory only costs the rebuild next time."""
+    import json
+    import os
+    import tempfile
+
+    path = _names_file(catalog)
+    if path is None or not path.parent.is_dir():
+        return
+    data = {"format": 1, "fingerprint": catalog.fingerprint, "exact": names.exact,
+            "names": {tid: [sorted(n) for n in sets] for tid, sets in names.names.items()},
+            "name_stems": {tid: sorted(v) for tid, v in names.name_stems.items()},
+            "summary_stems": {tid: sorted(v) for tid, v in names.summary_stems.items()},
+            "vocabulary": sorted(names.vocabulary)}  # fmt: skip
+    try:
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".names-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _build_names(catalog: Catalog) -> _Names:
     exact: dict[str, dict[str, int]] = {}
     names: dict[str, list[frozenset[str]]] = {}
     name_stems: dict[str, set[str]] = {}
@@ -158,10 +225,7 @@ def _names(catalog: Catalog) -> _Names:
         names[topic.id] = [s for s in sets if s]
         name_stems[topic.id] = {st for s in names[topic.id] for st in s} - {stem(w) for w in FILLER}
         summary_stems[topic.id] = {stem(w) for w in normalise(topic.summary).split()}
-    result = _Names(exact, names, name_stems, summary_stems, vocabulary)
-    _NAMES.clear()
-    _NAMES[id(catalog)] = (catalog, result)
-    return result
+    return _Names(exact, names, name_stems, summary_stems, vocabulary)
 
 
 # --- the lesson text: FTS5 when SQLite has it, plain Python otherwise --------------------------
