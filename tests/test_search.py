@@ -101,3 +101,21 @@ def test_a_query_whose_key_word_the_top_topic_never_mentions_is_not_a_clear_win(
     })  # fmt: skip
     result = search(catalog, "normalization and design patterns")
     assert result.hits[0].id == "design-patterns" and result.best is None
+
+
+def test_the_name_index_is_kept_next_to_the_catalog_cache_and_rebuilt_when_stale_or_damaged(make_pack, mini):
+    from backend_mentor.curriculum import search as module
+
+    catalog = pack_catalog(make_pack, mini, {"idem": {"title": "Idempotency Keys"}})
+    module._NAMES.clear()
+    assert search(catalog, "idempotency keys").best.id == "idem"
+    index = module._names_file(catalog)
+    assert index is not None and index.exists()
+    module._NAMES.clear()
+    assert module._load_names(catalog) is not None  # the next process reads it instead of rebuilding
+    for damaged in ("{not json", '{"format": 1, "fingerprint": "other"}', '{"format": 1, "fingerprint": "%s"}'):
+        index.write_text(damaged.replace("%s", catalog.fingerprint))
+        module._NAMES.clear()
+        assert module._load_names(catalog) is None
+        assert search(catalog, "idempotency keys").best.id == "idem"  # rebuilt, and written again
+    assert module._load_names(catalog) is not None
