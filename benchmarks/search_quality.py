@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         for row in report["rows"]:
             if not row["top1"]:
-                print(f"  miss: {row['q']!r}: got {', '.join(row['ranked']) or '(nothing)'}; want {', '.join(row['ids'])}")
+                print(
+                    f"  miss: {row['q']!r}: got {', '.join(row['ranked']) or '(nothing)'}; want {', '.join(row['ids'])}"
+                )
     return 0
 
 

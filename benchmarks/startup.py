@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FLOOR_APP = '''
+FLOOR_APP = """
 from typing import Annotated
 
 import typer
@@ -36,7 +36,7 @@ def main(name: Annotated[str, typer.Option("--name", help="Who to greet.")] = "w
 
 
 app()
-'''
+"""
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -36,7 +36,9 @@ def test_values_are_described_in_words(invoke):
     text = invoke("mentor", "--help", env={"COLUMNS": "100"}).stdout
     assert re.search(r"--limit\s+1-50\s", text)
     assert re.search(r"--quiz\s+Take the topic", text)  # a flag shows no type at all
-    assert re.search(r"--format\s+json\|csv\|md\s", invoke("progress", "export", "--help", env={"COLUMNS": "100"}).stdout)
+    assert re.search(
+        r"--format\s+json\|csv\|md\s", invoke("progress", "export", "--help", env={"COLUMNS": "100"}).stdout
+    )
     assert re.search(r"--curriculum\s+DIR\.\.\.", invoke("--help", env={"COLUMNS": "100"}).stdout)
 
 

@@ -340,7 +340,9 @@ def search(catalog: Catalog, query: str, limit: int = 8) -> SearchResult:
         # a name several topics claim: a close call, with those topics first in score order
         scores = {h.id: h.score for h in hits}
         first = sorted(shared, key=lambda tid: -scores.get(tid, 0.0))
-        hits = [Hit(t, catalog.topics[t].title, scores.get(t, 0.0)) for t in first] + [h for h in hits if h.id not in shared]
+        hits = [Hit(t, catalog.topics[t].title, scores.get(t, 0.0)) for t in first] + [
+            h for h in hits if h.id not in shared
+        ]
         return SearchResult(query, hits[:limit], corrected, ambiguous=True)
     return SearchResult(query, hits[:limit], corrected)
 
