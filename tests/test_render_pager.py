@@ -22,9 +22,9 @@ def clean_env(monkeypatch):
 
 
 def test_the_default_pager_is_less_keeping_colours_and_letting_code_scroll(clean_env):
-    assert pager.pager_command() == ["less", "-R", "-S"]
+    assert pager.pager_command() == ["less", "-R", "-S", "-X"]
     clean_env.setenv("PAGER", "less")
-    assert pager.pager_command() == ["less", "-R", "-S"]
+    assert pager.pager_command() == ["less", "-R", "-S", "-X"]
     clean_env.setenv("PAGER", "less -X")
     assert pager.pager_command() == ["less", "-X"]
     clean_env.setenv("PAGER", "most")

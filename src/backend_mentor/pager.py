@@ -1,8 +1,9 @@
 """Long output (guides, lessons, path trees, topic lists) goes through a pager on a terminal.
 
 The output is rendered first; if it is taller than the terminal it is handed to ``$PAGER``
-(default ``less -R -S``: colours kept, long code lines scroll sideways instead of wrapping), so
-the learner starts at the title. Never when stdout is not a terminal, never for ``--json``, and
+(default ``less -R -S -X``: colours kept, long code lines scroll sideways instead of wrapping,
+and the last page stays on screen after quitting, above any prompt that follows), so the
+learner starts at the title. Never when stdout is not a terminal, never for ``--json``, and
 not with ``--no-pager``, ``BACKEND_MENTOR_NO_PAGER=1`` or ``PAGER=cat``.
 """
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .output import Output
 
 NO_PAGER_ENV = "BACKEND_MENTOR_NO_PAGER"
+DEFAULT_LESS_FLAGS = ["-R", "-S", "-X"]
 
 NoPagerOption = Annotated[
     bool, typer.Option("--no-pager", help=f"Print long output straight to the terminal (or set {NO_PAGER_ENV}=1).")
@@ -45,7 +47,7 @@ def pager_command() -> list[str] | None:
     else:
         command = ["less"]
     if os.path.basename(command[0]) == "less" and len(command) == 1:
-        command += ["-R", "-S"]
+        command += DEFAULT_LESS_FLAGS
     return command
 
 
@@ -74,7 +76,7 @@ def show(text: str) -> None:
     """Run the pager on ``text``; if it cannot start, print the text instead."""
     import subprocess
 
-    command = pager_command() or ["less", "-R", "-S"]
+    command = pager_command() or ["less", *DEFAULT_LESS_FLAGS]
     env = dict(os.environ)
     if os.path.basename(command[0]) == "less":
         env.setdefault("LESS", "-R")
