@@ -230,3 +230,21 @@ def test_the_interrupt_message_starts_on_its_own_line(invoke, mini, monkeypatch)
     result = invoke("learn", input="developer\n")  # end of input at the next prompt = Ctrl-C
     assert result.exit_code == 130
     assert re.search(r"(^|\n)error: interrupted", result.output), result.output[-200:]
+
+
+def test_no_command_says_day_s_or_card_s():
+    """The class of fault: no '(s)' plural anywhere a learner reads."""
+    from pathlib import Path
+
+    import backend_mentor
+
+    root = Path(backend_mentor.__file__).parent
+    offenders = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"\w\(s\)[ .,:;'\"]", line.replace("http(s)", "")) and not line.lstrip().startswith("#")
+                 and "#" not in line.split("(s)")[0][-40:]]  # fmt: skip
+    assert offenders == []
+
+
+def test_review_counts_read_as_words(invoke, mini):
+    assert "0 questions due of 0." in invoke("review").stdout

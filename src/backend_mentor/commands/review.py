@@ -25,6 +25,7 @@ def review(
     Example: backend-mentor review --limit 10
     """
     from ..output import Output
+    from ..render import plural
     from ..review import AGAIN, GOOD, due_cards, schedule
 
     state = app_context(ctx)
@@ -37,12 +38,12 @@ def review(
         if json_output:
             out.json({"cards": len(cards), "due": [{"card_id": c["card_id"], "topic": c["topic_id"], "due": c["due"]} for c in due]})
         else:
-            out.line(f"{len(due)} card(s) due of {len(cards)}.")
+            out.line(f"{plural(len(due), 'question')} due of {len(cards)}.")
             if due:
                 out.hint("Review them in a terminal: backend-mentor review")
         return
     if not due:
-        out.message(f"Nothing due. {len(cards)} card(s) in your deck; take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
+        out.message(f"Nothing due. {plural(len(cards), 'question')} in your deck; take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
         return
     correct = 0
     for number, card in enumerate(due, start=1):
