@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import math
 import re
@@ -309,6 +308,8 @@ def _correct(words: list[str], names: _Names, text: _Text) -> tuple[list[str], d
         if word in names.vocabulary or len(word) < 4 or not word.isalpha() or text.known(word):
             fixed.append(word)
             continue
+        import difflib
+
         close = difflib.get_close_matches(word, names.vocabulary, n=1, cutoff=0.75)
         if close:
             corrected[word] = close[0]
@@ -403,6 +404,8 @@ def suggestions(catalog: Catalog, query: str, n: int = 3) -> list[str]:
     """Ids close to a query that matched nothing."""
     names = {t.id: t.id for t in catalog.topics.values()}
     names.update({normalise(t.title): t.id for t in catalog.topics.values()})
+    import difflib
+
     close = difflib.get_close_matches(normalise(query).replace(" ", "-"), list(names), n=n, cutoff=0.5)
     close += difflib.get_close_matches(normalise(query), list(names), n=n, cutoff=0.5)
     return list(dict.fromkeys(names[c] for c in close))[:n]
