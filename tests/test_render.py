@@ -248,3 +248,17 @@ def test_no_command_says_day_s_or_card_s():
 
 def test_review_counts_read_as_words(invoke, mini):
     assert "0 questions due of 0." in invoke("review").stdout
+
+
+@pytest.mark.parametrize("width", (50, 80))
+def test_resource_urls_are_never_split(shipped, width):
+    for tid in ("jwt", "api-error-formats", "hateoas"):
+        topic = shipped.topics[tid]
+        lines = {
+            line.strip()
+            for line in rendered(width, lambda out, t=topic: show_topic(out, shipped, t, {}, [])).splitlines()
+        }
+        assert all(res["url"] in lines for res in topic.resources), tid
+    path = shipped.paths["backend-developer"]
+    lines = {line.strip() for line in rendered(width, lambda out: show_path(out, shipped, path, {}, {})).splitlines()}
+    assert all(res["url"] in lines for res in path.resources)

@@ -115,6 +115,16 @@ def show_markdown(out: Output, text: str) -> None:
         out.print(Markdown(rest))
 
 
+def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
+    """Each title with a hanging indent, its URL whole on the next line (never folded: it stays
+    one line for the terminal to open or copy, and scrolls in the pager)."""
+    from rich.text import Text
+
+    for res in resources:
+        hanging(out, [("•", res["title"])])
+        out.print(Text("    " + res["url"]), soft_wrap=True)
+
+
 def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
     """Marker + text rows whose wrapped lines align under the text, not under the marker."""
     if not rows:
@@ -214,7 +224,7 @@ def _topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str]
                   f"run 'backend-mentor mentor {topic.id} --quiz'")  # fmt: skip
     if topic.resources:
         out.print("\n[bold]Resources[/bold]")
-        hanging(out, [("•", f"{res['title']} — {res['url']}") for res in topic.resources])
+        show_resources(out, topic.resources)
     if topic.related:
         related = ", ".join(r for r in topic.related if r in catalog.topics)
         out.print(f"\n[bold]Related[/bold]: {related}")
@@ -463,7 +473,7 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
     _bullets(out, "Success metrics", path.success_metrics)
     if path.resources:
         out.print("\n[bold]Roadmaps and resources[/bold]")
-        hanging(out, [("•", f"{res['title']} — {res['url']}") for res in path.resources])
+        show_resources(out, path.resources)
     if path.next:
         names = ", ".join(f"{catalog.paths[n].title} ({n})" for n in path.next if n in catalog.paths)
         out.print(f"\n[bold]Next[/bold]: {names}")
