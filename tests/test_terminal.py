@@ -139,3 +139,30 @@ def test_a_long_guide_opens_in_the_pager_at_its_title_but_never_when_piped(tmp_p
     assert not marker.exists()  # piped: the pager never ran
     text = piped.read_text()
     assert "JSON Web Tokens (JWT)" in text and "Key points" in text and "Resources" in text
+
+
+def test_a_close_race_lets_the_learner_pick_by_number_then_opens_that_guide(tmp_path):
+    env = {"BACKEND_MENTOR_HOME": str(tmp_path / "home"), "TERM": "xterm-256color", "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    listed = subprocess.run([sys.executable, "-m", "backend_mentor", "mentor", "queue", "--json"], capture_output=True,
+                            text=True, timeout=60, env={**os.environ, **env}).stdout  # fmt: skip
+    import json
+
+    doc = json.loads(listed)
+    assert doc["clear"] is False
+    third = doc["results"][2]
+    command = (f"env -u CI -u PAGER -u BACKEND_MENTOR_NO_PAGER {exports} {shlex.quote(sys.executable)} "
+               "-m backend_mentor mentor queue; echo PICK-DONE; sleep 60")  # fmt: skip
+    tmux = Tmux(command)
+    try:
+        screen = tmux.wait_for("Open which one?")
+        assert third["id"] in screen
+        tmux.send("3", "Enter")
+        tmux.wait_for(f"╭─ {third['title']}")  # the guide's title panel, not the list row
+        tmux.send("q")  # leave the pager if the guide was long enough for one
+        screen = tmux.wait_for("PICK-DONE")
+        also = next(line for line in screen.splitlines() if line.startswith("Also matching:"))
+        assert third["id"] not in also  # the guide shown was the one picked
+    finally:
+        tmux.close()
