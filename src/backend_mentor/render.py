@@ -94,25 +94,17 @@ class Code:
 
 
 def show_markdown(out: Output, text: str) -> None:
-    """Markdown prose wraps to the terminal; its top-level code blocks never wrap and are never cut."""
-    from markdown_it import MarkdownIt
-    from rich.markdown import Markdown
+    """Markdown prose wraps to the terminal; code blocks are never wrapped and never cut."""
+    from rich.markdown import CodeBlock, Markdown
 
-    lines = text.splitlines()
-    start = 0
-    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
-    for token in parser.parse(text):
-        if token.type in ("fence", "code_block") and token.level == 0 and token.map:
-            first, end = token.map
-            if "\n".join(lines[start:first]).strip():
-                out.print(Markdown("\n".join(lines[start:first])))
-                out.print()
-            out.print(Code(token.content, token.info.partition(" ")[0]), soft_wrap=True)
-            out.print()
-            start = end
-    rest = "\n".join(lines[start:])
-    if rest.strip():
-        out.print(Markdown(rest))
+    class _CodeBlock(CodeBlock):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            yield Code(str(self.text), self.lexer_name)
+
+    class _Markdown(Markdown):
+        elements = {**Markdown.elements, "fence": _CodeBlock, "code_block": _CodeBlock}
+
+    out.print(_Markdown(text), crop=False)  # crop=False: long code lines pass whole
 
 
 def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
