@@ -41,7 +41,7 @@ _FILLER_WORDS = """
     work works working happen happens happening mean means meaning
     best practice practices good better tip tips guide tutorial intro introduction overview
     difference differences different compare comparison example examples way ways
-    beginner beginners basic simple simply really actually just some any all
+    beginner beginners basic basics fundamentals simple simply really actually just some any all
     so very too much many more most use using used
 """
 FILLER = frozenset(_FILLER_WORDS.split())
