@@ -64,7 +64,7 @@ def test_validate_a_bad_pack_lists_every_problem_with_file_and_line(invoke, make
     assert len(lines) == 2
     assert lines[0].endswith("alpha.yaml:4: 'level' must be one of beginner, intermediate, advanced; got 'expert'")
     assert lines[1].endswith("beta.yaml:6: unknown topic 'alpah' (did you mean 'alpha'?)")
-    assert "2 problem(s)" in result.stderr
+    assert "2 problems" in result.stderr
 
 
 def test_validate_a_missing_directory(invoke, tmp_path):

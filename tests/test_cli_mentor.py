@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def lookup(invoke, *query):
     result = invoke("mentor", *query, "--json")
@@ -76,3 +78,40 @@ def test_a_pack_given_with_curriculum_is_searchable(invoke, mini, make_pack):
     result = invoke("--curriculum", str(pack), "mentor", "graphql", "--json")
     assert json.loads(result.stdout)["match"]["id"] == "graphql-basics"
     assert invoke("mentor", "graphql").exit_code == 1  # without the pack it is not there
+
+
+def test_a_question_with_filler_opens_the_guide(invoke, mini):
+    doc = lookup(invoke, "what is a jwt")
+    assert doc["match"]["id"] == "jwt" and doc["clear"] is True
+    assert invoke("mentor", "what", "is", "a", "jwt").stdout.count("JSON Web Token") >= 1
+
+
+def test_a_close_race_is_a_numbered_list_and_json_says_so(invoke, mini):
+    doc = lookup(invoke, "fixture")
+    assert doc["match"] is None and doc["clear"] is False and doc["schema_version"] == 1
+    text = invoke("mentor", "fixture").stdout
+    assert "1  " in text and "2  " in text
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    monkeypatch.setattr("backend_mentor.commands.mentor.interactive", lambda no_input=False: not no_input)
+
+
+def test_in_a_terminal_the_learner_picks_from_the_list_by_number(invoke, mini, terminal):
+    ranked = lookup(invoke, "fixture")["results"]
+    second = ranked[1]
+    result = invoke("mentor", "fixture", input="2\n")
+    assert result.exit_code == 0, result.output
+    assert "Open which one?" in result.stdout
+    assert f"backend-mentor mentor {second['id']} --quiz" in result.stdout  # the guide of the second topic
+    first = invoke("mentor", "fixture", input="\n")  # Enter takes the first
+    assert f"backend-mentor mentor {ranked[0]['id']} --quiz" in first.stdout
+
+
+def test_no_input_and_list_never_prompt(invoke, mini, terminal):
+    for args in (("fixture", "--no-input"), ("jwt", "--list")):
+        result = invoke("mentor", *args)
+        assert result.exit_code == 0 and "Open which one?" not in result.stdout
+        assert "--quiz" not in result.stdout  # a list, not a guide
+    assert "jwt" in invoke("mentor", "jwt", "--list").stdout

@@ -32,7 +32,7 @@ def test_stats(invoke, history):
     day = next(c for week in doc["calendar"] for c in week if c["date"] == "2026-03-01")
     assert day["events"] == 2
     text = invoke("progress").stdout
-    assert "Streak: 3 day(s)" in text and "Activity" in text
+    assert "Streak: 3 days" in text and "Activity" in text
 
 
 def test_streak_breaks_after_a_missed_day(invoke, history):

@@ -178,7 +178,7 @@ def test_path_list_shows_every_path_and_path_show_renders_each_plan(invoke, cata
     listed = invoke("path", "list").stdout
     for path in catalog.paths.values():
         assert path.id in listed, path.id
-        result = invoke("path", "show", path.id)
+        result = invoke("path", "show", path.id, "--all")
         assert result.exit_code == 0, (path.id, result.output)
         for label in ("Beginner (0-3 months)", "Intermediate (3-6 months)", "Advanced (6-12 months)"):
             assert label in result.stdout, (path.id, label)

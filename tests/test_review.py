@@ -154,7 +154,7 @@ def test_review_without_a_terminal_reports_due_cards(invoke, mini, monkeypatch):
     doc = json.loads(invoke("review", "--json").stdout)
     assert doc["cards"] == 3 and len(doc["due"]) == 3
     assert [e["kind"] for e in store.iter_events()] == ["quiz.taken"]
-    assert "3 card(s) due of 3" in invoke("review").stdout
+    assert "3 questions due of 3" in invoke("review").stdout
 
 
 # --- migration of the previous schema -----------------------------------------------------------

@@ -68,8 +68,13 @@ def test_a_new_user_answers_the_wizard_and_finishes_a_lesson(tmp_path):
         tmux.send("y", "Enter")
         tmux.wait_for("Take the placement check?")  # offered: the learner is a developer
         tmux.send("n", "Enter")
+        screen = tmux.wait_for("Here is your first lesson")
+        if "(d)one, (q)uiz" not in screen:  # a long lesson opens in the pager, at its beginning
+            tmux.send("G")  # less: to the end, where the practice task is
+            tmux.wait_for("Practice task")
+            tmux.send("q")
         screen = tmux.wait_for("(d)one, (q)uiz")
-        assert "Practice task" in screen and "Key points" in screen
+        assert "Practice task" in screen
         tmux.send("d", "Enter")
         screen = tmux.wait_for("Marked '")
     finally:
@@ -118,6 +123,7 @@ def test_a_java_developer_tests_out_in_a_real_terminal(tmp_path):
         plan.append(keys([catalog.topics[t].quiz[i] for t, i in asked], [knows] * len(asked), seed, rng))
     home = tmp_path / "home"
     env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1", "BACKEND_MENTOR_SEED": str(seed),
+           "BACKEND_MENTOR_NO_PAGER": "1",
            "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     tmux = Tmux(f"env -u CI {exports} {shlex.quote(sys.executable)} -m backend_mentor learn; sleep 60")
@@ -155,3 +161,69 @@ def test_a_java_developer_tests_out_in_a_real_terminal(tmp_path):
     assert db.execute("SELECT count(*) FROM topic_status WHERE status = 'known'").fetchone()[0] == 14
     assert db.execute("SELECT count(*) FROM answers WHERE source = 'placement'").fetchone()[0] == 8
     assert db.execute("SELECT active_path, language FROM profile").fetchone() == ("devops-engineer", "java")
+
+
+def test_a_long_guide_opens_in_the_pager_at_its_title_but_never_when_piped(tmp_path):
+    """On a 40-row terminal `mentor jwt` starts at the title inside less; piped, the pager is never run."""
+    home = tmp_path / "home"
+    marker = tmp_path / "pager-ran"
+    fake = tmp_path / "fake-pager"
+    fake.write_text(f"#!/bin/sh\ntouch {shlex.quote(str(marker))}\ncat\n")
+    fake.chmod(0o755)
+    piped = tmp_path / "piped.txt"
+    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    mentor = f"{shlex.quote(sys.executable)} -m backend_mentor mentor"
+    command = (f"env -u PAGER -u LESS -u BACKEND_MENTOR_NO_PAGER {exports} {mentor} 'what is a jwt'; echo FIRST-DONE; "
+               f"env PAGER={shlex.quote(str(fake))} {exports} {mentor} 'what is a jwt' | cat > {shlex.quote(str(piped))}; "
+               "echo SECOND-DONE; sleep 60")  # fmt: skip
+    tmux = Tmux(command)
+    try:
+        tmux.run("resize-window", "-t", "main", "-x", "100", "-y", "40")
+        deadline = time.monotonic() + 30
+        visible = ""
+        while time.monotonic() < deadline:  # the visible 40 rows, not the scrollback
+            visible = tmux.run("capture-pane", "-p", "-t", "main")
+            rows = visible.splitlines()
+            if rows and any("JSON Web Tokens (JWT)" in row for row in rows[:3]) and "FIRST-DONE" not in visible:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"the guide's title is not at the top of the screen:\n{visible}")
+        time.sleep(1.0)
+        assert "FIRST-DONE" not in tmux.run("capture-pane", "-p", "-t", "main")  # still in the pager
+        tmux.send("q")
+        tmux.wait_for("SECOND-DONE")
+    finally:
+        tmux.close()
+    assert not marker.exists()  # piped: the pager never ran
+    text = piped.read_text()
+    assert "JSON Web Tokens (JWT)" in text and "Key points" in text and "Resources" in text
+
+
+def test_a_close_race_lets_the_learner_pick_by_number_then_opens_that_guide(tmp_path):
+    env = {"BACKEND_MENTOR_HOME": str(tmp_path / "home"), "TERM": "xterm-256color", "NO_COLOR": "1",
+           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    listed = subprocess.run([sys.executable, "-m", "backend_mentor", "mentor", "queue", "--json"], capture_output=True,
+                            text=True, timeout=60, env={**os.environ, **env}).stdout  # fmt: skip
+    import json
+
+    doc = json.loads(listed)
+    assert doc["clear"] is False
+    third = doc["results"][2]
+    command = (f"env -u CI -u PAGER -u BACKEND_MENTOR_NO_PAGER {exports} {shlex.quote(sys.executable)} "
+               "-m backend_mentor mentor queue; echo PICK-DONE; sleep 60")  # fmt: skip
+    tmux = Tmux(command)
+    try:
+        screen = tmux.wait_for("Open which one?")
+        assert third["id"] in screen
+        tmux.send("3", "Enter")
+        tmux.wait_for(f"╭─ {third['title']}")  # the guide's title panel, not the list row
+        tmux.send("q")  # leave the pager if the guide was long enough for one
+        screen = tmux.wait_for("PICK-DONE")
+        also = next(line for line in screen.splitlines() if line.startswith("Also matching:"))
+        assert third["id"] not in also  # the guide shown was the one picked
+    finally:
+        tmux.close()

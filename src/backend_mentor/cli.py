@@ -23,8 +23,70 @@ DEBUG_ENV = "BACKEND_MENTOR_DEBUG"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
+# The order commands are listed in `--help`: the everyday ones first.
+COMMAND_ORDER = ("learn", "mentor", "review", "path", "checkpoint", "project", "progress", "curriculum")
+
+
+def plain_metavar(param) -> str:  # param: a Typer option or argument
+    """What a learner reads after an option in --help: nothing for a flag, a word for a value.
+
+    Replaces Typer's type display (``<bool>``, ``<list[str]>``, ``<int range> [1<=x<=50]``).
+    """
+    from datetime import datetime
+    from typing import get_args
+
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    desc = getattr(param, "type_descriptor", None)
+    annotation = getattr(desc, "annotation", None)
+    if desc is not None and desc.is_list and get_args(annotation):
+        annotation = get_args(annotation)[0]
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if desc is not None and desc.is_choice:
+        word = "|".join(str(getattr(c, "value", c)) for c in desc.choices or ())
+    elif annotation in (int, float) and low is not None and high is not None:
+        word = f"{low:g}-{high:g}"
+    elif annotation in (int, float):
+        word = "NUMBER"
+    elif desc is not None and (desc.is_path or annotation is Path):
+        info = desc.parameter_info
+        word = "DIR" if info.file_okay is False else "FILE" if info.dir_okay is False else "PATH"
+    elif annotation is datetime:
+        word = "DATE"
+    elif param.param_type_name == "argument":
+        word = (param.name or "value").upper()
+    else:
+        word = "TEXT"
+    return word + ("..." if getattr(param, "multiple", False) or param.nargs != 1 else "")
+
+
+def _display_type(self, ctx) -> str | None:  # replaces Typer's "<type>" column in --help
+    if self.metavar is not None:
+        return self.metavar or None
+    word = plain_metavar(self)
+    if self.param_type_name == "argument" and word.rstrip(".") == (self.name or "").upper():
+        return None  # the argument's name column says it already
+    return word or None
+
+
+def _configure_help_display() -> None:
+    """Typer has no setting for its type column, so its two display hooks are replaced here."""
+    from typer import core
+
+    for cls in (core.TyperOption, core.TyperArgument):
+        cls.display_type_rich = _display_type
+        cls._get_number_range_help_str = lambda self: None  # the range is in the word itself
+
+
+_configure_help_display()
+
+
 class MentorGroup(TyperGroup):
     """Turns every user-facing error anywhere below it into one line and an exit code."""
+
+    def list_commands(self, ctx):  # type: ignore[override]
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda n: (COMMAND_ORDER.index(n) if n in COMMAND_ORDER else len(COMMAND_ORDER), n))
 
     def invoke(self, ctx):  # type: ignore[override]
         debug = os.environ.get(DEBUG_ENV) == "1"
@@ -37,6 +99,10 @@ class MentorGroup(TyperGroup):
             print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
+            import sys
+
+            sys.stdout.flush()
+            sys.stderr.write("\n")  # Ctrl-C lands mid-line (after a prompt); the message gets its own line
             print_error("interrupted; nothing was saved from the unfinished step")
             raise typer.Exit(130) from None
         except OSError as exc:  # the environment, not a bug: a full disk, a permission, a vanished file

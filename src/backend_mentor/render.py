@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .curriculum.catalog import Catalog
-from .curriculum.models import Checkpoint, LearningPath, Topic
 from .curriculum.schema import PATH_GROUPS
-from .output import Output
+
+if TYPE_CHECKING:
+    from .curriculum.catalog import Catalog
+    from .curriculum.models import Checkpoint, LearningPath, Topic
+    from .output import Output
 
 MARKS = {"done": "✓", "known": "◆", "learning": "▶", "skipped": "–", "not-started": "·"}
 STYLES = {"done": "green", "known": "cyan", "learning": "yellow", "skipped": "dim", "not-started": ""}
@@ -20,6 +22,115 @@ def bar(done: int, total: int, width: int = 20) -> str:
 
 def percent(done: int, total: int) -> str:
     return f"{round(100 * done / total) if total else 0:3d}%"
+
+
+def plural(count: int | float, word: str, many: str | None = None) -> str:
+    """``1 day``, ``2 days``, ``0 days``."""
+    return f"{count:g} {word if count == 1 else (many or word + 's')}"
+
+
+def sentence(text: str) -> str:
+    """Text ending in exactly one full stop (or its own ! or ?), for joining sentences."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def local_time(value: str | None) -> str:
+    """An ISO timestamp as local date and time (``2026-03-01 14:05``); other text unchanged."""
+    if not value:
+        return "—"
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+CAREER_LABELS = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
+                 "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
+
+
+def career_facts(career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS)) -> list[tuple[str, str]]:
+    """(label, value) pairs of a path's career facts, each value without trailing punctuation."""
+    return [(CAREER_LABELS[key], str(career[key]).strip().rstrip(".;, ")) for key in keys if career.get(key)]
+
+
+def show_career(out: Output, career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS), indent: int = 2) -> None:
+    """One fact per line, its label first, long values wrapping under the label."""
+    hanging(out, [("•", f"{label}: {value}") for label, value in career_facts(career, keys)], indent=indent)
+
+
+class Code:
+    """Code that is never wrapped: each line stays whole (the terminal or pager scrolls it)."""
+
+    def __init__(self, code: str, lexer: str = "text"):
+        self.code = code.rstrip()
+        self.lexer = lexer or "text"
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+        from rich.text import Text
+
+        if console.no_color or console.color_system is None:
+            text = Text(self.code)  # no colour: skip loading a Pygments lexer
+        else:
+            from rich.syntax import Syntax
+
+            text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
+        text.rstrip()
+        for line in text.split("\n", allow_blank=True):
+            yield from line.render(console)
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        width = max((len(line) for line in self.code.splitlines()), default=0)
+        return Measurement(min(width, options.max_width), min(width, options.max_width))
+
+
+def show_markdown(out: Output, text: str) -> None:
+    """Markdown prose wraps to the terminal; code blocks are never wrapped and never cut."""
+    from rich.markdown import CodeBlock, Markdown
+
+    class _CodeBlock(CodeBlock):
+        def __rich_console__(self, console: Any, options: Any) -> Any:
+            yield Code(str(self.text), self.lexer_name)
+
+    class _Markdown(Markdown):
+        elements = {**Markdown.elements, "fence": _CodeBlock, "code_block": _CodeBlock}
+
+    out.print(_Markdown(text), crop=False)  # crop=False: long code lines pass whole
+
+
+def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
+    """Each title with a hanging indent, its URL whole on the next line (never folded: it stays
+    one line for the terminal to open or copy, and scrolls in the pager)."""
+    from rich.text import Text
+
+    for res in resources:
+        hanging(out, [("•", res["title"])])
+        out.print(Text("    " + res["url"]), soft_wrap=True)
+
+
+def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
+    """Marker + text rows whose wrapped lines align under the text, not under the marker."""
+    if not rows:
+        return
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for marker, text in rows:
+        grid.add_row(marker, Text(text))
+    out.print(Padding(grid, (0, 0, 0, indent)))
 
 
 # --- JSON shapes --------------------------------------------------------------------------------
@@ -69,10 +180,32 @@ def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) ->
 # --- topics -----------------------------------------------------------------------------------
 
 
-def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, str], missing: list[str],
-               language: str | None = None, all_languages: bool = False) -> None:
-    """The full guide of ``mentor``."""
-    from rich.markdown import Markdown
+def show_topic(
+    out: Output,
+    catalog: Catalog,
+    topic: Topic,
+    statuses: dict[str, str],
+    missing: list[str],
+    language: str | None = None,
+    all_languages: bool = False,
+    pager: bool = True,
+) -> None:
+    """The full guide of ``mentor`` (through the pager when it is taller than the terminal)."""
+    from .pager import paged
+
+    with paged(out, pager):
+        _topic(out, catalog, topic, statuses, missing, language, all_languages)
+
+
+def _topic(
+    out: Output,
+    catalog: Catalog,
+    topic: Topic,
+    statuses: dict[str, str],
+    missing: list[str],
+    language: str | None,
+    all_languages: bool,
+) -> None:
     from rich.panel import Panel
 
     category = catalog.categories.get(topic.category)
@@ -88,17 +221,17 @@ def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, 
     if missing:
         names = ", ".join(f"{catalog.topics[m].title} ({m})" for m in missing)
         out.print(f"[yellow]Read first:[/yellow] {names}")
-    out.print(Markdown(topic.lesson))
+    show_markdown(out, topic.lesson)
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Pitfalls", topic.pitfalls)
     show_examples(out, topic, language, all_languages)
     show_exercise(out, topic)
     if topic.quiz:
-        out.print(f"\n[bold]Quiz[/bold]: {len(topic.quiz)} questions — run 'backend-mentor mentor {topic.id} --quiz'")
+        out.print(f"\n[bold]Quiz[/bold]: {plural(len(topic.quiz), 'question')} — "
+                  f"run 'backend-mentor mentor {topic.id} --quiz'")  # fmt: skip
     if topic.resources:
         out.print("\n[bold]Resources[/bold]")
-        for res in topic.resources:
-            out.print(f"  • {res['title']} — {res['url']}", markup=False)
+        show_resources(out, topic.resources)
     if topic.related:
         related = ", ".join(r for r in topic.related if r in catalog.topics)
         out.print(f"\n[bold]Related[/bold]: {related}")
@@ -107,15 +240,29 @@ def show_topic(out: Output, catalog: Catalog, topic: Topic, statuses: dict[str, 
         out.print(f"[bold]Prerequisites[/bold]: {marks}")
 
 
-def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath | None, position: str,
-                language: str | None = None, all_languages: bool = False) -> None:
-    """What ``learn`` shows: the lesson, its key points and the practice task."""
-    from rich.markdown import Markdown
+def show_lesson(
+    out: Output,
+    catalog: Catalog,
+    topic: Topic,
+    path: LearningPath | None,
+    position: str,
+    language: str | None = None,
+    all_languages: bool = False,
+    pager: bool = True,
+) -> None:
+    """What ``learn`` shows: the lesson, its key points and the practice task (paged when long)."""
+    from .pager import paged
+
+    with paged(out, pager):
+        _lesson(out, topic, position, language, all_languages)
+
+
+def _lesson(out: Output, topic: Topic, position: str, language: str | None, all_languages: bool) -> None:
     from rich.rule import Rule
 
     out.print(Rule(f"[bold]{topic.title}[/bold]  [dim]{position}[/dim]", align="left"))
     out.print(f"[dim]{topic.summary}[/dim]\n")
-    out.print(Markdown(topic.lesson))
+    show_markdown(out, topic.lesson)
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Watch out for", topic.pitfalls)
     show_examples(out, topic, language, all_languages)
@@ -125,8 +272,7 @@ def show_lesson(out: Output, catalog: Catalog, topic: Topic, path: LearningPath 
 def _bullets(out: Output, title: str, items: list[str]) -> None:
     if items:
         out.print(f"\n[bold]{title}[/bold]")
-        for item in items:
-            out.print(f"  • {item}", markup=False)
+        hanging(out, [("•", item) for item in items])
 
 
 def choose_examples(examples: list[dict[str, Any]], language: str | None, all_languages: bool = False
@@ -158,17 +304,15 @@ def choose_examples(examples: list[dict[str, Any]], language: str | None, all_la
 def show_examples(out: Output, topic: Topic, language: str | None = None, all_languages: bool = False) -> None:
     if not topic.examples:
         return
-    from rich.syntax import Syntax
-
     shown, hidden, note = choose_examples(topic.examples, language, all_languages)
     if note:
         out.print(f"\n[dim]{note}[/dim]", highlight=False)
     for example in shown:
         dialect = f" ({example['dialect']})" if example.get("dialect") else ""
         out.print(f"\n[bold]Example[/bold]: {example['title']} [dim]{example['language']}{dialect}[/dim]")
-        out.print(Syntax(example["code"].rstrip(), example["language"], theme="ansi_dark", word_wrap=True))
+        out.print(Code(example["code"], example["language"]), soft_wrap=True)
     if hidden:
-        out.print(f"[dim]{hidden} example(s) in other languages hidden; --all-languages shows them.[/dim]")
+        out.print(f"[dim]{plural(hidden, 'example')} in other languages hidden; --all-languages shows them.[/dim]")
 
 
 def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
@@ -176,71 +320,133 @@ def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
     if not exercise:
         return
     out.print(f"\n[bold]{heading}[/bold]: {exercise['title']}", highlight=False)
-    for number, step in enumerate(exercise.get("steps", []), start=1):
-        out.print(f"  {number}. {step}", markup=False)
+    steps = exercise.get("steps", [])
+    width = len(str(len(steps)))
+    hanging(out, [(f"{number:>{width}}.", step) for number, step in enumerate(steps, start=1)])
     if exercise.get("done_when"):
         out.print("  Done when:")
-        for item in exercise["done_when"]:
-            out.print(f"    ✓ {item}", markup=False)
+        hanging(out, [("✓", item) for item in exercise["done_when"]], indent=4)
 
 
 def show_hits(out: Output, hits: list[Any], query: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"Topics matching '{query}'", title_justify="left", box=None, pad_edge=False)
-    table.add_column("#", justify="right")
-    table.add_column("id")
-    table.add_column("title")
+    table.add_column("#", justify="right", no_wrap=True)
+    side = _side_by_side(out, [h.id for h in hits], 4)
+    _id_columns(table, side, [h.id for h in hits])
     for number, hit in enumerate(hits, start=1):
-        table.add_row(str(number), hit.id, hit.title)
+        table.add_row(str(number), *_id_cells(side, hit.id, hit.title))
     out.print(table)
     out.hint(f"Show one with: backend-mentor mentor {hits[0].id}")
 
 
-def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
+def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str], pager: bool = True) -> None:
+    from .pager import paged
+
+    with paged(out, pager):
+        _categories(out, catalog, statuses)
+    out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
+
+
+def _side_by_side(out: Output, ids: Any, other: int) -> bool:
+    """Whether ids (never cut) and titles (wrapped at spaces) fit as two columns."""
+    return max((len(i) for i in ids), default=2) + 2 + 22 + other <= out.console.width
+
+
+def _id_columns(table: Any, side: bool, ids: Any, header: bool = True) -> None:
+    if side:
+        table.add_column("id" if header else "", no_wrap=True, min_width=max((len(i) for i in ids), default=2))
+        table.add_column("title" if header else "")
+    else:  # narrow terminal: the title goes under its id
+        table.add_column("id / title" if header else "")
+
+
+def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[Any, ...]:
+    from rich.text import Text
+
+    if side:
+        return tid, Text(title, style=title_style)
+    return (Text.assemble(tid, "\n", (title, title_style or "dim")),)
+
+
+def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
     from rich.table import Table
 
+    side = _side_by_side(out, catalog.topics, 5)
     for cid, category in catalog.categories.items():
         topics = [t for t in catalog.topics.values() if t.category == cid]
         if not topics:
             continue
         table = Table(title=f"[bold]{category.title}[/bold]", title_justify="left", box=None, show_header=False)
-        table.add_column(width=2)
-        table.add_column()
-        table.add_column(style="dim")
+        table.add_column(width=2, no_wrap=True)
+        _id_columns(table, side, [t.id for t in topics], header=False)
         for topic in topics:
             status = statuses.get(topic.id, "not-started")
-            table.add_row(MARKS[status], topic.id, topic.title)
+            table.add_row(MARKS[status], *_id_cells(side, topic.id, topic.title, "dim"))
         out.print(table)
-    out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
 
 
 # --- paths ------------------------------------------------------------------------------------
 
 
-def show_path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
+def show_path_list(
+    out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None, pager: bool = True
+) -> None:
+    from .pager import paged
+
+    with paged(out, pager):
+        _path_list(out, catalog, statuses, active_id)
+    out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
+
+
+def _path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
     from rich.table import Table
 
     from .services import path_progress, paths_by_group
 
+    wide = out.console.width >= 80  # room for a progress bar
+    side = _side_by_side(out, catalog.paths, 12 + (12 if wide else 0))
     for group, paths in paths_by_group(catalog).items():
         table = Table(title=f"[bold]{PATH_GROUPS.get(group, group)}[/bold]", title_justify="left", box=None)
-        table.add_column(" ", width=1)
-        table.add_column("id")
-        table.add_column("title")
-        table.add_column("topics", justify="right")
-        table.add_column("progress")
+        table.add_column(" ", width=1, no_wrap=True)
+        _id_columns(table, side, [p.id for p in paths])
+        table.add_column("topics", justify="right", no_wrap=True)
+        table.add_column("done", no_wrap=True, justify="right")
         for path in paths:
             progress = path_progress(catalog, path, statuses)
             marker = "*" if path.id == active_id else ""
-            table.add_row(marker, path.id, path.title, str(progress["topics"]),
-                          f"{bar(progress['done'], progress['topics'], 10)} {progress['percent']}%")  # fmt: skip
+            table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress["topics"]),
+                          (f"{bar(progress['done'], progress['topics'], 10)} " if wide else "") + f"{progress['percent']}%")  # fmt: skip
         out.print(table)
-    out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
+
+
+def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
+    """The index of the first stage with a topic not yet done, skipped or known (None when all are)."""
+    for index, stage in enumerate(path.stages):
+        if any(statuses.get(t) not in ("done", "skipped", "known") for m in stage.modules for t in m.topics):
+            return index
+    return None
 
 
 def show_path(
-    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any]
+    out: Output,
+    catalog: Catalog,
+    path: LearningPath,
+    statuses: dict[str, str],
+    attempts: dict[str, Any],
+    expand_all: bool = False,
+    pager: bool = True,
+) -> None:
+    """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``)."""
+    from .pager import paged
+
+    with paged(out, pager):
+        _path(out, catalog, path, statuses, attempts, expand_all)
+
+
+def _path(
+    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], expand_all: bool
 ) -> None:
     from rich.tree import Tree
 
@@ -255,13 +461,25 @@ def show_path(
         )
     known = f" ({progress['known']} known already)" if progress["known"] else ""
     tree = Tree(f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}")
-    for stage, stage_progress in zip(path.stages, progress["stages"]):
+    current = current_stage(path, statuses)
+    collapsed = 0
+    for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
         label = (
             f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + stage.title if stage.title else ''}  "
             f"{bar(stage_progress['covered'], stage_progress['topics'], 12)} "
             f"{stage_progress['covered']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
+            + ("  [yellow]← you are here[/yellow]" if index == current else "")
         )
         branch = tree.add(label)
+        if not expand_all and index != current:
+            collapsed += 1
+            parts = [plural(len(stage.modules), "module"), plural(stage_progress["topics"], "topic")]
+            if stage.projects:
+                parts.append(plural(len(stage.projects), "project"))
+            if stage.checkpoints:
+                parts.append(plural(len(stage.checkpoints), "checkpoint"))
+            branch.add(f"[dim]{' · '.join(parts)}[/dim]")
+            continue
         if stage.goals:
             goals = branch.add("[dim]Goals[/dim]")
             for goal in stage.goals:
@@ -284,6 +502,8 @@ def show_path(
             mark = "✓" if passed else "○"
             branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid} [dim]{cid}[/dim]")
     out.print(tree)
+    if collapsed:
+        out.print(f"[dim]Every stage in full: backend-mentor path show {path.id} --all[/dim]")
     _path_extras(out, catalog, path)
 
 
@@ -291,21 +511,16 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
     career = path.career
     if career:
         out.print("\n[bold]Career[/bold]")
-        labels = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
-                  "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
-        for key, label in labels.items():
-            if career.get(key):
-                out.print(f"  {label}: {career[key]}", markup=False)
+        show_career(out, career)
     if path.technologies:
         out.print("\n[bold]Key technologies by level[/bold]")
         for level in ("essential", "professional", "expert"):
             if path.technologies.get(level):
-                out.print(f"  {level.title()}: {', '.join(path.technologies[level])}", markup=False)
+                hanging(out, [("•", f"{level.title()}: {', '.join(path.technologies[level])}")])
     _bullets(out, "Success metrics", path.success_metrics)
     if path.resources:
         out.print("\n[bold]Roadmaps and resources[/bold]")
-        for res in path.resources:
-            out.print(f"  • {res['title']} — {res['url']}", markup=False)
+        show_resources(out, path.resources)
     if path.next:
         names = ", ".join(f"{catalog.paths[n].title} ({n})" for n in path.next if n in catalog.paths)
         out.print(f"\n[bold]Next[/bold]: {names}")
@@ -346,7 +561,7 @@ def show_checkpoints(out: Output, catalog: Catalog, summaries: dict[str, Any]) -
     for checkpoint in catalog.checkpoints.values():
         summary = summaries.get(checkpoint.id)
         table.add_row(checkpoint.id, checkpoint.title, checkpoint.kind, checkpoint_state(summary),
-                      str(summary["attempts"]) if summary else "0", summary["last"] if summary else "—")  # fmt: skip
+                      str(summary["attempts"]) if summary else "0", local_time(summary["last"]) if summary else "—")  # fmt: skip
     out.print(table)
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
@@ -363,7 +578,7 @@ def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attem
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
         for attempt in attempts[-5:]:
             how = "manual" if attempt["manual"] else f"{round(100 * attempt['score'])}%"
-            out.print(f"  {attempt['at']}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False)
+            out.print(f"  {local_time(attempt['at'])}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False)
 
 
 def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
@@ -428,7 +643,8 @@ def show_stats(out: Output, data: dict[str, Any]) -> None:
     )
     streak = data["streak"]
     out.print(
-        f"[bold]Streak[/bold]: {streak['current']} day(s) · longest {streak['longest']} · {streak['active_days']} active days"
+        f"[bold]Streak[/bold]: {plural(streak['current'], 'day')} · longest {plural(streak['longest'], 'day')} · "
+        f"{plural(streak['active_days'], 'active day')}"
     )
     cps = data["checkpoints"]
     out.print(f"[bold]Checkpoints[/bold]: {cps['passed']}/{cps['total']} passed ({cps['attempted']} attempted)")

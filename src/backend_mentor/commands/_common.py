@@ -56,9 +56,13 @@ def ask_question(out, question: dict, header: str) -> int:
     for index, choice in enumerate(question["choices"], start=1):
         out.print(f"   {index}) {choice}", markup=False)
     picked = int(ask("Your answer", [str(i) for i in range(1, len(question["choices"]) + 1)])) - 1
+    from rich.text import Text
+
+    from ..render import sentence
+
     if picked == question["answer"]:
-        out.print("[green]Correct.[/green] " + question["why"], highlight=False)
+        out.print(Text.assemble(("Correct.", "green"), " ", sentence(question["why"])))
     else:
         right = question["choices"][question["answer"]]
-        out.print(f"[red]Not quite.[/red] The answer is: {right}. {question['why']}", highlight=False)
+        out.print(Text.assemble(("Not quite.", "red"), f" The answer is: {sentence(right)} {sentence(question['why'])}"))
     return picked

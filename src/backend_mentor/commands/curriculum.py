@@ -39,6 +39,7 @@ def validate(
     from ..curriculum.loader import load_sources
     from ..curriculum.sources import Source, check_source_dir
     from ..output import Output
+    from ..render import plural
 
     state = app_context(ctx)
     if standalone and directory is None:
@@ -64,7 +65,7 @@ def validate(
             out.line(str(problem))
         summary = ", ".join(f"{n} {kind}s" for kind, n in counts.items())
         if loaded.problems:
-            out.message(f"{len(loaded.problems)} problem(s) in {loaded.files} files ({summary})", style="red")
+            out.message(f"{plural(len(loaded.problems), 'problem')} in {plural(loaded.files, 'file')} ({summary})", style="red")
         else:
             out.success(f"curriculum is valid: {loaded.files} files ({summary})")
     if loaded.problems:

@@ -8,7 +8,7 @@ from typing import Any
 def show_dashboard(state: Any, json_output: bool) -> None:
     from .. import services
     from ..output import Output
-    from ..render import bar
+    from ..render import bar, plural
 
     catalog, store = state.catalog(), state.store()
     out = Output(json_output)
@@ -38,7 +38,7 @@ def show_dashboard(state: Any, json_output: bool) -> None:
     for stage in progress["stages"]:
         out.print(f"  {stage['level'].title():<13} {stage['months']:>5} mo  {bar(stage['covered'], stage['topics'], 16)} "
                   f"{stage['covered']}/{stage['topics']}")  # fmt: skip
-    out.print(f"\nStreak: {data['streak']['current']} day(s) · checkpoints passed: "
+    out.print(f"\nStreak: {plural(data['streak']['current'], 'day')} · checkpoints passed: "
               f"{data['checkpoints']['passed']}/{data['checkpoints']['total']}")  # fmt: skip
     if due:
         out.print(f"Reviews due: [bold]{due}[/bold] — backend-mentor review")

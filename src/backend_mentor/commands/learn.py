@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
+from ..pager import NoPagerOption
 from ._common import JsonOption, NoInputOption, ask, ask_number, group, interactive
 
 app = group(
@@ -84,6 +85,7 @@ def learn(
     hours: Annotated[float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week you can study.")] = None,
     language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
     all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
+    no_pager: NoPagerOption = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -123,7 +125,8 @@ def learn(
         if topic is None:
             finished(out, catalog, path, json_output)
             return
-    present(out, catalog, store, topic, json_output, prompts, (services.example_language(store, language), all_languages))
+    present(out, catalog, store, topic, json_output, prompts,
+            (services.example_language(store, language), all_languages, not no_pager))  # fmt: skip
 
 
 def raise_no_path(catalog) -> None:
@@ -157,12 +160,11 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     for reason in recommendation.reasons:
         out.print(f"  • {reason}", markup=False)
     out.print(f"  • {len(path.topic_ids)} topics, about {total:g} hours: roughly {weeks} weeks at {weekly:g} h/week")
-    career = path.career
-    if career:
-        facts = [f"demand: {career['demand']}" if career.get("demand") else "",
-                 f"time to a first job: {career['time_to_employment']}" if career.get("time_to_employment") else "",
-                 f"salary: {career['salary_range']}" if career.get("salary_range") else ""]  # fmt: skip
-        out.print("  • career — " + "; ".join(f for f in facts if f), markup=False)
+    if path.career:
+        from ..render import show_career
+
+        out.print("  • career:")
+        show_career(out, path.career, ("demand", "time_to_employment", "salary_range"), indent=4)
     if ask("Start this path?", ["y", "n"], "y") != "y":
         out.message("Nothing saved. Browse the paths with 'backend-mentor path list'.")
         raise typer.Exit(0)
@@ -224,9 +226,9 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
     return known
 
 
-def present(out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False)) -> None:
+def present(out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False, True)) -> None:
     from .. import services
-    from ..render import show_lesson, topic_json
+    from ..render import plural, show_lesson, topic_json
 
     statuses = store.statuses()
     path = services.active_path(catalog, store)
@@ -239,7 +241,7 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool, exampl
                   "stages_to_prove": stages, "reviews_due": due})  # fmt: skip
         return
     if due:
-        out.print(f"[bold]{due} review(s) due[/bold] — keep what you learned: backend-mentor review")
+        out.print(f"[bold]{plural(due, 'review')} due[/bold] — keep what you learned: backend-mentor review")
     for stage in stages:
         out.print(f"[bold green]You finished the {stage['level']} stage.[/bold green] Prove it before you go on:")
         for cid in stage["checkpoints"]:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
+from ..pager import NoPagerOption
 from ._common import JsonOption, NoInputOption, interactive
 
 
@@ -17,12 +18,17 @@ def mentor(
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="How many close matches to list.")] = 8,
     language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
     all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
+    list_only: Annotated[bool, typer.Option("--list", help="Always show the numbered list of matches, never open a guide.")] = False,
+    no_pager: NoPagerOption = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
     """Find a topic and show its guide; without a query, list the topics by category.
 
-    Example: backend-mentor mentor "kafka vs rabbitmq"
+    Ask the way you would ask a person: when one topic clearly answers, its guide opens;
+    when several are close, you get a numbered list and pick one (Enter takes the first).
+
+    Example: backend-mentor mentor "what is a jwt"
     """
     from .. import services
     from ..curriculum.search import search, suggestions
@@ -47,7 +53,7 @@ def mentor(
                 ]
             })  # fmt: skip
         else:
-            show_categories(out, catalog, statuses)
+            show_categories(out, catalog, statuses, pager=not no_pager)
         return
 
     result = search(catalog, text, limit=limit)
@@ -57,17 +63,24 @@ def mentor(
         raise NotFound(f"no topic matches '{text}'{hint}")
     best = result.best
     hits_json = [{"id": h.id, "title": h.title, "score": round(h.score, 3), "exact": h.exact} for h in result.hits]
-    if best is None:
-        if json_output:
-            out.json({"query": text, "match": None, "results": hits_json, "corrected": result.corrected})
-        else:
-            if result.corrected:
-                out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
-            show_hits(out, result.hits, text)
+    if json_output and best is None:
+        out.json({"query": text, "match": None, "results": hits_json, "corrected": result.corrected, "clear": False})
         return
+    if result.corrected and not json_output:
+        out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
+    if not json_output and (best is None or list_only):
+        show_hits(out, result.hits, text)
+        if list_only or not interactive(no_input):
+            return
+        from ._common import ask
+
+        picked = ask("Open which one? (number, Enter for 1)", [str(n) for n in range(1, len(result.hits) + 1)],
+                     default="1")  # fmt: skip
+        best = result.hits[int(picked) - 1]
 
     topic = catalog.topics[best.id]
-    missing = services.missing_prerequisites(catalog, topic, statuses)
+    # direct prerequisites not done yet (as services.missing_prerequisites; inlined to spare the import)
+    missing = [p for p in topic.prerequisites if statuses.get(p) not in ("done", "known") and p in catalog.topics]
     if quiz:
         if json_output or not interactive(no_input):
             from ..errors import MentorError
@@ -80,12 +93,10 @@ def mentor(
     if json_output:
         out.json({
             "query": text, "match": topic_json(topic, statuses), "results": hits_json, "corrected": result.corrected,
-            "missing_prerequisites": [{"id": m, "title": catalog.topics[m].title} for m in missing],
+            "clear": True, "missing_prerequisites": [{"id": m, "title": catalog.topics[m].title} for m in missing],
         })  # fmt: skip
         return
-    if result.corrected:
-        out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
-    show_topic(out, catalog, topic, statuses, missing, example_language, all_languages)
-    others = [h for h in result.hits[1:4]]
+    show_topic(out, catalog, topic, statuses, missing, example_language, all_languages, pager=not no_pager)
+    others = [h for h in result.hits[:4] if h.id != topic.id][:3]
     if others:
         out.hint("Also matching: " + ", ".join(h.id for h in others))

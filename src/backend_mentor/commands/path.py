@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
+from ..pager import NoPagerOption
 from ._common import JsonOption, group
 
 app = group(
@@ -23,11 +24,11 @@ def path_root(ctx: typer.Context) -> None:
     Example: backend-mentor path list
     """
     if ctx.invoked_subcommand is None:
-        show(ctx, None, False)
+        show(ctx, None, False, False, False)
 
 
 @app.command("list")
-def list_paths(ctx: typer.Context, json_output: JsonOption = False) -> None:
+def list_paths(ctx: typer.Context, no_pager: NoPagerOption = False, json_output: JsonOption = False) -> None:
     """All paths, grouped: core roles, specialized roles, data roles, language tracks, specializations.
 
     Example: backend-mentor path list --json
@@ -51,18 +52,20 @@ def list_paths(ctx: typer.Context, json_output: JsonOption = False) -> None:
             ],
         })  # fmt: skip
         return
-    show_path_list(out, catalog, statuses, profile.get("active_path"))
+    show_path_list(out, catalog, statuses, profile.get("active_path"), pager=not no_pager)
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
     path_id: Annotated[str | None, typer.Argument(help="A path id (default: your active path).")] = None,
+    expand_all: Annotated[bool, typer.Option("--all", help="Show every stage in full, not only the current one.")] = False,
+    no_pager: NoPagerOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """A path as a tree: stages, modules and topics with your status, plus career facts.
+    """A path as a tree: your current stage in full with your status, the other stages summarised, career facts.
 
-    Example: backend-mentor path show python-developer
+    Example: backend-mentor path show python-developer --all
     """
     from .. import services
     from ..output import Output
@@ -76,7 +79,7 @@ def show(
     if json_output:
         out.json({**path_json(catalog, path, statuses), "progress": services.path_progress(catalog, path, statuses)})
         return
-    show_path(out, catalog, path, statuses, store.checkpoint_summary())
+    show_path(out, catalog, path, statuses, store.checkpoint_summary(), expand_all=expand_all, pager=not no_pager)
 
 
 @app.command("start")

@@ -12,16 +12,21 @@ from ._common import JsonOption, NoInputOption, interactive
 
 def review(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Most cards to review now.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="Most questions to review now.")] = 20,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Review the quiz questions that are due (FSRS-6 scheduling).
+    """Review the quiz questions that are due: each comes back just before you would forget it.
+
+    Spaced repetition: a question you answer well comes back after a longer gap each time
+    (days, then weeks); one you miss comes back in ten minutes. The gaps follow FSRS-6, a
+    published memory model for flashcards (the maintained fsrs package).
 
     Example: backend-mentor review --limit 10
     """
     from .. import services
     from ..output import Output
+    from ..render import local_time, plural
     from ..review import make_rng
     from .learn import ask_shuffled
 
@@ -34,14 +39,14 @@ def review(
         if json_output:
             out.json({"cards": len(cards), "due": [{"card_id": c["card_id"], "topic": c["topic_id"], "due": c["due"]} for c in due]})
         else:
-            out.line(f"{len(due)} card(s) due of {len(cards)}.")
+            out.line(f"{plural(len(due), 'question')} due of {len(cards)}.")
             if due:
                 out.hint("Review them in a terminal: backend-mentor review")
         return
     if not due:
         upcoming = min((c["due"] for c in cards), default=None)
-        when = f" The next one is due {upcoming[:16].replace('T', ' ')} UTC." if upcoming else ""
-        out.message(f"Nothing due. {len(cards)} card(s) in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
+        when = f" The next one is due {local_time(upcoming)}." if upcoming else ""
+        out.message(f"Nothing due. {plural(len(cards), 'question')} in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
         return
     rng = make_rng()
     correct = 0

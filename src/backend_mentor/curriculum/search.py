@@ -1,16 +1,26 @@
-"""Finding a topic from loose words: ``mentor jwt``, ``mentor "n+1"``, ``mentor autentication``.
+"""Finding a topic from the words a learner types: ``mentor jwt``, ``mentor "why is my query slow"``.
 
-1. An exact match of the normalised query with a topic's id, title or an alias wins outright.
-2. Otherwise the query's words, with misspellings corrected against the curriculum's own
-   vocabulary (ids, titles, aliases), are ranked with SQLite FTS5's bm25 over id, title, aliases,
-   summary and lesson text, the short fields weighted higher.
-3. A single result, or a top result well ahead of the next, is a clear match; otherwise the
-   caller shows a short ranked list.
+1. Question words and filler ("what is", "how do I", "best practices", "why is my") are set aside;
+   the remaining words carry the meaning. Only if nothing is left are the filler words searched.
+2. A word the curriculum uses anywhere (names, summaries, lesson text) is taken as typed; only an
+   unknown word is corrected, against the names of the topics (ids, titles, aliases).
+3. An exact match of the query (or of its meaning words) with a topic's id, title or alias wins
+   outright, unless several topics share that name.
+4. Otherwise each topic is scored per meaning word, weighted by how rare the word is in the
+   curriculum (so "database" in "race condition in a database" counts for little):
+   a word in the topic's names counts most, a name the query contains whole counts more again,
+   then the summary, then the lesson text (SQLite FTS5 bm25 over the body, Porter-stemmed);
+   two meaning words that stand together in the query and in a topic (a phrase: "race condition",
+   "slow query") add to it.
+5. The top result is a clear match when it is well ahead of the next; otherwise the caller shows a
+   short numbered list.
 """
 
 from __future__ import annotations
 
-import difflib
+import contextlib
+import functools
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -18,41 +28,30 @@ from dataclasses import dataclass
 from .catalog import Catalog
 
 WORD = re.compile(r"[a-z0-9#]+")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "about",
-        "do",
-        "does",
-        "explain",
-        "for",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "me",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "teach",
-        "tell",
-        "vs",
-        "versus",
-        "what",
-        "when",
-        "which",
-        "why",
-        "with",
-    ]
-)
-WEIGHTS = (10.0, 8.0, 8.0, 3.0, 1.0)  # id, title, aliases, summary, body
-CLEAR_LEAD = 1.6  # the best result must score this many times the second to be "clear"
+VOWELS = re.compile(r"[aeiouy]")
+# Words that say how a learner asks, not what about. Never names of technologies ("go", "get",
+# "rest", "express", "spring" stay meaning words).
+_FILLER_WORDS = """
+    a an the and or of in on at to for from with without into by about as vs versus between
+    what whats how why when where which who whom whose is are was were be been being am
+    do does did doing done can could should would will shall may might must
+    i me my mine we us our you your it its this that these those there their they them
+    explain explained explanation teach tell show learn learning understand understanding know
+    need want wanted trying try help please
+    work works working happen happens happening mean means meaning
+    best practice practices good better tip tips guide tutorial intro introduction overview
+    difference differences different compare comparison example examples way ways
+    beginner beginners basic basics fundamentals simple simply really actually just some any all
+    so very too much many more most use using used
+"""
+FILLER = frozenset(_FILLER_WORDS.split())
+NAME_WEIGHT = 3.0  # a meaning word in the topic's id, title or aliases
+WHOLE_NAME_WEIGHT = 3.0  # the query contains one of the topic's names whole (scaled by coverage)
+SUMMARY_WEIGHT = 1.2
+BODY_WEIGHT = 1.0  # at most, for the lesson that uses the word most (bm25, normalised per word)
+PHRASE_WEIGHT = 1.5  # two adjacent meaning words found together
+CLEAR_LEAD = 1.35  # the best result must score this many times the second to be "clear"
+CLEAR_COVERAGE = 0.7  # ... and mention words carrying this share of the query's meaning
 
 
 @dataclass
@@ -61,6 +60,7 @@ class Hit:
     title: str
     score: float
     exact: bool = False
+    coverage: float = 1.0  # share of the query's meaning (weighted by rarity) the topic mentions at all
 
 
 @dataclass
@@ -80,6 +80,8 @@ class SearchResult:
             return top
         if self.ambiguous:
             return None
+        if top.coverage < CLEAR_COVERAGE:
+            return None  # it misses a word that matters: "normalization and design patterns"
         second = self.hits[1]
         return top if top.score >= CLEAR_LEAD * second.score else None
 
@@ -88,41 +90,227 @@ def normalise(text: str) -> str:
     return " ".join(WORD.findall(text.lower().replace("+", " plus ")))
 
 
-def _exact_index(catalog: Catalog) -> dict[str, dict[str, int]]:
-    """Normalised name -> {topic id: strength}; 0 for an id or title, 1 for an alias."""
-    index: dict[str, dict[str, int]] = {}
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stemmer for names: caches/caching/cache, queries/query, logs/logging/log.
+
+    Acronyms without a vowel (https, dns, tls) and words with digits are left alone; both sides
+    of a comparison go through the same function, so only consistency matters.
+    """
+    if len(word) <= 3 or not word.isalpha() or not VOWELS.search(word[:-1]):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("ing") and len(word) > 5:
+        word = _undouble(word[:-3])
+    elif word.endswith("ed") and len(word) > 4:
+        word = _undouble(word[:-2])
+    elif word.endswith("es") and (word[-3] in "sxz" or word[-4:-2] in ("ch", "sh")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def _undouble(word: str) -> str:
+    return word[:-1] if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "aeiouls" else word
+
+
+# --- the curriculum's names, once per catalog --------------------------------------------------
+
+
+@dataclass
+class _Names:
+    exact: dict[str, dict[str, int]]  # normalised name -> {topic id: 0 for id/title, 1 for alias}
+    names: dict[str, list[frozenset[str]]]  # topic id -> each name as a set of stems, filler included
+    name_stems: dict[str, set[str]]  # topic id -> every stem of its names
+    summary_stems: dict[str, set[str]]
+    vocabulary: set[str]  # words of ids, titles and aliases (targets for correction)
+
+
+_NAMES: dict[int, tuple[Catalog, _Names]] = {}
+
+
+def _names(catalog: Catalog) -> _Names:
+    """The name index, built once per curriculum and kept next to the catalog cache."""
+    cached = _NAMES.get(id(catalog))
+    if cached and cached[0] is catalog:
+        return cached[1]
+    result = _load_names(catalog)
+    if result is None:
+        result = _build_names(catalog)
+        _save_names(catalog, result)
+    _NAMES.clear()
+    _NAMES[id(catalog)] = (catalog, result)
+    return result
+
+
+def _names_file(catalog: Catalog):  # -> Path | None
+    return catalog.cache_file.with_name(catalog.cache_file.name + ".names.json") if catalog.cache_file else None
+
+
+def _load_names(catalog: Catalog) -> _Names | None:
+    import json
+
+    path = _names_file(catalog)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != catalog.fingerprint or data.get("format") != 1:
+        return None
+    try:
+        return _Names(
+            exact=data["exact"],
+            names={tid: [frozenset(n) for n in sets] for tid, sets in data["names"].items()},
+            name_stems={tid: set(v) for tid, v in data["name_stems"].items()},
+            summary_stems={tid: set(v) for tid, v in data["summary_stems"].items()},
+            vocabulary=set(data["vocabulary"]),
+        )
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _save_names(catalog: Catalog, names: _Names) -> None:
+    """Best effort: a read-only or full cache directory only costs the rebuild next time."""
+    import json
+    import os
+    import tempfile
+
+    path = _names_file(catalog)
+    if path is None or not path.parent.is_dir():
+        return
+    data = {"format": 1, "fingerprint": catalog.fingerprint, "exact": names.exact,
+            "names": {tid: [sorted(n) for n in sets] for tid, sets in names.names.items()},
+            "name_stems": {tid: sorted(v) for tid, v in names.name_stems.items()},
+            "summary_stems": {tid: sorted(v) for tid, v in names.summary_stems.items()},
+            "vocabulary": sorted(names.vocabulary)}  # fmt: skip
+    try:
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".names-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _build_names(catalog: Catalog) -> _Names:
+    exact: dict[str, dict[str, int]] = {}
+    names: dict[str, list[frozenset[str]]] = {}
+    name_stems: dict[str, set[str]] = {}
+    summary_stems: dict[str, set[str]] = {}
+    vocabulary: set[str] = set()
     for topic in catalog.topics.values():
-        names = [(topic.id.replace("-", " "), 0), (topic.title, 0), (re.sub(r"\s*\(.*?\)", "", topic.title), 0)]
-        names += [(alias, 1) for alias in topic.aliases]
-        for name, strength in names:
-            owners = index.setdefault(normalise(name), {})
+        plain_title = re.sub(r"\s*\(.*?\)", "", topic.title)
+        entries = [(topic.id.replace("-", " "), 0), (topic.title, 0), (plain_title, 0)]
+        entries += [(alias, 1) for alias in topic.aliases]
+        sets = []
+        for name, strength in entries:
+            normal = normalise(name)
+            owners = exact.setdefault(normal, {})
             owners[topic.id] = min(strength, owners.get(topic.id, strength))
-    return index
+            words = normal.split()
+            vocabulary.update(words)
+            sets.append(frozenset(stem(w) for w in words))
+        # a parenthesised part of a title ("Normalization (1NF to BCNF)") is a name of its own
+        for inner in re.findall(r"\((.*?)\)", topic.title):
+            sets.append(frozenset(stem(w) for w in normalise(inner).split()))
+        names[topic.id] = [s for s in sets if s]
+        name_stems[topic.id] = {st for s in names[topic.id] for st in s} - {stem(w) for w in FILLER}
+        summary_stems[topic.id] = {stem(w) for w in normalise(topic.summary).split()}
+    return _Names(exact, names, name_stems, summary_stems, vocabulary)
 
 
-def _exact_owner(owners: dict[str, int]) -> tuple[str | None, list[str]]:
-    """The single strongest owner of a name, or None and every owner when it is shared."""
-    if not owners:
-        return None, []
-    strongest = min(owners.values())
-    top = [tid for tid, strength in owners.items() if strength == strongest]
-    return (top[0], top) if len(top) == 1 else (None, top)
+# --- the lesson text: FTS5 when SQLite has it, plain Python otherwise --------------------------
 
 
-def _vocabulary(catalog: Catalog) -> set[str]:
-    words: set[str] = set()
-    for topic in catalog.topics.values():
-        words.update(WORD.findall(f"{topic.id.replace('-', ' ')} {topic.title} {' '.join(topic.aliases)}".lower()))
-    return words
+class _Text:
+    """Document frequency, per-word body scores and phrase presence over the whole curriculum."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.total = max(1, len(catalog.topics))
+        self.db: sqlite3.Connection | None = None
+        try:
+            db = catalog.search_db()
+            db.execute("SELECT 1 FROM topic_fts WHERE topic_fts MATCH 'x' LIMIT 1").fetchall()
+            self.db = db
+        except sqlite3.Error:
+            self._tokens = {
+                t.id: WORD.findall(f"{t.id} {t.title} {' '.join(t.aliases)} {t.summary} {t.lesson} "
+                                   f"{' '.join(t.key_points)} {' '.join(t.pitfalls)}".lower().replace("-", " "))
+                for t in catalog.topics.values()
+            }  # fmt: skip
+
+    def _match(self, expression: str, weights: str = "1, 1, 1, 1, 1") -> dict[str, float]:
+        assert self.db is not None
+        rows = self.db.execute(
+            f"SELECT id, -bm25(topic_fts, {weights}) FROM topic_fts WHERE topic_fts MATCH ?", (expression,)
+        ).fetchall()
+        return {row[0]: float(row[1]) for row in rows if row[0] in self.catalog.topics}
+
+    def known(self, word: str) -> bool:
+        return self.df(word) > 0
+
+    def df(self, word: str) -> int:
+        if self.db is None:
+            return sum(1 for tokens in self._tokens.values() if any(stem(t) == stem(word) for t in tokens))
+        return len(self._match(f'"{word}"'))
+
+    def idf(self, word: str) -> float:
+        df = self.df(word)
+        return math.log(1 + (self.total - df + 0.5) / (df + 0.5))
+
+    def body(self, word: str) -> dict[str, float]:
+        """Topic id -> how strongly its lesson uses the word, from 0 to 1."""
+        if self.db is None:
+            target = stem(word)
+            scores = {tid: sum(1 for t in tokens if stem(t) == target) / len(tokens) ** 0.5
+                      for tid, tokens in self._tokens.items() if tokens}  # fmt: skip
+        else:
+            scores = self._match(f'body : "{word}"', "0, 0, 0, 0, 1")
+        scores = {tid: s for tid, s in scores.items() if s > 0}
+        top = max(scores.values(), default=0.0)
+        return {tid: s / top for tid, s in scores.items()} if top else {}
+
+    def phrase(self, first: str, second: str) -> set[str]:
+        """Topics where the two words stand together, in either order."""
+        if self.db is None:
+            pair, swapped = (stem(first), stem(second)), (stem(second), stem(first))
+            found = set()
+            for tid, tokens in self._tokens.items():
+                stems = [stem(t) for t in tokens]
+                if any(p in (pair, swapped) for p in zip(stems, stems[1:])):
+                    found.add(tid)
+            return found
+        return set(self._match(f'"{first} {second}" OR "{second} {first}"'))
 
 
-def _correct(words: list[str], vocabulary: set[str]) -> tuple[list[str], dict[str, str]]:
+# --- the search --------------------------------------------------------------------------------
+
+
+def meaning_words(normal: str) -> list[str]:
+    """The words of a normalised query that carry its meaning (all of them if all are filler)."""
+    words = normal.split()
+    return [w for w in words if w not in FILLER] or words
+
+
+def _correct(words: list[str], names: _Names, text: _Text) -> tuple[list[str], dict[str, str]]:
+    """Only words the curriculum never uses are corrected, towards the words of topic names."""
     fixed, corrected = [], {}
     for word in words:
-        if word in vocabulary or len(word) < 4 or word.isdigit():
+        if word in names.vocabulary or len(word) < 4 or not word.isalpha() or text.known(word):
             fixed.append(word)
             continue
-        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        import difflib
+
+        close = difflib.get_close_matches(word, names.vocabulary, n=1, cutoff=0.75)
         if close:
             corrected[word] = close[0]
             fixed.append(close[0])
@@ -135,70 +323,89 @@ def search(catalog: Catalog, query: str, limit: int = 8) -> SearchResult:
     normal = normalise(query)
     if not normal:
         return SearchResult(query, [], {})
-    index = _exact_index(catalog)
-    owners = index.get(normal, {})
-    words = [w for w in normal.split() if w not in STOPWORDS] or normal.split()
-    words, corrected = _correct(words, _vocabulary(catalog))
-    if not owners and corrected:
-        owners = index.get(" ".join(words), {})
+    names = _names(catalog)
+    text = _Text(catalog)
+    words, corrected = _correct(meaning_words(normal), names, text)
+    owners: dict[str, int] = {}
+    for candidate in (normal, " ".join(meaning_words(normal)), " ".join(words)):
+        owners = names.exact.get(candidate, {})
+        if owners:
+            break
     exact, shared = _exact_owner(owners)
-    hits = _ranked(catalog, words, limit)
+    hits = _ranked(catalog, names, text, words, {stem(w) for w in normal.split()} | {stem(w) for w in words}, limit)
     if exact is not None:
         topic = catalog.topics[exact]
-        hits = [Hit(topic.id, topic.title, hits[0].score if hits else 1.0, exact=True)] + [h for h in hits if h.id != exact]
+        score = hits[0].score if hits else 1.0
+        hits = [Hit(topic.id, topic.title, score, exact=True)] + [h for h in hits if h.id != exact]
     elif shared:
-        # a name several topics claim: a close call, with those topics first in bm25 order
+        # a name several topics claim: a close call, with those topics first in score order
         scores = {h.id: h.score for h in hits}
         first = sorted(shared, key=lambda tid: -scores.get(tid, 0.0))
-        hits = [Hit(t, catalog.topics[t].title, scores.get(t, 0.0)) for t in first] + [h for h in hits if h.id not in shared]
+        hits = [Hit(t, catalog.topics[t].title, scores.get(t, 0.0)) for t in first] + [
+            h for h in hits if h.id not in shared
+        ]
         return SearchResult(query, hits[:limit], corrected, ambiguous=True)
     return SearchResult(query, hits[:limit], corrected)
 
 
-def _fts_query(words: list[str]) -> str:
-    terms = []
-    for word in dict.fromkeys(words):
-        if word == "plus":
-            continue
-        terms.append(f'"{word}"*' if len(word) >= 3 else f'"{word}"')
-    return " OR ".join(terms)
+def _exact_owner(owners: dict[str, int]) -> tuple[str | None, list[str]]:
+    """The single strongest owner of a name, or None and every owner when it is shared."""
+    if not owners:
+        return None, []
+    strongest = min(owners.values())
+    top = [tid for tid, strength in owners.items() if strength == strongest]
+    return (top[0], top) if len(top) == 1 else (None, top)
 
 
-def _ranked(catalog: Catalog, words: list[str], limit: int) -> list[Hit]:
-    match = _fts_query(words)
-    if not match:
+def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], typed: set[str], limit: int) -> list[Hit]:
+    """Topics scored for the meaning ``words``; ``typed`` holds the stems of every word typed."""
+    terms = [w for w in dict.fromkeys(words) if w != "plus" or len(words) == 1]
+    if not terms:
         return []
-    db = catalog.search_db()
-    try:
-        rows = db.execute(
-            f"SELECT id, title, -bm25(topic_fts, {', '.join(map(str, WEIGHTS))}) AS score FROM topic_fts "
-            "WHERE topic_fts MATCH ? ORDER BY score DESC LIMIT ?",
-            (match, limit),
-        ).fetchall()
-    except sqlite3.OperationalError:
-        return _ranked_without_fts(catalog, words, limit)
-    return [Hit(row[0], row[1], float(row[2])) for row in rows if row[0] in catalog.topics]
+    idf = {w: text.idf(w) for w in terms}
+    stems = {w: stem(w) for w in terms}
+    total_idf = sum(idf.values()) or 1.0
+    scores: dict[str, float] = {}
+    matched: dict[str, set[str]] = {}
 
+    def add(tid: str, value: float, *found: str) -> None:
+        if value > 0:
+            scores[tid] = scores.get(tid, 0.0) + value
+            matched.setdefault(tid, set()).update(found)
 
-def _ranked_without_fts(catalog: Catalog, words: list[str], limit: int) -> list[Hit]:
-    """For SQLite builds without FTS5: weighted term frequency over the same fields."""
-    scored = []
-    for topic in catalog.topics.values():
-        fields = (topic.id, topic.title, " ".join(topic.aliases), topic.summary, topic.lesson)
-        score = 0.0
-        for weight, text in zip(WEIGHTS, fields):
-            tokens = WORD.findall(text.lower())
-            if tokens:
-                score += weight * sum(tokens.count(w) for w in words) / len(tokens) ** 0.5
-        if score > 0:
-            scored.append(Hit(topic.id, topic.title, score))
-    return sorted(scored, key=lambda h: -h.score)[:limit]
+    for tid in catalog.topics:
+        own = names.name_stems[tid]
+        in_name = [w for w in terms if stems[w] in own]
+        add(tid, NAME_WEIGHT * sum(idf[w] for w in in_name), *in_name)
+        whole = 0.0
+        for name in names.names[tid]:
+            if name <= typed:  # the whole name, filler and all, is in the query
+                covered = sum(idf[w] for w in terms if stems[w] in name)
+                whole = max(whole, covered * covered / total_idf)
+        add(tid, WHOLE_NAME_WEIGHT * whole)
+        summary = names.summary_stems[tid]
+        in_summary = [w for w in terms if stems[w] in summary]
+        add(tid, SUMMARY_WEIGHT * sum(idf[w] for w in in_summary), *in_summary)
+    for word in terms:
+        for tid, strength in text.body(word).items():
+            add(tid, BODY_WEIGHT * idf[word] * strength, word)
+    meaning = [w for w in words if w != "plus"]
+    for first, second in zip(meaning, meaning[1:]):
+        if first != second:
+            for tid in text.phrase(first, second):
+                add(tid, PHRASE_WEIGHT * (idf.get(first, 0.0) + idf.get(second, 0.0)), first, second)
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [Hit(tid, catalog.topics[tid].title, round(score, 4),
+                coverage=round(sum(idf.get(w, 0.0) for w in matched.get(tid, ())) / total_idf, 3))
+            for tid, score in ranked]  # fmt: skip
 
 
 def suggestions(catalog: Catalog, query: str, n: int = 3) -> list[str]:
     """Ids close to a query that matched nothing."""
     names = {t.id: t.id for t in catalog.topics.values()}
     names.update({normalise(t.title): t.id for t in catalog.topics.values()})
+    import difflib
+
     close = difflib.get_close_matches(normalise(query).replace(" ", "-"), list(names), n=n, cutoff=0.5)
     close += difflib.get_close_matches(normalise(query), list(names), n=n, cutoff=0.5)
     return list(dict.fromkeys(names[c] for c in close))[:n]

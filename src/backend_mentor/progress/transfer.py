@@ -99,7 +99,9 @@ def export_markdown(store: Store, catalog: Any, stream: IO[str]) -> None:
     write(f"- Topics done: **{topics['done']}** of {topics['total']} ({topics['hours_done']:g} study hours)\n")
     write(f"- In progress: {topics['learning']} · skipped: {topics['skipped']}\n")
     write(f"- Checkpoints passed: **{data['checkpoints']['passed']}** of {data['checkpoints']['total']}\n")
-    write(f"- Streak: {data['streak']['current']} days (longest {data['streak']['longest']})\n")
+    from ..render import plural
+
+    write(f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n")
     if data["path"]:
         path = data["path"]
         write(f"\n## Path: {path['title']} — {path['percent']}%\n\n| stage | done | topics |\n|---|---:|---:|\n")

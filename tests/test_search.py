@@ -1,0 +1,121 @@
+"""How `mentor` finds a topic from the words a learner types (the shipped curriculum and small packs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend_mentor.curriculum.catalog import load_catalog
+from backend_mentor.curriculum.search import meaning_words, search, stem
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    import os
+
+    os.environ.setdefault("BACKEND_MENTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    return load_catalog([])
+
+
+@pytest.mark.parametrize(
+    ("query", "accepted"),
+    [
+        ("what is a jwt", {"jwt"}),  # the welcome screen's own example
+        ("logging best practices", {"logging"}),
+        ("how does https work", {"https-tls", "http-basics"}),
+        ("race condition in a database", {"optimistic-pessimistic-concurrency", "isolation-levels", "locking-mvcc"}),
+        ("goroutine leak", {"go-concurrency"}),
+        ("why is my query slow", {"query-optimization", "execution-plans", "indexes"}),
+        ("go language", {"go-basics"}),
+        ("javascript", {"nodejs"}),
+    ],
+)  # fmt: skip
+def test_the_issue_questions_rank_the_right_topic_first(shipped, query, accepted):
+    result = search(shipped, query)
+    assert result.hits[0].id in accepted, [h.id for h in result.hits[:3]]
+    assert result.corrected == {}
+
+
+@pytest.mark.parametrize("query", ["what is a jwt", "logging best practices", "goroutine leak", "why is my query slow"])
+def test_a_clear_winner_opens_directly(shipped, query):
+    assert search(shipped, query).best is not None
+
+
+def test_words_the_curriculum_uses_are_never_corrected(shipped):
+    for query in ("race condition", "goroutine leak", "slow query", "connection leak"):
+        assert search(shipped, query).corrected == {}, query
+    assert search(shipped, "autentication").corrected == {"autentication": "authentication"}
+
+
+def test_filler_is_set_aside_but_an_all_filler_query_still_searches():
+    assert meaning_words("what is a jwt") == ["jwt"]
+    assert meaning_words("why is my query slow") == ["query", "slow"]
+    assert meaning_words("logging best practices") == ["logging"]
+    assert meaning_words("how do i") == ["how", "do", "i"]
+
+
+def test_stems_join_word_forms_but_leave_acronyms():
+    assert stem("caching") == stem("caches") == stem("cache")
+    assert stem("queries") == stem("query") and stem("logging") == stem("logs") == stem("log")
+    assert stem("https") == "https" and stem("dns") == "dns"
+
+
+def pack_catalog(make_pack, mini, topics):
+    from conftest import topic_yaml
+
+    pack = make_pack("search", topics={tid: topic_yaml(tid, **fields) for tid, fields in topics.items()})
+    return load_catalog([pack])
+
+
+def test_filler_words_do_not_outrank_the_word_that_carries_the_meaning(make_pack, mini):
+    catalog = pack_catalog(make_pack, mini, {
+        "choosing": {"title": "Choosing the Best Practice Language", "aliases": "[best practices, best language]",
+                     "summary": "What works best in practice, and how to choose."},
+        "log-lines": {"title": "Log Lines", "aliases": "[logging]", "summary": "Writing log lines."},
+    })  # fmt: skip
+    result = search(catalog, "logging best practices")
+    assert result.hits[0].id == "log-lines"
+
+
+def test_a_name_match_outweighs_the_same_word_in_lesson_text(make_pack, mini):
+    body = "|\n  " + " ".join(["Idempotency matters everywhere."] * 12)
+    catalog = pack_catalog(make_pack, mini, {
+        "retries": {"title": "Retries", "lesson": body},
+        "keys": {"title": "Idempotency Keys", "lesson": "|\n  A key per request."},
+    })  # fmt: skip
+    assert search(catalog, "idempotency").hits[0].id == "keys"
+
+
+def test_a_phrase_outweighs_its_words_scattered(make_pack, mini):
+    catalog = pack_catalog(make_pack, mini, {
+        "scattered": {"title": "Scattered", "lesson": "|\n  A race is won. Each condition is checked."},
+        "phrase": {"title": "Together", "lesson": "|\n  A race condition appears when two writers interleave."},
+    })  # fmt: skip
+    result = search(catalog, "race condition")
+    assert result.hits[0].id == "phrase" and result.corrected == {}
+
+
+def test_a_query_whose_key_word_the_top_topic_never_mentions_is_not_a_clear_win(make_pack, mini):
+    catalog = pack_catalog(make_pack, mini, {
+        "design-patterns": {"title": "Design Patterns", "summary": "Strategy, factory and adapter."},
+        "normal-forms": {"title": "Normal Forms", "summary": "1NF to 3NF.", "lesson": "|\n  Normalization removes anomalies."},
+    })  # fmt: skip
+    result = search(catalog, "normalization and design patterns")
+    assert result.hits[0].id == "design-patterns" and result.best is None
+
+
+def test_the_name_index_is_kept_next_to_the_catalog_cache_and_rebuilt_when_stale_or_damaged(make_pack, mini):
+    from backend_mentor.curriculum import search as module
+
+    catalog = pack_catalog(make_pack, mini, {"idem": {"title": "Idempotency Keys"}})
+    module._NAMES.clear()
+    assert search(catalog, "idempotency keys").best.id == "idem"
+    index = module._names_file(catalog)
+    assert index is not None and index.exists()
+    module._NAMES.clear()
+    assert module._load_names(catalog) is not None  # the next process reads it instead of rebuilding
+    for damaged in ("{not json", '{"format": 1, "fingerprint": "other"}', '{"format": 1, "fingerprint": "%s"}'):
+        index.write_text(damaged.replace("%s", catalog.fingerprint))
+        module._NAMES.clear()
+        assert module._load_names(catalog) is None
+        assert search(catalog, "idempotency keys").best.id == "idem"  # rebuilt, and written again
+    assert module._load_names(catalog) is not None

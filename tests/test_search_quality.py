@@ -1,0 +1,36 @@
+"""The search-quality benchmark runs as a threshold test over its whole question set."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "search_quality.py"
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("search_quality", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_learner_questions_find_their_topic_first_at_least_90_percent_of_the_time():
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    bench = load_bench()
+    questions = bench.load_questions()
+    assert len(questions) >= 200
+    report = bench.evaluate(load_catalog([]), questions)
+    misses = [(r["q"], r["ranked"]) for r in report["rows"] if not r["top1"]]
+    assert report["top1"] >= 90.0, misses
+    assert report["top3"] >= 95.0, misses
+    assert report["wrong"] <= 2.0  # a guide opened on the wrong topic is the worst outcome
+
+
+def test_every_accepted_id_in_the_benchmark_exists():
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    catalog = load_catalog([])
+    unknown = {i for q in load_bench().load_questions() for i in q["ids"] if i not in catalog.topics}
+    assert unknown == set()
