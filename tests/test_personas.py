@@ -167,8 +167,8 @@ def test_a_java_developer_who_wants_devops_tests_out_of_what_they_know(invoke, t
     out = wizard.stdout
     assert "Recommended: DevOps Engineer" in out and "Placement check" in out
     assert "Groundwork for the beginner stage is worth studying (0/2 right)" in out  # stopped at two misses
-    assert "You know Networking and hosting: 8 topic(s) marked known." in out
-    assert "You know Containers: 6 topic(s) marked known." in out
+    assert "You know Networking and hosting: 8 topics marked known." in out
+    assert "You know Containers: 6 topics marked known." in out
     statuses = store.statuses()
     assert statuses["how-the-internet-works"] == "known" and statuses["docker"] == "known"
     assert len(store.answers("placement")) == 2 + 3 + 3  # every placement answer is kept

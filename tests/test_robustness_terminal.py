@@ -110,7 +110,7 @@ def run_in_pty(argv: list[str], timeout: float = 60) -> str:
     """Run a command on a real pseudo-terminal (colours on) and return everything it wrote."""
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update(TERM="xterm-256color", COLUMNS="100")
+    env.update(TERM="xterm-256color", COLUMNS="100", BACKEND_MENTOR_NO_PAGER="1")  # what reaches the terminal itself
     proc = subprocess.Popen(argv, stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True)
     os.close(follower)
     chunks: list[bytes] = []

@@ -108,9 +108,10 @@ def setup(conn: Any, schema: str, script: str) -> None:
         conn.execute(script)
 
 
-def copy_rows(conn: Any, schema: str, table: str, rows: list[Row]) -> None:
-    """Our own rows into a scratch table, in the table's column order (COPY: one round trip)."""
-    with conn.transaction(), conn.cursor() as cur, cur.copy(f'COPY "{schema}".{table} FROM STDIN') as copy:
+def copy_rows(conn: Any, schema: str, table: str, rows: list[Row], columns: list[str] | None = None) -> None:
+    """Our own rows into a scratch table (COPY: one round trip), in ``columns`` or the table's order."""
+    names = f" ({', '.join(columns)})" if columns else ""
+    with conn.transaction(), conn.cursor() as cur, cur.copy(f'COPY "{schema}".{table}{names} FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
 

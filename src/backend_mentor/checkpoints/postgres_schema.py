@@ -34,6 +34,7 @@ from . import postgres as pg
 from . import sql_schema as lite
 from ._sqlite import Row, compare_rows, first_words, normalize_rows, read_learner_file, split_statements
 from .base import Check, VerifierInputError
+from .params import load_params
 
 MAX_ROWS = 10_000  # rows read from one table or from the view; more is reported, never read in full
 MAX_DEPENDENCY_WORK = 2_000_000  # row visits spent on the 2NF/3NF search across all tables
@@ -256,7 +257,7 @@ def load_sample_data(conn: Any, schema: str, statements: list[tuple[int, str]], 
         return f"schema.sql must not create {lite.STAGING}: the verifier creates and fills it before load.sql"
     columns = ", ".join(f"{name} text{'' if name == 'grade' else ' NOT NULL'}" for name in lite.REPORT_COLUMNS)
     conn.execute(f'CREATE TABLE "{schema}".{lite.STAGING} ({columns})')
-    pg.copy_rows(conn, schema, lite.STAGING, lite.REPORT_COLUMNS, lite.report_rows())
+    pg.copy_rows(conn, schema, lite.STAGING, lite.report_rows(), lite.REPORT_COLUMNS)
     error = run_file(conn, schema, statements, "load.sql", time_limit)
     psycopg = pg.require_driver()
     try:
@@ -800,7 +801,7 @@ def verify_schema(options: Any) -> list[Check]:
     ``params`` (``load_file``, ``time_limit_seconds``), ``dsn``, ``allow_remote``."""
     schema_sql = read_learner_file(options.file, "schema file (schema.sql)")
     load_sql = read_learner_file(lite.locate_load_file(options), "load file (load.sql)", "--dir")
-    time_limit = float(options.params.get("time_limit_seconds", lite.DEFAULT_TIME_LIMIT))
+    time_limit = load_params("sql-schema", options.params).time_limit_seconds
     conn = pg.connect(getattr(options, "dsn", None), bool(getattr(options, "allow_remote", False)))
     psycopg = pg.require_driver()
     try:

@@ -176,6 +176,8 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
 
 
 def offer_placement(out, catalog, store, path, experience: str) -> None:
+    from ..render import plural
+
     """A learner who is not new may show what they know: passed modules are marked known."""
     from .. import services
 
@@ -184,7 +186,7 @@ def offer_placement(out, catalog, store, path, experience: str) -> None:
         return
     most = sum(len(m.questions) for m in modules)
     out.print(f"\n[bold]Placement check[/bold]: you are not new to this, so you can skip what you already know. "
-              f"{len(modules)} module(s) of the first stage(s), up to {services.QUESTIONS_PER_MODULE} questions each "
+              f"{plural(len(modules), 'module')} of the early stages, up to {services.QUESTIONS_PER_MODULE} questions each "
               f"(at most {most}); a module ends at its second miss, or early when you clearly know it. "
               "Modules you pass are marked known.")  # fmt: skip
     if ask("Take the placement check?", ["y", "n"], "y") != "y":
@@ -192,12 +194,14 @@ def offer_placement(out, catalog, store, path, experience: str) -> None:
         return
     known = run_placement(out, catalog, store, modules)
     if known:
-        out.print(f"\n[bold]Placement done:[/bold] {len(known)} topic(s) marked known; your path starts after them.")
+        out.print(f"\n[bold]Placement done:[/bold] {plural(len(known), 'topic')} marked known; your path starts after them.")
     else:
         out.print("\n[bold]Placement done:[/bold] nothing marked known; your path starts at the beginning.")
 
 
 def run_placement(out, catalog, store, modules, source: str = "placement") -> list[str]:
+    from ..render import plural
+
     """Ask each module's questions adaptively; every answer is stored; returns the topics marked known."""
     from .. import services
     from ..review import is_correct, make_rng
@@ -219,7 +223,7 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
         marked = services.record_placement(catalog, store, module.title, module.topics, answered, verdict, source)
         known += marked
         if verdict == "known":
-            out.print(f"[green]You know {module.title}:[/green] {len(marked)} topic(s) marked known.", highlight=False)
+            out.print(f"[green]You know {module.title}:[/green] {plural(len(marked), 'topic')} marked known.", highlight=False)
         else:
             out.print(f"[yellow]{module.title} is worth studying[/yellow] ({sum(results)}/{len(results)} right); "
                       "it stays on your path.", highlight=False)  # fmt: skip
