@@ -173,3 +173,20 @@ def test_the_postgres_shop_has_the_same_rows_as_the_sqlite_one(pg: str) -> None:
         for exercise in exercises:
             actual = postgres.run_query(conn, schema, answers[exercise.id], 10)
             assert sorted(map(repr, actual.rows)) == sorted(map(repr, expected[exercise.id].rows)), exercise.id
+
+
+def test_the_cli_verifies_on_postgres_and_records_the_engine(invoke, tmp_path: Path, pg: str) -> None:
+    import json
+
+    answers = tmp_path / "answers.sql"
+    answers.write_text((DATA / "sql_queries_postgres" / "answers.sql").read_text())
+    result = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--engine", "postgres",
+                    "--dsn", pg, "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["passed"] and report["engine"] == "postgres"
+    nothing = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--engine", "postgres",
+                     "--dsn", f"postgresql://me@/db?host={tmp_path}")  # fmt: skip
+    assert nothing.exit_code == 1 and nothing.stderr.count("\n") == 1 and "cannot connect to PostgreSQL" in nothing.stderr
+    attempts = json.loads(invoke("checkpoint", "show", "complex-sql-joins", "--json").stdout)["attempts"]
+    assert len(attempts) == 1  # a server that is not there records nothing

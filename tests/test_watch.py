@@ -86,3 +86,44 @@ def test_ctrl_c_while_waiting_ends_the_loop() -> None:
     with pytest.raises(KeyboardInterrupt):
         watch.loop()
     assert watch.runs == 1
+
+
+def test_checkpoint_verify_watch_reruns_on_save_and_records_only_changes(invoke, tmp_path: Path, monkeypatch) -> None:
+    """The real command: the first run fails q1, the learner saves a fix, the second run passes it;
+    a third, unchanged run is shown but not recorded; Ctrl-C ends the loop cleanly."""
+    import json
+    import time
+
+    answers = tmp_path / "work" / "answers.sql"
+    answers.parent.mkdir()
+    touch(answers, "-- name: q1\nSELECT 1;\n", 1)
+    fixed = "-- name: q1\nSELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'shipped';\n"
+    polls = {"n": 0}
+
+    def sleep(seconds: float) -> None:
+        polls["n"] += 1
+        if polls["n"] == 2:
+            touch(answers, fixed, 2)  # the learner saves
+        if polls["n"] == 6:
+            touch(answers, fixed + "\n", 3)  # saves again without changing the outcome
+        if polls["n"] >= 10:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    result = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--watch")
+    assert result.output.count("q1 shipped orders") == 3  # three runs shown
+    assert "Stopped watching after 3 runs (2 recorded as attempts)." in result.stderr
+    assert result.exit_code == 1  # the last run still fails the other exercises
+    shown = json.loads(invoke("checkpoint", "show", "complex-sql-joins", "--json").stdout)
+    assert len(shown["attempts"]) == 2
+
+
+def test_watch_refuses_json_and_a_server_watch_needs_a_terminal_or_every(invoke, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.sql"
+    answers.write_text("-- name: q1\nSELECT 1;\n")
+    both = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--watch", "--json")
+    assert both.exit_code == 1 and "cannot be combined with --json" in both.stderr
+    server = invoke("checkpoint", "verify", "build-rest-api", "--watch")
+    assert server.exit_code == 1 and "needs a terminal" in server.stderr
+    every = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--every", "5")
+    assert every.exit_code == 1 and "--every only works with --watch" in every.stderr

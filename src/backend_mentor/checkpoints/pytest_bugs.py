@@ -240,6 +240,7 @@ class Sandbox:
     program: str  # the Python, node or go that runs the tests
     size: int  # every version of the module is padded to this many characters
     chain: Toolchain = PYTHON
+    test_timeout: float = 15.0  # how long the tests themselves may run, where the runner enforces it
 
     @property
     def workdir(self) -> Path:
@@ -263,7 +264,7 @@ class Sandbox:
         env = self.chain.env(dict(os.environ), self.root)
         env.update({"PWD": str(workdir), "TMPDIR": str(workdir / ".tmp"), MARKER_ENV: token})
         process = subprocess.Popen(
-            self.chain.command(self.program, self.chain.targets(self.files), self.plugins),
+            self.chain.command(self.program, self.chain.targets(self.files), self.plugins, self.test_timeout),
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -426,7 +427,8 @@ def verify(options: VerifyOptions, *, clock: Clock = time.monotonic, runner: Run
             assert program is not None
             versions = [module_source(chain), *(buggy_source(bug, chain) for bug in bugs)]
             size = max(map(len, versions)) + 64
-            runner = Sandbox(Path(tmp), files, limits.plugins, program.path, size, chain).run
+            test_timeout = chain.test_timeout(limits.run_timeout)
+            runner = Sandbox(Path(tmp), files, limits.plugins, program.path, size, chain, test_timeout).run
         correct, results = run_all(runner, bugs, limits, clock, chain)
     first_timeout = min(chain.first_run_timeout(limits.run_timeout), limits.timeout)
     bug_checks = [bug_check(bug, result) for bug, result in zip(bugs, results)]

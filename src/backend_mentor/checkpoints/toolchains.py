@@ -65,7 +65,7 @@ class Toolchain:
     def find_program(self, explicit: str | None = None) -> Program:
         raise NotImplementedError
 
-    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+    def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
         raise NotImplementedError
 
     def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
@@ -76,6 +76,10 @@ class Toolchain:
 
     def first_run_timeout(self, run_timeout: float) -> float:
         """The first run may need longer (Go compiles the standard library into its cache once)."""
+        return run_timeout
+
+    def test_timeout(self, run_timeout: float) -> float:
+        """How long the tests themselves may run, when the runner can enforce it (Go: -timeout)."""
         return run_timeout
 
     def run_files(self) -> dict[str, bytes]:
@@ -164,7 +168,7 @@ class PythonToolchain(Toolchain):
 
         return find_python(explicit)
 
-    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+    def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
         return [program, *PYTEST_ARGS, *(f"-p{name}" for name in plugins), *targets]
 
     def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
@@ -213,7 +217,7 @@ class NodeToolchain(Toolchain):
     def find_program(self, explicit: str | None = None) -> Program:
         return Program(find_node(), "node on PATH")
 
-    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
+    def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
         return node_command(program, targets)
 
     def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
@@ -290,8 +294,8 @@ class GoToolchain(Toolchain):
     def find_program(self, explicit: str | None = None) -> Program:
         return Program(find_go(), "go on PATH")
 
-    def command(self, program: str, targets: list[str], plugins: list[str]) -> list[str]:
-        return go_command(program)
+    def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
+        return go_command(program, timeout)
 
     def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
         env = go_env(base)
@@ -302,10 +306,13 @@ class GoToolchain(Toolchain):
         return read_go(exit_code, output)
 
     def first_run_timeout(self, run_timeout: float) -> float:
-        return max(run_timeout, GO_FIRST_RUN_SECONDS)
+        return run_timeout + GO_BUILD_SECONDS
+
+    def test_timeout(self, run_timeout: float) -> float:
+        return run_timeout
 
 
-GO_FIRST_RUN_SECONDS = 90.0
+GO_BUILD_SECONDS = 90.0  # on top of the tests' own time: the first build fills the build cache
 
 GO = GoToolchain(
     language="go",
@@ -324,8 +331,11 @@ GO_COMPILE_ERROR = re.compile(r"^\S+\.go:\d+:\d+: (.+)$", re.M)
 GO_LOG_LINE = re.compile(r"^\s+(\S+_test\.go:\d+: .+)$", re.M)
 
 
-def go_command(go: str) -> list[str]:
-    return [go, "test", "-count=1", "-failfast", "./..."]
+def go_command(go: str, timeout: float | None = None) -> list[str]:
+    """``-timeout`` bounds the tests themselves, not the compilation, so a slow first build (the
+    standard library into an empty cache) is not mistaken for a hanging test."""
+    limit = [f"-timeout={max(1, int(timeout))}s"] if timeout else []
+    return [go, "test", "-count=1", "-failfast", *limit, "./..."]
 
 
 def go_env(base: dict[str, str]) -> dict[str, str]:
@@ -345,7 +355,10 @@ def read_go(exit_code: int | None, output: str) -> Report:
     failure = GO_FAILURE.search(output)
     build_failed = "[build failed]" in output or "[setup failed]" in output
     error = None
-    if build_failed:
+    timed_out = re.search(r"^panic: (test timed out after .+)$", output, re.M)
+    if timed_out:
+        error = f"{timed_out.group(1)} (a test that never ends: a wait, a sleep, an endless loop?)"
+    elif build_failed:
         compile_error = GO_COMPILE_ERROR.search(output)
         error = compile_error.group(0).strip() if compile_error else None
     elif failure:

@@ -1,0 +1,233 @@
+"""unit-integration-tests in JavaScript (node --test) and Go (go test): the learner's own toolchain.
+
+One specification and one list of seeded bugs serve pytest, Node and Go. These tests run the real
+runners on real suites: a thorough suite catches every bug, the starter suite misses most of them
+and names what to test, a suite that fails on the correct module shows the runner's real error, a
+suite that never ends is killed in time.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from backend_mentor.checkpoints import pytest_bugs, toolchains
+from backend_mentor.checkpoints.base import Outcome, VerifierInputError, VerifyOptions
+
+DATA = Path(__file__).parent / "data" / "test_bugs"
+GOOD = {"node": "good.test.js", "go": "good_test.go"}
+STARTER = {"node": "pricing.test.js", "go": "pricing_test.go"}
+needs = {
+    "node": pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (apt-get install nodejs)"),
+    "go": pytest.mark.skipif(shutil.which("go") is None, reason="Go is not installed (apt-get install golang-go)"),
+}
+LANGUAGES = [pytest.param(lang, marks=needs[lang]) for lang in ("node", "go")]
+
+
+def suite(tmp_path: Path, language: str, name: str, text: str) -> Path:
+    folder = tmp_path / f"{language}-work"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def verify(folder: Path, language: str, **params: object) -> list:
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    checks = pytest_bugs.verify(VerifyOptions(directory=folder, language=language, params=dict(params)))
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # the learner's files are only read
+    return checks
+
+
+def test_one_bug_list_serves_every_language() -> None:
+    python = pytest_bugs.load_bugs()
+    for chain in (toolchains.NODE, toolchains.GO):
+        bugs = pytest_bugs.load_bugs(chain)
+        assert [(b.id, b.title, b.area) for b in bugs] == [(b.id, b.title, b.area) for b in python]
+        for bug in bugs:
+            assert pytest_bugs.buggy_source(bug, chain) != pytest_bugs.module_source(chain)
+
+
+@needs["node"]
+def test_every_node_mutation_still_parses() -> None:
+    """A seeded bug must be a behaviour change, never a syntax error any test would 'catch'."""
+    with_bugs = [pytest_bugs.buggy_source(b, toolchains.NODE) for b in pytest_bugs.load_bugs(toolchains.NODE)]
+    for source in with_bugs:
+        result = subprocess.run(["node", "--check", "-"], input=source, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+
+
+@needs["go"]
+def test_every_go_mutation_still_compiles(tmp_path: Path) -> None:
+    env = toolchains.go_env(dict(__import__("os").environ))
+    for bug in pytest_bugs.load_bugs(toolchains.GO):
+        folder = tmp_path / bug.id
+        folder.mkdir()
+        (folder / "go.mod").write_bytes((toolchains.GO.asset_dir / "go.mod").read_bytes())
+        (folder / "pricing.go").write_text(pytest_bugs.buggy_source(bug, toolchains.GO), encoding="utf-8")
+        result = subprocess.run(["go", "vet", "./..."], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"{bug.id}: {result.stderr}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_thorough_suite_passes_and_catches_every_bug(tmp_path: Path, language: str) -> None:
+    folder = suite(tmp_path, language, GOOD[language], (DATA / language / GOOD[language]).read_text())
+    checks = verify(folder, language)
+    assert [c.name for c in checks if c.outcome is not Outcome.PASS] == []
+    assert checks[0].name == f"tests pass on the correct {toolchains.toolchain(language).module_name}"
+    assert "on PATH" in checks[0].message  # the report names the program that ran the tests
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_starter_suite_misses_most_bugs_and_names_what_to_test(tmp_path: Path, language: str) -> None:
+    chain = toolchains.toolchain(language)
+    folder = suite(tmp_path, language, STARTER[language], (chain.asset_dir / STARTER[language]).read_text())
+    checks = verify(folder, language)
+    assert checks[0].passed
+    missed = [c for c in checks[1:-1] if not c.passed]
+    assert len(missed) >= len(checks[1:-1]) // 2
+    areas = {b.area for b in pytest_bugs.load_bugs(chain)}
+    assert all(any(area in c.message for area in areas) for c in missed)  # each names the behaviour, never the fix
+    assert checks[-1].outcome is Outcome.FAIL
+
+
+FAILING_ON_CORRECT = {
+    "node": (
+        "const test = require('node:test');\nconst assert = require('node:assert/strict');\n"
+        "const { item, priceCart } = require('./pricing.js');\n"
+        "test('shipping is free for everything', () => {\n"
+        "  assert.equal(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping, 0);\n});\n",
+        "Expected values to be strictly equal",
+    ),
+    "go": (
+        "package pricing\n\nimport \"testing\"\n\nfunc TestUsesAHelperThatDoesNotExist(t *testing.T) {\n"
+        "\tif Total(nil) != 0 {\n\t\tt.Fatal(\"no\")\n\t}\n}\n",
+        "undefined: Total",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_suite_failing_on_the_correct_module_shows_the_real_error(tmp_path: Path, language: str) -> None:
+    text, error = FAILING_ON_CORRECT[language]
+    folder = suite(tmp_path, language, STARTER[language], text)
+    checks = verify(folder, language)
+    assert not checks[0].passed and error in checks[0].message
+    assert all(c.outcome is Outcome.SKIP for c in checks[1:-1])  # nothing else could run
+
+
+HANGING = {
+    "node": "const test = require('node:test');\ntest('waits forever', () => new Promise(() => setInterval(() => {}, 1000)));\n",
+    "go": "package pricing\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\nfunc TestWaits(t *testing.T) { time.Sleep(time.Hour) }\n",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_suite_that_never_ends_is_killed_in_time(tmp_path: Path, language: str) -> None:
+    folder = suite(tmp_path, language, STARTER[language], HANGING[language])
+    import time
+
+    started = time.monotonic()
+    checks = verify(folder, language, run_timeout_seconds=3, timeout_seconds=120)
+    assert not checks[0].passed
+    if language == "go":  # go test's own -timeout stops it: the build time never counts against the tests
+        assert "test timed out after 3s" in checks[0].message and "never ends" in checks[0].message
+    else:
+        assert "killed after 3 s" in checks[0].message
+    assert time.monotonic() - started < 60  # generous: 3 s of tests plus a cold build on a loaded machine
+
+
+def test_no_tests_is_said_plainly(tmp_path: Path) -> None:
+    report = toolchains.read_node(0, "TAP version 13\n1..0\n# tests 0\n# pass 0\n# fail 0\n")
+    assert report.no_tests
+    report = toolchains.read_go(0, "?   \texample.com/pricing\t[no test files]\n")
+    assert report.no_tests
+
+
+def test_the_runners_output_is_read_for_the_first_failure_and_its_error() -> None:
+    tap = (
+        "TAP version 13\n# Subtest: tax of half a cent\nnot ok 1 - tax of half a cent\n  ---\n"
+        "  duration_ms: 1.2\n  failureType: 'testCodeFailure'\n  error: |-\n    Expected values to be strictly equal:\n"
+        "    \n    100 !== 101\n    \n  code: 'ERR_ASSERTION'\n  ...\n1..1\n# tests 1\n# pass 0\n# fail 1\n"
+    )
+    report = toolchains.read_node(1, tap)
+    assert report.failed_test == "tax of half a cent"
+    assert report.first_error == "Expected values to be strictly equal: 100 !== 101"
+    go = "--- FAIL: TestTax (0.00s)\n    pricing_test.go:9: Tax(1005) = 100, want 101\nFAIL\nFAIL\texample.com/pricing\t0.01s\n"
+    report = toolchains.read_go(1, go)
+    assert (report.failed_test, report.first_error) == ("TestTax", "pricing_test.go:9: Tax(1005) = 100, want 101")
+    build = "# example.com/pricing [example.com/pricing.test]\n./x_test.go:3:30: undefined: Foo\nFAIL\texample.com/pricing [build failed]\n"
+    report = toolchains.read_go(1, build)
+    assert report.build_failed and report.first_error == "./x_test.go:3:30: undefined: Foo"
+
+
+def test_an_unknown_language_and_files_of_another_language_are_one_line(tmp_path: Path) -> None:
+    with pytest.raises(VerifierInputError, match="no test runner for language 'rust'"):
+        pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="rust"))
+    (tmp_path / "test_pricing.py").write_text("def test_x(): pass\n")
+    with pytest.raises(VerifierInputError, match=r"no \*\.test\.js files in"):
+        pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
+
+
+# --- the CLI: the learner's language by default --------------------------------------------------
+
+
+def test_start_writes_the_starter_of_the_profile_language_or_the_one_asked_for(invoke, tmp_path: Path) -> None:
+    invoke("learn", "--path", "nodejs-developer", "--yes", "--json")
+    from backend_mentor.paths import database_path
+    from backend_mentor.progress.store import Store
+
+    store = Store(database_path())
+    with store.transaction() as db:
+        store.save_profile(db, language="node")
+    store.close()
+    node = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "node"), "--json")
+    assert node.exit_code == 0, node.output
+    assert json.loads(node.stdout)["language"] == "node"
+    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == ["README.md", "package.json", "pricing.js", "pricing.test.js"]
+    go = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "go"), "--language", "go")
+    assert go.exit_code == 0 and (tmp_path / "go" / "pricing_test.go").is_file()
+    python = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "py"), "--language", "python")
+    assert python.exit_code == 0 and (tmp_path / "py" / "test_pricing.py").is_file()
+
+
+def test_language_options_are_refused_where_they_mean_nothing(invoke, tmp_path: Path) -> None:
+    wrong = invoke("checkpoint", "verify", "unit-integration-tests", "--dir", str(tmp_path), "--language", "cobol")
+    assert wrong.exit_code == 1 and "has no language 'cobol'; choose one of: python, node, go" in wrong.stderr
+    other = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(tmp_path / "a.sql"), "--language", "go")
+    assert other.exit_code == 1 and "has no --language option" in other.stderr
+    python = invoke("checkpoint", "verify", "unit-integration-tests", "--dir", str(tmp_path), "--language", "node",
+                    "--python", "/usr/bin/python3")  # fmt: skip
+    assert python.exit_code == 1 and "--python only applies to tests written in Python" in python.stderr
+    engine = invoke("checkpoint", "verify", "build-rest-api", "--engine", "postgres", "--dsn", "postgresql://x@/y")
+    assert engine.exit_code == 1 and "has no --engine option" in engine.stderr
+    dsn = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(tmp_path / "a.sql"), "--engine", "postgres")
+    assert dsn.exit_code == 1 and "--engine postgres needs --dsn" in dsn.stderr
+    for result in (wrong, other, python, engine, dsn):
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+@needs["node"]
+@pytest.mark.slow
+def test_a_node_learner_verifies_with_node_by_default(invoke, tmp_path: Path) -> None:
+    invoke("learn", "--path", "nodejs-developer", "--yes", "--json")
+    from backend_mentor.paths import database_path
+    from backend_mentor.progress.store import Store
+
+    store = Store(database_path())
+    with store.transaction() as db:
+        store.save_profile(db, language="node")
+    store.close()
+    folder = tmp_path / "work"
+    invoke("checkpoint", "start", "unit-integration-tests", str(folder))
+    shutil.copy(DATA / "node" / GOOD["node"], folder / GOOD["node"])
+    result = invoke("checkpoint", "verify", "unit-integration-tests", "--dir", str(folder), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["passed"] and report["language"] == "node"
