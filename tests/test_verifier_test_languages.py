@@ -231,3 +231,18 @@ def test_a_node_learner_verifies_with_node_by_default(invoke, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["passed"] and report["language"] == "node"
+
+
+def test_node_typescript_and_go_paths_offer_the_testing_checkpoint_in_their_language(invoke) -> None:
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    catalog = load_catalog()
+    names = {"node": "JavaScript/Node.js", "typescript": "JavaScript/Node.js", "go": "Go"}
+    paths = [p for p in catalog.paths.values() if any(lang in names for lang in p.languages)]
+    assert len(paths) >= 9
+    for path in paths:
+        stages = [s for s in path.stages if "unit-integration-tests" in s.checkpoints]
+        assert stages, f"{path.id} has no testing checkpoint"
+        shown = invoke("path", "show", path.id, "--all", "--no-pager").stdout
+        language = next(names[lang] for lang in path.languages if lang in names)
+        assert f"Write unit and integration tests (in {language})" in shown, path.id

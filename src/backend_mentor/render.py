@@ -500,11 +500,22 @@ def _path(
             checkpoint = catalog.checkpoints.get(cid)
             passed = attempts.get(cid, {}).get("passed")
             mark = "✓" if passed else "○"
-            branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid} [dim]{cid}[/dim]")
+            branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid}{_in_language(checkpoint, path)} "
+                       f"[dim]{cid}[/dim]")  # fmt: skip
     out.print(tree)
     if collapsed:
         out.print(f"[dim]Every stage in full: backend-mentor path show {path.id} --all[/dim]")
     _path_extras(out, catalog, path)
+
+
+def _in_language(checkpoint: Checkpoint | None, path: LearningPath) -> str:
+    """" (in Go)" for a checkpoint that checks work in the path's own language (the test-writing one)."""
+    from .curriculum.schema import LANGUAGE_NAMES, TEST_LANGUAGE_FOR_PROFILE
+
+    if checkpoint is None or checkpoint.kind != "pytest-bugs":
+        return ""
+    language = next((TEST_LANGUAGE_FOR_PROFILE[lang] for lang in path.languages if lang in TEST_LANGUAGE_FOR_PROFILE), None)
+    return f" (in {LANGUAGE_NAMES[language]})" if language else ""
 
 
 def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:

@@ -16,12 +16,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..curriculum.schema import TEST_LANGUAGE_FOR_PROFILE as PROFILE_LANGUAGES
+from ..curriculum.schema import TEST_LANGUAGES as LANGUAGES
 from .base import VerifierInputError
 
 ASSETS = Path(__file__).parent / "assets"
-LANGUAGES = ("python", "node", "go")
-# The learner's profile language -> the checkpoint language that serves it.
-PROFILE_LANGUAGES = {"python": "python", "node": "node", "typescript": "node", "go": "go"}
+
 MAX_LEARNER_FILES = 50
 MAX_LEARNER_BYTES = 2_000_000
 

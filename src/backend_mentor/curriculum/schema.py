@@ -39,6 +39,9 @@ LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": 
 LANGUAGE_ALIASES = {"javascript": "node", "js": "node", "nodejs": "node", "ts": "typescript", "c#": "csharp",
                     "py": "python", "golang": "go"}  # fmt: skip
 EXERCISE_TRIED = ("ran", "desk-checked")
+# The test-writing checkpoint's languages, and which serves each profile language.
+TEST_LANGUAGES = ("python", "node", "go")
+TEST_LANGUAGE_FOR_PROFILE = {"python": "python", "node": "node", "typescript": "node", "go": "go"}
 SQL_DIALECTS = ("sqlite", "postgres", "mysql", "mariadb", "tsql", "oracle")
 RESOURCE_KINDS = ("spec", "docs", "book", "article", "tool", "course", "roadmap")
 PATH_KINDS = ("role", "language", "specialization")
