@@ -266,8 +266,17 @@ def read_node(exit_code: int | None, output: str) -> Report:
         failed_test=failure.group(1).strip() if failure else None,
         failure_line=failure.group(0).strip() if failure else None,
         first_error=error[:300] if error else None,
-        last_line=next((line for line in reversed(lines) if line.startswith("# fail")), lines[-1] if lines else ""),
+        last_line=tap_counts(output) or (lines[-1] if lines else ""),
     )
+
+
+def tap_counts(output: str) -> str | None:
+    """The TAP summary as a learner reads it: "17 passed, 0 failed"."""
+    passed = re.search(r"^# pass (\d+)$", output, re.M)
+    failed = re.search(r"^# fail (\d+)$", output, re.M)
+    if not (passed and failed):
+        return None
+    return f"{passed.group(1)} passed, {failed.group(1)} failed"
 
 
 def tap_error(block: str) -> str | None:
