@@ -411,3 +411,102 @@ def test_java_examples_compile_with_javac(tmp_path, catalog):
         if full_compile or not JAVA_NOT_SELF_CONTAINED.search(match.group(3)):
             failures.append(f"{topic_id} / {example['title']}:{match.group(2)}: {match.group(3)}")
     assert failures == []
+
+
+# --- PostgreSQL examples run on a real PostgreSQL ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def postgres_socket_dir():
+    """A throwaway PostgreSQL cluster on a unix socket, started for this module and removed after."""
+    import glob
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    import time
+    from pathlib import Path
+
+    initdb = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)), None)
+    if initdb is None:
+        pytest.skip("PostgreSQL server binaries (initdb) are not installed")
+    bindir = Path(initdb).resolve().parent  # /usr/local/bin/initdb may be a symlink into the real bindir
+    base = Path(tempfile.mkdtemp(prefix="bm-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # the server refuses to run as root
+        import pwd
+
+        try:
+            account = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root, and there is no postgres user to run the server as")
+        os.chown(base, account.pw_uid, account.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = base / "data"
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    server = subprocess.Popen(
+        [*as_user, str(bindir / "postgres"), "-D", str(data), "-k", str(base), "-c", "listen_addresses=",
+         "-c", "fsync=off", "-c", "shared_preload_libraries=pg_stat_statements"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120  # generous: the machine may be busy
+        while subprocess.run([str(bindir / "pg_isready"), "-h", str(base), "-q"]).returncode != 0:
+            assert server.poll() is None, "the PostgreSQL server exited during start-up"
+            assert time.monotonic() < deadline, "the PostgreSQL server did not start within 120 s"
+            time.sleep(0.2)
+        yield bindir, base
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# What a PostgreSQL example may fail with when it is a fragment over the learner's own tables or needs
+# something outside one server: an undefined table, an extension that is not installed, a remote host.
+PG_EXPECTED = {"42P01": "undefined table", "08001": "cannot connect to a remote server"}
+PG_EXTENSION_MISSING = re.compile(r"extension \S+ is not available|could not open extension control file")
+
+
+def run_postgres_example(bindir, socket_dir, code: str) -> tuple[str, str]:
+    """Run code in a fresh database; return (SQLSTATE, message) of the first error, or ("", "")."""
+    import subprocess
+
+    psql = [str(bindir / "psql"), "-h", str(socket_dir), "-U", "postgres", "-X", "-q"]
+    subprocess.run([*psql, "-d", "postgres", "-c", "DROP DATABASE IF EXISTS example", "-c", "CREATE DATABASE example"],
+                   check=True, capture_output=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [*psql, "-d", "example", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose"],
+        input=code, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if result.returncode == 0:
+        return "", ""
+    match = re.search(r"ERROR:\s+([0-9A-Z]{5}):\s*(.*)", result.stderr)
+    return (match.group(1), match.group(2)) if match else ("?????", result.stderr.strip()[-200:])
+
+
+@pytest.mark.slow
+def test_postgres_examples_run_on_postgres(catalog, postgres_socket_dir):
+    """Every example tagged dialect: postgres runs on a fresh database; fragments may stop only because
+    they use tables the learner has, an extension the server lacks, or a remote host. (Until the other
+    content branch's fix for transactions/locking-mvcc is merged, its `WHERE id = $1` fails here: a
+    psql script has no parameter $1, as issue 14 says.)"""
+    bindir, socket_dir = postgres_socket_dir
+    examples = [(t.id, e) for t in catalog.topics.values() for e in t.examples if e.get("dialect") == "postgres"]
+    failures = []
+    for topic_id, example in examples:
+        code, message = run_postgres_example(bindir, socket_dir, example["code"])
+        expected = code in PG_EXPECTED or (code == "0A000" and PG_EXTENSION_MISSING.search(message))
+        if code and not expected:
+            failures.append(f"{topic_id} / {example['title']}: {code} {message}")
+    assert failures == []
+    assert len(examples) >= 10
+
+
+@pytest.mark.slow
+def test_the_postgres_check_catches_a_broken_example(postgres_socket_dir):
+    bindir, socket_dir = postgres_socket_dir
+    broken = "SELECT round(random() * 10, 2);"  # round(double precision, integer) does not exist
+    assert run_postgres_example(bindir, socket_dir, broken)[0] == "42883"
+    assert run_postgres_example(bindir, socket_dir, "SELECT round((random() * 10)::numeric, 2);") == ("", "")
