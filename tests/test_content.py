@@ -246,7 +246,7 @@ def test_yaml_and_json_examples_parse(catalog):
     assert failures == []
 
 
-def test_bash_examples_parse(tmp_path, catalog):
+def test_bash_examples_parse(catalog):
     import shutil
     import subprocess
 
