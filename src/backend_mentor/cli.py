@@ -74,8 +74,8 @@ def _configure_help_display() -> None:
     from typer import core
 
     for cls in (core.TyperOption, core.TyperArgument):
-        cls.display_type_rich = _display_type
-        cls._get_number_range_help_str = lambda self: None  # the range is in the word itself
+        setattr(cls, "display_type_rich", _display_type)  # noqa: B010  (mypy: a method is replaced on purpose)
+        setattr(cls, "_get_number_range_help_str", lambda self: None)  # noqa: B010  the range is in the word itself
 
 
 _configure_help_display()

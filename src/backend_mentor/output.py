@@ -67,7 +67,7 @@ def _console(stderr: bool = False) -> Console:
         highlight=False,
         emoji=False,
     )
-    console.push_render_hook(_Hook())
+    console.push_render_hook(_Hook())  # type: ignore[arg-type]  # Rich's RenderHook is an ABC; this is its protocol
     return console
 
 

@@ -324,7 +324,7 @@ def exchange(request: Request, limit: float, addresses: Iterable[str] | None = N
     port = parts.port or (443 if parts.scheme == "https" else 80)
     where = f"{parts.hostname}:{port}"
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    connection = connection_class(parts.hostname, parts.port, timeout=limit)
+    connection = connection_class(parts.hostname or "", parts.port, timeout=limit)
     if addresses:
         connection._create_connection = pinned_connector(tuple(addresses), port)  # type: ignore[attr-defined]
     expired = threading.Event()
@@ -577,6 +577,12 @@ class Session:
             self.add(self.failure(name, hint_topic, shape))
         finally:
             self.checking = False
+
+    def exchange(self) -> tuple[Request, Response | None]:
+        """The last request sent and its answer (None when it got none)."""
+        if self.last is None:
+            raise RuntimeError("no request has been sent yet")
+        return self.last
 
     def story(self, until: Request | None = None) -> str | None:
         """Every request of the running check up to ``until`` (default: all), one curl per line."""

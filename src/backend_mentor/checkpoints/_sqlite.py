@@ -106,7 +106,7 @@ def limit_value_size(conn: sqlite3.Connection) -> None:
     database (TEMP_PAGES, kept in memory) and all of SQLite's memory (MEMORY_LIMIT). Past a limit the
     statement fails with "database or disk is full" or "out of memory" (see ``run_error_message``)."""
     if hasattr(conn, "setlimit"):  # Python >= 3.11
-        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_LENGTH)  # type: ignore[attr-defined,unused-ignore]
     conn.execute("PRAGMA temp_store = MEMORY")  # sorts and temp tables never spill to disk ...
     conn.execute(f"PRAGMA temp.max_page_count = {TEMP_PAGES}")  # ... and a temp table has a ceiling
     # Process-wide and it can only be lowered: fine for a command that runs one verification.

@@ -22,7 +22,7 @@ MAX_NODES = 200_000  # a walk over one parsed answer stops here (1 MB of JSON ha
 
 def contract(kind: str) -> str:
     """The contract text shipped in ``assets/<kind>/CONTRACT.md``."""
-    return files(__package__).joinpath("assets", kind, "CONTRACT.md").read_text(encoding="utf-8")
+    return files(__package__).joinpath("assets").joinpath(kind).joinpath("CONTRACT.md").read_text(encoding="utf-8")
 
 
 def guarded(run: Callable[[], str]) -> Callable[[], str]:

@@ -50,7 +50,7 @@ WORDS = ("groceries", "meeting", "idea", "recipe", "trip", "budget", "reading", 
 
 
 def asset(name: str) -> str:
-    return resources.files(__package__).joinpath("assets", "http_rest", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("assets").joinpath("http_rest").joinpath(name).read_text(encoding="utf-8")
 
 
 def verify(options: VerifyOptions) -> list[Check]:
@@ -222,7 +222,7 @@ class NotesSuite:
 
     def create_sets_location(self) -> str:
         response = self.post(self.fields())
-        request = self.session.last[0]
+        request = self.session.exchange()[0]
         if not 200 <= response.status < 300:
             raise CheckFailed(f"POST /notes answered {status_text(response.status)}", expected="201 Created")
         note = expect_json(response, "POST /notes", dict)
@@ -239,7 +239,7 @@ class NotesSuite:
     def json_content_type(self) -> str:
         """Every kind of answer with a body: 201, 200 (a note, a page), 404, 400/422 (405 is its own check)."""
         note = self.create()
-        seen = [self.session.last]
+        seen = [self.session.exchange()]
         for method, path, extra in (
             ("GET", self.item(note["id"]), {}),
             ("GET", "/notes", {"query": {"limit": 1}}),
@@ -247,7 +247,7 @@ class NotesSuite:
             ("POST", "/notes", {"json_body": {"body": "no title"}}),
         ):
             self.session.request(method, path, **extra)
-            seen.append(self.session.last)
+            seen.append(self.session.exchange())
         for request, answer in seen:
             if answer is not None and answer.body.strip() and not answer.is_json_type:
                 raise CheckFailed(
@@ -452,7 +452,8 @@ class NotesSuite:
 
     def collection_405(self) -> str:
         body = {"title": f"collection {token()}"}
-        for method, extra in (("PUT", {"json_body": body}), ("PATCH", {"json_body": body}), ("DELETE", {})):
+        cases: tuple[tuple[str, dict[str, Any]], ...] = (("PUT", {"json_body": body}), ("PATCH", {"json_body": body}), ("DELETE", {}))
+        for method, extra in cases:
             response = self.session.request(method, "/notes", **extra)
             expect_status(response, 405, f"{method} /notes")
         return "405 for PUT, PATCH, DELETE"

@@ -239,7 +239,7 @@ ASSET_DIR = "postgres"
 def asset(name: str) -> str:
     from importlib.resources import files
 
-    return files(__package__).joinpath("assets", ASSET_DIR, name).read_text(encoding="utf-8")
+    return files(__package__).joinpath("assets").joinpath(ASSET_DIR).joinpath(name).read_text(encoding="utf-8")
 
 
 def load_shop(conn: Any, schema: str) -> None:
@@ -379,7 +379,7 @@ def verify_explain(options: Any) -> list[Any]:
                 continue
             checks += [
                 check_pg_plan(query, before[query.id], after, created),
-                sql_explain.check_rows(query, before[query.id], after),
+                sql_explain.check_rows(query, _as_seconds(before[query.id]), _as_seconds(after)),
                 sql_explain.check_speed(
                     query,
                     _as_seconds(before[query.id]),

@@ -273,6 +273,7 @@ class Sandbox:
             start_new_session=True,
         )
         limit_file_size(process.pid)
+        assert process.stdout is not None  # stdout=PIPE
         output = OutputCap(process.stdout)
         try:
             exit_code: int | None = process.wait(timeout=timeout)

@@ -482,12 +482,12 @@ def partial_determinants(rows: list[Row], key: list[int], target: int, budget: B
     determines ``target`` only if one of the ``len(key)`` maximal ones (the key minus one column)
     does; that one is shrunk column by column to a minimal determinant. O(k^2) checks, not 2^k."""
     if len(key) <= EXACT_KEY_WIDTH:
-        found = []
+        found: list[tuple[int, ...]] = []
         for size in range(1, len(key)):
-            for part in combinations(key, size):
+            for subset in combinations(key, size):
                 budget.check()
-                if determines(rows, list(part), target):
-                    found.append(part)
+                if determines(rows, list(subset), target):
+                    found.append(subset)
         return found
     distinct = {c: len({row[c] for row in rows}) for c in key}
     by_variety = sorted(key, key=lambda c: -distinct[c])  # near-unique columns are dropped first

@@ -30,6 +30,8 @@ def ask(prompt: str, choices: list[str], default: str | None = None) -> str:
     from rich.prompt import Prompt
 
     try:
+        if default is None:
+            return Prompt.ask(prompt, choices=choices, show_choices=True)
         return Prompt.ask(prompt, choices=choices, default=default, show_choices=True)
     except EOFError:
         raise KeyboardInterrupt from None

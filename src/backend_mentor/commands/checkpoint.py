@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -198,21 +199,21 @@ def watch_checkpoint(
     out = Output(False)
     last: dict[str, bool] = {"passed": False}
 
-    def verify_once() -> list:
+    def verify_once() -> Sequence[Any]:
         checks, summary = services.run_checkpoint(catalog, store, checkpoint_id, **options)  # type: ignore[arg-type]
         last["passed"] = summary["passed"]
         last["summary"] = summary  # type: ignore[assignment]
         return checks
 
-    def record(checks: list) -> None:
+    def record(checks: Sequence[Any]) -> None:
         services.record_verification(store, checkpoint, checks, last["summary"])  # type: ignore[arg-type]
 
-    def show(checks: list | None, error: str | None, run: int) -> None:
+    def show(checks: Sequence[Any] | None, error: str | None, run: int) -> None:
         out.clear()
-        if error is not None:
+        if error is not None or checks is None:
             out.message(f"error: {error}", style="red")
         else:
-            show_report(out, checkpoint, checks)
+            show_report(out, checkpoint, list(checks))
         out.hint(f"run {run} at {time.strftime('%H:%M:%S')} · {how} · Ctrl-C stops")
 
     session = Watch(verify_once, show, record, wait)

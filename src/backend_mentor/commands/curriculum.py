@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -86,7 +86,7 @@ def info(ctx: typer.Context, json_output: JsonOption = False) -> None:
     by_category: dict[str, int] = {cid: 0 for cid in catalog.categories}
     for topic in catalog.topics.values():
         by_category[topic.category] = by_category.get(topic.category, 0) + 1
-    payload = {
+    payload: dict[str, Any] = {
         "version": __version__,
         "sources": catalog.sources,
         "counts": catalog.counts(),

@@ -121,10 +121,11 @@ def learn(
         topic = services.find_topic_or_raise(catalog, topic_id)
     else:
         path = services.require_active_path(catalog, store)
-        topic = services.next_topic(catalog, path, store.statuses())
-        if topic is None:
+        upcoming = services.next_topic(catalog, path, store.statuses())
+        if upcoming is None:
             finished(out, catalog, path, json_output)
             return
+        topic = upcoming
     present(out, catalog, store, topic, json_output, prompts,
             (services.example_language(store, language), all_languages, not no_pager))  # fmt: skip
 
@@ -210,7 +211,9 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
     known: list[str] = []
     for number, module in enumerate(modules, start=1):
         out.print(f"\n[bold]{module.title}[/bold] [dim]({module.stage} · module {number}/{len(modules)})[/dim]", highlight=False)
-        answered, results, verdict = [], [], None
+        answered: list[tuple[str, int, int, list[int] | None]] = []
+        results: list[bool] = []
+        verdict = None
         for topic_id, index in module.questions:
             question = catalog.topics[topic_id].quiz[index]
             picked, shown = ask_shuffled(out, question, "", rng)

@@ -78,6 +78,7 @@ def mentor(
                      default="1")  # fmt: skip
         best = result.hits[int(picked) - 1]
 
+    assert best is not None  # a clear winner, or the learner's pick from the list
     topic = catalog.topics[best.id]
     # direct prerequisites not done yet (as services.missing_prerequisites; inlined to spare the import)
     missing = [p for p in topic.prerequisites if statuses.get(p) not in ("done", "known") and p in catalog.topics]

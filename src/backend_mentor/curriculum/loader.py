@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from . import validate as v
 from .schema import ENTITY_DIRS
@@ -72,10 +72,10 @@ def load_sources(sources: list[Source]) -> Loaded:
                 rep.add(getattr(doc, "line", 1) or 1, "the file must hold one YAML mapping")
                 continue
             if kind == "pack":
-                v.check_fields(doc, v.PACK_SPEC, rep)
+                v.check_fields(cast(LineDict, doc), v.PACK_SPEC, rep)
                 overrides[source.root] = doc.get("overrides") is True
                 continue
-            parsed.append((kind, path, doc, source))
+            parsed.append((kind, path, cast(LineDict, doc), source))
         if source.shipped and not any(kind == "categories" for kind, _ in files):
             out.problems.append(v.Problem(display_path(source.root), 0, "categories.yaml is missing"))
 

@@ -10,7 +10,7 @@ import difflib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .schema import (
     EXAMPLE_LANGUAGES,
@@ -186,7 +186,7 @@ def check_each(items: Any, spec: Spec, rep: Reporter, label: str) -> None:
         if not isinstance(item, dict):
             rep.add(_line(items, index), f"{where} must be a mapping")
             continue
-        check_fields(item, spec, rep, where)
+        check_fields(cast(LineDict, item), spec, rep, where)
 
 
 def check_urls(resources: Any, rep: Reporter) -> None:
@@ -386,7 +386,8 @@ def check_path_closure(paths: dict[str, dict[str, Any]], topics: dict[str, dict[
     """
     problems = []
     for data in paths.values():
-        stages = data.get("stages") if isinstance(data.get("stages"), list) else []
+        found = data.get("stages")
+        stages: list[Any] = found if isinstance(found, list) else []
         first_stage: dict[str, int] = {}
         entries: list[tuple[int, str, str]] = []  # stage, topic, line key
         for s_index, stage in enumerate(stages):

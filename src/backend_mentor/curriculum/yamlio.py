@@ -17,10 +17,7 @@ import yaml
 MAX_FILE_BYTES = 1_000_000
 MAX_EXPANDED_CHARS = 2 * MAX_FILE_BYTES  # text of a document once every alias is expanded
 
-try:
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 PARSE_COUNT = 0  # how many files have been parsed in this process (the cache test reads it)
 
@@ -50,12 +47,12 @@ class LineList(list):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type, unused-ignore]
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self.expanded = 0  # characters of scalar text, counting every alias use again
 
-    def construct_object(self, node, deep=False):  # type: ignore[no-untyped-def]
+    def construct_object(self, node, deep=False):  # type: ignore[no-untyped-def, unused-ignore]
         """Bound what a document expands to.
 
         Aliases of collections are refused (nested ones expand exponentially, "billion laughs");

@@ -151,7 +151,7 @@ def canonical_json(value: object) -> str:
         try:
             value = json.loads(value)
         except ValueError:
-            return value
+            return str(value)
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 

@@ -323,7 +323,8 @@ class Store:
         )
 
     def answers(self, source: str | None = None) -> list[dict[str, Any]]:
-        sql, args = "SELECT * FROM answers", ()
+        sql = "SELECT * FROM answers"
+        args: tuple[str, ...] = ()
         if source:
             sql, args = sql + " WHERE source = ?", (source,)
         rows = self.db.execute(sql + " ORDER BY id", args)
