@@ -178,15 +178,20 @@ def test_an_unknown_language_and_files_of_another_language_are_one_line(tmp_path
 # --- the CLI: the learner's language by default --------------------------------------------------
 
 
-def test_start_writes_the_starter_of_the_profile_language_or_the_one_asked_for(invoke, tmp_path: Path) -> None:
-    invoke("learn", "--path", "nodejs-developer", "--yes", "--json")
+def a_node_learner(invoke) -> None:
+    """A learner on the Node.js path whose profile language is node."""
     from backend_mentor.paths import database_path
     from backend_mentor.progress.store import Store
 
+    invoke("learn", "--path", "nodejs-developer", "--yes", "--json")
     store = Store(database_path())
     with store.transaction() as db:
         store.save_profile(db, language="node")
     store.close()
+
+
+def test_start_writes_the_starter_of_the_profile_language_or_the_one_asked_for(invoke, tmp_path: Path) -> None:
+    a_node_learner(invoke)
     node = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "node"), "--json")
     assert node.exit_code == 0, node.output
     assert json.loads(node.stdout)["language"] == "node"
@@ -216,14 +221,7 @@ def test_language_options_are_refused_where_they_mean_nothing(invoke, tmp_path: 
 @needs["node"]
 @pytest.mark.slow
 def test_a_node_learner_verifies_with_node_by_default(invoke, tmp_path: Path) -> None:
-    invoke("learn", "--path", "nodejs-developer", "--yes", "--json")
-    from backend_mentor.paths import database_path
-    from backend_mentor.progress.store import Store
-
-    store = Store(database_path())
-    with store.transaction() as db:
-        store.save_profile(db, language="node")
-    store.close()
+    a_node_learner(invoke)
     folder = tmp_path / "work"
     invoke("checkpoint", "start", "unit-integration-tests", str(folder))
     shutil.copy(DATA / "node" / GOOD["node"], folder / GOOD["node"])
