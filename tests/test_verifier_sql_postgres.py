@@ -190,3 +190,14 @@ def test_the_cli_verifies_on_postgres_and_records_the_engine(invoke, tmp_path: P
     assert nothing.exit_code == 1 and nothing.stderr.count("\n") == 1 and "cannot connect to PostgreSQL" in nothing.stderr
     attempts = json.loads(invoke("checkpoint", "show", "complex-sql-joins", "--json").stdout)["attempts"]
     assert len(attempts) == 1  # a server that is not there records nothing
+
+
+def test_without_the_driver_one_line_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra was not installed
+    answers = tmp_path / "answers.sql"
+    answers.write_text("-- name: q1\nSELECT 1;\n")
+    with pytest.raises(VerifierInputError) as raised:
+        sql_queries.verify(VerifyOptions(file=answers, engine="postgres", dsn="postgresql://me@127.0.0.1/db"))
+    assert str(raised.value) == "--engine postgres needs the PostgreSQL driver: run \"pip install 'backend-mentor[postgres]'\""
