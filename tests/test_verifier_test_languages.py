@@ -36,9 +36,12 @@ def suite(tmp_path: Path, language: str, name: str, text: str) -> Path:
 
 
 def verify(folder: Path, language: str, **params: object) -> list:
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+    before = files()
     checks = pytest_bugs.verify(VerifyOptions(directory=folder, language=language, params=dict(params)))
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # the learner's files are only read
+    assert files() == before  # the learner's files are only read
     return checks
 
 
@@ -244,3 +247,65 @@ def test_node_typescript_and_go_paths_offer_the_testing_checkpoint_in_their_lang
         shown = invoke("path", "show", path.id, "--all", "--no-pager").stdout
         language = next(names[lang] for lang in path.languages if lang in names)
         assert f"Write unit and integration tests (in {language})" in shown, path.id
+
+
+# --- Jest, when the learner's folder uses it --------------------------------------------------------
+
+JEST_PROJECT = Path(__file__).parent / "solutions" / "jest-project"
+needs_jest = pytest.mark.skipif(
+    shutil.which("node") is None or not (JEST_PROJECT / "node_modules" / "jest" / "bin" / "jest.js").is_file(),
+    reason="Jest is not installed: run 'npm ci' in tests/solutions/jest-project (.ci/run does)",
+)
+
+
+def jest_folder(tmp_path: Path, test_text: str) -> Path:
+    """A learner's Node project that uses Jest: package.json, node_modules (linked) and one test file."""
+    folder = tmp_path / "jest-work"
+    folder.mkdir()
+    shutil.copy(JEST_PROJECT / "package.json", folder / "package.json")
+    (folder / "node_modules").symlink_to(JEST_PROJECT / "node_modules", target_is_directory=True)
+    (folder / "pricing.test.js").write_text(test_text, encoding="utf-8")
+    return folder
+
+
+@needs_jest
+@pytest.mark.slow
+def test_a_jest_project_is_run_with_its_own_jest_and_catches_every_bug(tmp_path: Path) -> None:
+    folder = jest_folder(tmp_path, (DATA / "node" / "good.jest.test.js").read_text())
+    checks = verify(folder, "node")
+    assert [c.name for c in checks if c.outcome is not Outcome.PASS] == []
+    assert "Jest 29" in checks[0].message and "from your node_modules" in checks[0].message
+    assert "17 passed, 17 total" in checks[0].message
+
+
+@needs_jest
+def test_a_jest_suite_failing_on_the_correct_module_shows_jests_own_message(tmp_path: Path) -> None:
+    text = ("const { item, priceCart } = require('./pricing.js');\n"
+            "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n")  # fmt: skip
+    checks = verify(jest_folder(tmp_path, text), "node")
+    assert not checks[0].passed
+    assert "● shipping is free" in checks[0].message and "Expected: 0 Received: 499" in checks[0].message
+
+
+def test_jest_declared_but_not_installed_and_vitest_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(json.dumps({"devDependencies": {"jest": "^29"}}))
+    (tmp_path / "pricing.test.js").write_text("test('x', () => {});\n")
+    with pytest.raises(VerifierInputError, match="uses Jest but it is not installed"):
+        pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
+    (tmp_path / "package.json").write_text(json.dumps({"devDependencies": {"vitest": "^2"}}))
+    with pytest.raises(VerifierInputError, match="Vitest is not run by this checkpoint yet"):
+        pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
+
+
+def test_jests_report_is_read() -> None:
+    output = (
+        "FAIL ./pricing.test.js\n  ✓ single item (2 ms)\n  ✕ wrong (9 ms)\n\n  ● wrong\n\n"
+        "    expect(received).toBe(expected) // Object.is equality\n\n    Expected: 0\n    Received: 499\n\n"
+        "Tests:       1 failed, 1 passed, 2 total\n"
+    )
+    report = toolchains.read_jest(1, output)
+    assert report.failed_test == "wrong"
+    assert report.first_error == "expect(received).toBe(expected) // Object.is equality Expected: 0 Received: 499"
+    assert report.last_line == "1 failed, 1 passed, 2 total"
+    broken = "FAIL ./pricing.test.js\n  ● Test suite failed to run\n\n    SyntaxError: Unexpected token (3:1)\n"
+    assert toolchains.read_jest(1, broken).build_failed

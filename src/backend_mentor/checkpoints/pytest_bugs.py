@@ -257,6 +257,7 @@ class Sandbox:
             (workdir / name).write_bytes(content)
         for name, content in self.files.items():
             (workdir / name).write_bytes(content)
+        self.chain.prepare(workdir)
         module = workdir / self.chain.module_name
         module.write_text(disguise(source, self.size, self.chain.comment), encoding="utf-8")
         os.utime(module, (MODULE_MTIME, MODULE_MTIME))
@@ -418,7 +419,7 @@ def find_python(explicit: str | None = None) -> Interpreter:
 def verify(options: VerifyOptions, *, clock: Clock = time.monotonic, runner: Runner | None = None) -> list[Check]:
     """``clock`` and ``runner`` are for tests: a fake clock and a fake run make the time-limit
     logic testable on a loaded machine."""
-    chain = toolchain(getattr(options, "language", None))
+    chain = toolchain(getattr(options, "language", None), options.directory)
     files = learner_tests(options, chain)
     program = chain.find_program(getattr(options, "python", None)) if runner is None else None
     limits = Limits.from_params(options.params)

@@ -9,11 +9,12 @@ temporary copy, a process group killed at the time limit, capped output) live in
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..curriculum.schema import TEST_LANGUAGE_FOR_PROFILE as PROFILE_LANGUAGES
@@ -81,6 +82,9 @@ class Toolchain:
     def test_timeout(self, run_timeout: float) -> float:
         """How long the tests themselves may run, when the runner can enforce it (Go: -timeout)."""
         return run_timeout
+
+    def prepare(self, workdir: Path) -> None:
+        """Anything a run folder needs besides files (Jest: the learner's node_modules)."""
 
     def run_files(self) -> dict[str, bytes]:
         """Files every run folder gets before the learner's own (which may replace them)."""
@@ -335,6 +339,90 @@ GO = GoToolchain(
     comment="//",
     no_tests_hint="write func TestXxx(t *testing.T) in a *_test.go file of package pricing",
 )
+@dataclass(frozen=True)
+class JestToolchain(NodeToolchain):
+    """A Node project whose package.json uses Jest, installed in the learner's own node_modules: its
+    tests run with that Jest (offline; nothing is installed), in the run folder that links to it."""
+
+    node_modules: Path = Path("node_modules")
+    version: str = ""
+
+    def find_program(self, explicit: str | None = None) -> Program:
+        jest = self.node_modules / "jest" / "bin" / "jest.js"
+        return Program(str(jest), f"Jest {self.version} from your node_modules".replace("  ", " "))
+
+    def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
+        return [find_node(), program, "--ci", "--runInBand", "--watchman=false", "--passWithNoTests",
+                "--cacheDirectory=.jest-cache", *targets]  # fmt: skip
+
+    def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
+        env = super().env(base, root)
+        env["FORCE_COLOR"] = "0"
+        return env
+
+    def prepare(self, workdir: Path) -> None:
+        (workdir / "node_modules").symlink_to(self.node_modules.resolve(), target_is_directory=True)
+
+    def read(self, exit_code: int | None, output: str) -> Report:
+        return read_jest(exit_code, output)
+
+
+JEST_FAILURE = re.compile(r"^\s+● (?!Test suite failed to run)(.+)$", re.M)
+JEST_SUITE_ERROR = re.compile(r"^\s+● Test suite failed to run\s*$", re.M)
+JEST_TESTS = re.compile(r"^Tests:\s+(.+)$", re.M)
+
+
+def read_jest(exit_code: int | None, output: str) -> Report:
+    """Jest's own report: "● test name" per failure, its message below, "Tests: 1 failed, 17 passed"."""
+    failure = JEST_FAILURE.search(output)
+    suite_error = JEST_SUITE_ERROR.search(output)
+    anchor = failure or suite_error
+    error = None
+    if anchor:
+        following = [line.strip() for line in output[anchor.end() :].splitlines() if line.strip()]
+        picked = [following[0]] if following else []
+        picked += [line for line in following[1:8] if line.startswith(("Expected", "Received"))]
+        error = " ".join(picked) or None
+    tests = JEST_TESTS.search(output)
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return Report(
+        no_tests=exit_code == 0 and "No tests found" in output,
+        build_failed=bool(suite_error) and not failure,
+        failed_test=failure.group(1).strip() if failure else None,
+        failure_line=(failure or suite_error).group(0).strip() if (failure or suite_error) else None,
+        first_error=error[:300] if error else None,
+        last_line=tests.group(1).strip() if tests else (lines[-1] if lines else ""),
+    )
+
+
+def node_runner(directory: Path | None) -> Toolchain:
+    """Node's built-in runner, or the learner's own Jest when their package.json uses it and it is
+    installed in their folder. Vitest is refused in one line rather than run wrongly."""
+    if directory is None:
+        return NODE
+    manifest = Path(directory) / "package.json"
+    try:
+        package = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    except (OSError, ValueError):
+        raise VerifierInputError(f"{manifest} is not valid JSON") from None
+    declared = {**(package.get("dependencies") or {}), **(package.get("devDependencies") or {})}
+    if "jest" in declared:
+        jest = Path(directory) / "node_modules" / "jest"
+        if not (jest / "bin" / "jest.js").is_file():
+            raise VerifierInputError(
+                f"your package.json uses Jest but it is not installed in {directory}: run 'npm install' there first"
+            )
+        try:
+            version = str(json.loads((jest / "package.json").read_text(encoding="utf-8")).get("version", ""))
+        except (OSError, ValueError):
+            version = ""
+        base = {f.name: getattr(NODE, f.name) for f in fields(Toolchain)}
+        return JestToolchain(**{**base, "runner": "jest"}, node_modules=Path(directory) / "node_modules", version=version)
+    if "vitest" in declared:
+        raise VerifierInputError("Vitest is not run by this checkpoint yet: write the tests with node:test or Jest")
+    return NODE
+
+
 GO_FAILURE = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
 GO_COMPILE_ERROR = re.compile(r"^\S+\.go:\d+:\d+: (.+)$", re.M)
 GO_LOG_LINE = re.compile(r"^\s+(\S+_test\.go:\d+: .+)$", re.M)
@@ -418,11 +506,14 @@ def tool_version(command: list[str], pattern: str) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
-def toolchain(language: str | None) -> Toolchain:
-    """The toolchain for a checkpoint language (python when none is given)."""
+def toolchain(language: str | None, directory: Path | None = None) -> Toolchain:
+    """The toolchain for a checkpoint language (python when none is given); for Node, the learner's
+    own Jest when their folder uses it."""
     chains = {"python": PYTHON, "node": NODE, "go": GO}
     if language not in chains and language is not None:
         raise VerifierInputError(f"no test runner for language '{language}'; choose one of: {', '.join(LANGUAGES)}")
+    if language == "node":
+        return node_runner(directory)
     return chains[language or "python"]
 
 
