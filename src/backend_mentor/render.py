@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .curriculum.schema import PATH_GROUPS
 
@@ -675,6 +675,44 @@ def show_stats(out: Output, data: dict[str, Any]) -> None:
             table.add_row(entry["title"], f"{entry['done']}/{entry['topics']}", bar(entry["done"], entry["topics"], 12))
     out.print(table)
     show_calendar(out, data["calendar"])
+
+
+def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[str, Any]) -> None:
+    """``progress export --format md``: path progress, checkpoints passed, finished topics by category."""
+    data = portfolio["stats"]
+    write = stream.write
+    write("# Backend learning progress\n\n")
+    topics = data["topics"]
+    write(f"- Topics done: **{topics['done']}** of {topics['total']} ({topics['hours_done']:g} study hours)\n")
+    write(f"- In progress: {topics['learning']} · skipped: {topics['skipped']}\n")
+    write(f"- Checkpoints passed: **{data['checkpoints']['passed']}** of {data['checkpoints']['total']}\n")
+    write(f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n")
+    if data["path"]:
+        path = data["path"]
+        write(f"\n## Path: {path['title']} — {path['percent']}%\n\n| stage | done | topics |\n|---|---:|---:|\n")
+        for stage in path["stages"]:
+            write(f"| {stage['level']} ({stage['months']} months) | {stage['done']} | {stage['topics']} |\n")
+    summaries = portfolio["checkpoints"]
+    if summaries:
+        write("\n## Checkpoints\n\n| checkpoint | result | best score | attempts | last attempt |\n|---|---|---:|---:|---|\n")
+        for cid, summary in sorted(summaries.items()):
+            title = catalog.checkpoints[cid].title if cid in catalog.checkpoints else cid
+            result = "passed" if summary["passed"] else "not yet"
+            write(f"| {title} | {result} | {round(100 * summary['best'])}% | {summary['attempts']} | {summary['last'][:10]} |\n")
+    completed: dict[str, str | None] = portfolio["completed"]
+    if completed:
+        write("\n## Topics completed\n")
+        for cid, category in catalog.categories.items():
+            inside = sorted((catalog.topics[t] for t in completed if t in catalog.topics and catalog.topics[t].category == cid),
+                            key=lambda t: t.title)  # fmt: skip
+            if inside:
+                write(f"\n### {category.title}\n\n")
+                for topic in inside:
+                    when = (completed[topic.id] or "")[:10]
+                    write(f"- {topic.title}" + (f" — {when}" if when else "") + "\n")
+        unknown = sorted(t for t in completed if t not in catalog.topics)
+        if unknown:
+            write("\n### Topics no longer in the curriculum\n\n" + "".join(f"- {t}\n" for t in unknown))
 
 
 def show_calendar(out: Output, grid: list[list[dict[str, Any]]]) -> None:

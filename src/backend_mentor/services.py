@@ -479,6 +479,12 @@ def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
     }
 
 
+def portfolio(catalog: Catalog, store: Store) -> dict[str, Any]:
+    """What the Markdown export shows: the stats, checkpoint summaries, and done topics with their dates."""
+    completed = {r["topic_id"]: r["completed_at"] for r in store.status_rows() if r["status"] == "done"}
+    return {"stats": stats(catalog, store), "checkpoints": store.checkpoint_summary(), "completed": completed}
+
+
 def estimate_weeks(hours: float, hours_per_week: float | None) -> int | None:
     if not hours_per_week:
         return None
