@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Any
 
-from .curriculum.schema import PATH_GROUPS
+from .curriculum.schema import PATH_GROUPS, TopicStatus
 
 if TYPE_CHECKING:
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
     from .output import Output
 
-MARKS = {"done": "✓", "known": "◆", "learning": "▶", "skipped": "–", "not-started": "·"}
-STYLES = {"done": "green", "known": "cyan", "learning": "yellow", "skipped": "dim", "not-started": ""}
+MARKS = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
+         TopicStatus.NOT_STARTED: "·"}  # fmt: skip
+STYLES = {TopicStatus.DONE: "green", TopicStatus.KNOWN: "cyan", TopicStatus.LEARNING: "yellow", TopicStatus.SKIPPED: "dim",
+          TopicStatus.NOT_STARTED: ""}  # fmt: skip
+NOT_STARTED = TopicStatus.NOT_STARTED.value  # the status of a topic the store has no row for
 
 
 def bar(done: int, total: int, width: int = 20) -> str:
@@ -139,7 +142,7 @@ def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
 def topic_json(topic: Topic, statuses: dict[str, str] | None = None) -> dict[str, Any]:
     data = {name: getattr(topic, name) for name in topic.__slots__}
     if statuses is not None:
-        data["status"] = statuses.get(topic.id, "not-started")
+        data["status"] = statuses.get(topic.id, NOT_STARTED)
     return data
 
 
@@ -147,7 +150,7 @@ def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) ->
     def topic_entry(tid: str) -> dict[str, Any]:
         topic = catalog.topics.get(tid)
         return {"id": tid, "title": topic.title if topic else tid, "hours": topic.hours if topic else 0,
-                "status": statuses.get(tid, "not-started")}  # fmt: skip
+                "status": statuses.get(tid, NOT_STARTED)}  # fmt: skip
 
     return {
         "id": path.id,
@@ -209,7 +212,7 @@ def _topic(
     from rich.panel import Panel
 
     category = catalog.categories.get(topic.category)
-    status = statuses.get(topic.id, "not-started")
+    status = statuses.get(topic.id, NOT_STARTED)
     out.print(
         Panel(
             f"{topic.summary}\n\n[dim]{category.title if category else topic.category} · {topic.level} · "
@@ -236,7 +239,7 @@ def _topic(
         related = ", ".join(r for r in topic.related if r in catalog.topics)
         out.print(f"\n[bold]Related[/bold]: {related}")
     if topic.prerequisites:
-        marks = ", ".join(f"{MARKS[statuses.get(p, 'not-started')]} {p}" for p in topic.prerequisites)
+        marks = ", ".join(f"{MARKS[statuses.get(p, NOT_STARTED)]} {p}" for p in topic.prerequisites)
         out.print(f"[bold]Prerequisites[/bold]: {marks}")
 
 
@@ -374,15 +377,16 @@ def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None
     from rich.table import Table
 
     side = _side_by_side(out, catalog.topics, 5)
+    by_category = catalog.topics_by_category()
     for cid, category in catalog.categories.items():
-        topics = [t for t in catalog.topics.values() if t.category == cid]
+        topics = by_category.get(cid, [])
         if not topics:
             continue
         table = Table(title=f"[bold]{category.title}[/bold]", title_justify="left", box=None, show_header=False)
         table.add_column(width=2, no_wrap=True)
         _id_columns(table, side, [t.id for t in topics], header=False)
         for topic in topics:
-            status = statuses.get(topic.id, "not-started")
+            status = statuses.get(topic.id, NOT_STARTED)
             table.add_row(MARKS[status], *_id_cells(side, topic.id, topic.title, "dim"))
         out.print(table)
 
@@ -421,14 +425,6 @@ def _path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_i
         out.print(table)
 
 
-def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
-    """The index of the first stage with a topic not yet done, skipped or known (None when all are)."""
-    for index, stage in enumerate(path.stages):
-        if any(statuses.get(t) not in ("done", "skipped", "known") for m in stage.modules for t in m.topics):
-            return index
-    return None
-
-
 def show_path(
     out: Output,
     catalog: Catalog,
@@ -450,7 +446,7 @@ def _path(
 ) -> None:
     from rich.tree import Tree
 
-    from .services import path_progress
+    from .services import current_stage, path_progress
 
     progress = path_progress(catalog, path, statuses)
     out.print(f"[bold]{path.title}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
@@ -487,10 +483,10 @@ def _path(
         for module in stage.modules:
             node = branch.add(f"[bold]{module.title}[/bold]")
             for tid in module.topics:
-                status = statuses.get(tid, "not-started")
+                status = statuses.get(tid, NOT_STARTED)
                 topic = catalog.topics.get(tid)
                 title = topic.title if topic else tid
-                tag = " (known)" if status == "known" else ""
+                tag = " (known)" if status == TopicStatus.KNOWN else ""
                 node.add(f"[{STYLES[status]}]{MARKS[status]} {title}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
                          else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
@@ -702,9 +698,9 @@ def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[
     completed: dict[str, str | None] = portfolio["completed"]
     if completed:
         write("\n## Topics completed\n")
+        by_category = catalog.topics_by_category()
         for cid, category in catalog.categories.items():
-            inside = sorted((catalog.topics[t] for t in completed if t in catalog.topics and catalog.topics[t].category == cid),
-                            key=lambda t: t.title)  # fmt: skip
+            inside = sorted((t for t in by_category.get(cid, []) if t.id in completed), key=lambda t: t.title)
             if inside:
                 write(f"\n### {category.title}\n\n")
                 for topic in inside:
@@ -767,7 +763,7 @@ def show_project(
             out.print(f"     ✓ {criterion}", markup=False)
     _bullets(out, "Stretch goals", project.stretch)
     if project.topics:
-        marks = ", ".join(f"{MARKS[statuses.get(t, 'not-started')]} {t}" for t in project.topics if t in catalog.topics)
+        marks = ", ".join(f"{MARKS[statuses.get(t, NOT_STARTED)]} {t}" for t in project.topics if t in catalog.topics)
         out.print(f"\n[bold]Topics it exercises[/bold]: {marks}")
     for cid in project.checkpoints:
         checkpoint = catalog.checkpoints.get(cid)

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..curriculum.schema import TopicStatus
 from ..errors import StoreError
 from ..tempfiles import clean_stale
 from .migrations import MIGRATIONS
@@ -216,15 +217,15 @@ class Store:
         db.execute(
             """
             INSERT INTO topic_status (topic_id, status, started_at, completed_at, updated_at)
-            VALUES (:id, :status, :now, CASE WHEN :status = 'done' THEN :now END, :now)
+            VALUES (:id, :status, :now, CASE WHEN :status = :done THEN :now END, :now)
             ON CONFLICT (topic_id) DO UPDATE SET
                 status = excluded.status,
                 started_at = COALESCE(topic_status.started_at, excluded.started_at),
-                completed_at = CASE WHEN excluded.status = 'done'
+                completed_at = CASE WHEN excluded.status = :done
                                     THEN COALESCE(topic_status.completed_at, excluded.completed_at) END,
                 updated_at = excluded.updated_at
             """,
-            {"id": topic_id, "status": status, "now": now},
+            {"id": topic_id, "status": str(status), "now": now, "done": TopicStatus.DONE.value},
         )
 
     # --- events -------------------------------------------------------------------------

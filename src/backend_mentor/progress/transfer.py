@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from ..curriculum.schema import TOPIC_STATUSES
+from ..curriculum.schema import TOPIC_STATUSES, TopicStatus
 from ..errors import MentorError
 from ..tempfiles import atomic_writer
 from .migrations import LegacyUids
@@ -79,7 +79,7 @@ def export_csv(store: Store, catalog: Any, stream: IO[str]) -> None:
     writer.writerow(["topic_id", "title", "category", "level", "hours", "status", "started_at", "completed_at"])
     for topic in catalog.topics.values():
         row = rows.get(topic.id, {})
-        writer.writerow([topic.id, topic.title, topic.category, topic.level, topic.hours, row.get("status", "not-started"),
+        writer.writerow([topic.id, topic.title, topic.category, topic.level, topic.hours, row.get("status", TopicStatus.NOT_STARTED.value),
                          row.get("started_at") or "", row.get("completed_at") or ""])  # fmt: skip
     for topic_id in sorted(set(rows) - set(catalog.topics)):
         row = rows[topic_id]
