@@ -72,3 +72,13 @@ def test_projects_in_paths_is_a_service_listing_each_path_once():
         assert all(pid in stage.projects for p in path_ids for stage in [s for s in catalog.paths[p].stages if pid in s.projects])
     expected = {pid for path in catalog.paths.values() for stage in path.stages for pid in stage.projects}
     assert set(used) == expected
+
+
+def test_career_fields_and_technology_levels_come_from_the_schema():
+    from backend_mentor.curriculum.schema import CAREER_FIELDS, TECHNOLOGY_LEVELS
+    from backend_mentor.curriculum.validate import CAREER_SPEC, TECHNOLOGIES_SPEC
+    from backend_mentor.render import CAREER_LABELS
+
+    assert tuple(CAREER_SPEC) == tuple(CAREER_LABELS) == CAREER_FIELDS
+    assert tuple(TECHNOLOGIES_SPEC) == TECHNOLOGY_LEVELS
+    assert CAREER_LABELS["salary_range"] == "Salary range" and CAREER_LABELS["demand"] == "Market demand"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO, TYPE_CHECKING, Any
 
-from .curriculum.schema import PATH_GROUPS, TopicStatus
+from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, TopicStatus
 
 if TYPE_CHECKING:
     from .curriculum.catalog import Catalog
@@ -53,8 +53,8 @@ def local_time(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-CAREER_LABELS = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
-                 "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
+CAREER_WORDING = {"demand": "Market demand", "remote": "Remote work"}  # where the label is not the field's name
+CAREER_LABELS = {key: CAREER_WORDING.get(key) or key.replace("_", " ").capitalize() for key in CAREER_FIELDS}
 
 
 def career_facts(career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS)) -> list[tuple[str, str]]:
@@ -521,7 +521,7 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
         show_career(out, career)
     if path.technologies:
         out.print("\n[bold]Key technologies by level[/bold]")
-        for level in ("essential", "professional", "expert"):
+        for level in TECHNOLOGY_LEVELS:
             if path.technologies.get(level):
                 hanging(out, [("•", f"{level.title()}: {', '.join(path.technologies[level])}")])
     _bullets(out, "Success metrics", path.success_metrics)

@@ -43,6 +43,9 @@ EXERCISE_TRIED = ("ran", "desk-checked")
 TEST_LANGUAGES = ("python", "node", "go")
 TEST_LANGUAGE_FOR_PROFILE = {"python": "python", "node": "node", "typescript": "node", "go": "go"}
 SQL_DIALECTS = ("sqlite", "postgres", "mysql", "mariadb", "tsql", "oracle")
+# A path's career facts and its key technologies, by level (optional fields, in display order).
+CAREER_FIELDS = ("demand", "salary_range", "remote", "time_to_employment", "growth")
+TECHNOLOGY_LEVELS = ("essential", "professional", "expert")
 RESOURCE_KINDS = ("spec", "docs", "book", "article", "tool", "course", "roadmap")
 PATH_KINDS = ("role", "language", "specialization")
 PATH_GROUPS = {
