@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
     from .output import Output
+    from .services import PathView
 
 MARKS = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
          TopicStatus.NOT_STARTED: "·"}  # fmt: skip
@@ -395,30 +396,30 @@ def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None
 
 
 def show_path_list(
-    out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None, pager: bool = True
+    out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None,
+    pager: bool = True,
 ) -> None:
+    """``services.path_overview``: every path by group with its progress; ``*`` marks the active one."""
     from .pager import paged
 
     with paged(out, pager):
-        _path_list(out, catalog, statuses, active_id)
+        _path_list(out, overview, active_id)
     out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
 
 
-def _path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
+def _path_list(out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None) -> None:
     from rich.table import Table
 
-    from .services import path_progress, paths_by_group
-
     wide = out.console.width >= 80  # room for a progress bar
-    side = _side_by_side(out, catalog.paths, 12 + (12 if wide else 0))
-    for group, paths in paths_by_group(catalog).items():
+    side = _side_by_side(out, [p.id for _, entries in overview for p, _ in entries], 12 + (12 if wide else 0))
+    for group, entries in overview:
+        paths = [p for p, _ in entries]
         table = Table(title=f"[bold]{PATH_GROUPS.get(group, group)}[/bold]", title_justify="left", box=None)
         table.add_column(" ", width=1, no_wrap=True)
         _id_columns(table, side, [p.id for p in paths])
         table.add_column("topics", justify="right", no_wrap=True)
         table.add_column("done", no_wrap=True, justify="right")
-        for path in paths:
-            progress = path_progress(catalog, path, statuses)
+        for path, progress in entries:
             marker = "*" if path.id == active_id else ""
             table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress["topics"]),
                           (f"{bar(progress['done'], progress['topics'], 10)} " if wide else "") + f"{progress['percent']}%")  # fmt: skip
@@ -431,24 +432,26 @@ def show_path(
     path: LearningPath,
     statuses: dict[str, str],
     attempts: dict[str, Any],
+    view: PathView,
     expand_all: bool = False,
     pager: bool = True,
 ) -> None:
-    """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``)."""
+    """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``).
+
+    ``view`` (``services.path_view``) holds the progress and the current stage."""
     from .pager import paged
 
     with paged(out, pager):
-        _path(out, catalog, path, statuses, attempts, expand_all)
+        _path(out, catalog, path, statuses, attempts, view, expand_all)
 
 
 def _path(
-    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], expand_all: bool
+    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], view: PathView,
+    expand_all: bool,
 ) -> None:
     from rich.tree import Tree
 
-    from .services import current_stage, path_progress
-
-    progress = path_progress(catalog, path, statuses)
+    progress = view.progress
     out.print(f"[bold]{path.title}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
     out.print(path.summary, markup=False)
     if path.languages or path.frameworks:
@@ -457,7 +460,7 @@ def _path(
         )
     known = f" ({progress['known']} known already)" if progress["known"] else ""
     tree = Tree(f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}")
-    current = current_stage(path, statuses)
+    current = view.current_stage
     collapsed = 0
     for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
         label = (

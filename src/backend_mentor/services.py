@@ -162,6 +162,24 @@ def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]
             "percent": round(100 * covered / len(ids)) if ids else 0, "stages": stages}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PathView:
+    """What ``path show`` draws besides the path itself: its progress and the stage you are on."""
+
+    progress: dict[str, Any]
+    current_stage: int | None
+
+
+def path_view(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathView:
+    return PathView(path_progress(catalog, path, statuses), current_stage(path, statuses))
+
+
+def path_overview(catalog: Catalog, statuses: dict[str, str]) -> list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]]:
+    """Every path by group, each with its progress: what ``path list`` shows."""
+    return [(group, [(p, path_progress(catalog, p, statuses)) for p in paths])
+            for group, paths in paths_by_group(catalog).items()]  # fmt: skip
+
+
 def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
     """The index of the first stage with a topic not yet finished (None when all are)."""
     for index, stage in enumerate(path.stages):
