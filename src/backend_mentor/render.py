@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from .output import Output
     from .services import PathView
 
-MARKS = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
+MARKS: dict[str, str] = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
          TopicStatus.NOT_STARTED: "·"}  # fmt: skip
-STYLES = {TopicStatus.DONE: "green", TopicStatus.KNOWN: "cyan", TopicStatus.LEARNING: "yellow", TopicStatus.SKIPPED: "dim",
+STYLES: dict[str, str] = {TopicStatus.DONE: "green", TopicStatus.KNOWN: "cyan", TopicStatus.LEARNING: "yellow", TopicStatus.SKIPPED: "dim",
           TopicStatus.NOT_STARTED: ""}  # fmt: skip
 NOT_STARTED = TopicStatus.NOT_STARTED.value  # the status of a topic the store has no row for
 
