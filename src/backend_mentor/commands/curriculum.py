@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -84,7 +84,7 @@ def info(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
     catalog = app_context(ctx).catalog()
     by_category = {cid: len(topics) for cid, topics in catalog.topics_by_category().items()}
-    payload = {
+    payload: dict[str, Any] = {
         "version": __version__,
         "sources": catalog.sources,
         "counts": catalog.counts(),
