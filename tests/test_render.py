@@ -13,6 +13,7 @@ from backend_mentor import render
 from backend_mentor.curriculum.catalog import load_catalog
 from backend_mentor.output import Output
 from backend_mentor.render import show_checkpoints, show_hits, show_stats
+from backend_mentor.services import path_overview, path_view
 
 WIDTHS = (50, 80, 110)
 
@@ -122,7 +123,7 @@ def test_ids_are_never_split_or_cut(shipped, width):
     words = set(re.findall(r"[\w.#+-]+", text))
     missing = [tid for tid in shipped.topics if tid not in words]
     assert missing == []
-    paths = rendered(width, lambda out: show_path_list(out, shipped, {}, None))
+    paths = rendered(width, lambda out: show_path_list(out, path_overview(shipped, {}), None))
     assert [p for p in shipped.paths if p not in set(re.findall(r"[\w.#+-]+", paths))] == []
     from backend_mentor.curriculum.search import Hit
 
@@ -134,7 +135,7 @@ def test_ids_are_never_split_or_cut(shipped, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_titles_are_not_cut_with_an_ellipsis(shipped, width):
     text = rendered(width, lambda out: show_categories(out, shipped, {}))
-    text += rendered(width, lambda out: show_path_list(out, shipped, {}, None))
+    text += rendered(width, lambda out: show_path_list(out, path_overview(shipped, {}), None))
     assert "…" not in text
 
 
@@ -142,17 +143,18 @@ def test_path_show_expands_the_current_stage_and_summarises_the_others(shipped):
     path = shipped.paths["backend-developer"]
     first = path.stages[0].modules[0]
     done = {t: "done" for m in path.stages[0].modules for t in m.topics}
-    short = rendered(80, lambda out: show_path(out, shipped, path, done, {}))
+    short = rendered(80, lambda out: show_path(out, shipped, path, done, {}, path_view(shipped, path, done)))
     second = path.stages[1]
     assert second.modules[0].title in short and first.title not in short
     assert f"{len(path.stages[0].modules)} modules" in short and "path show backend-developer --all" in short
-    full = rendered(80, lambda out: show_path(out, shipped, path, done, {}, expand_all=True))
+    full = rendered(80, lambda out: show_path(out, shipped, path, done, {}, path_view(shipped, path, done), expand_all=True))
     assert all(m.title in full for s in path.stages for m in s.modules)
     assert "--all" not in full
 
 
 def test_career_facts_each_get_their_own_line_without_doubled_punctuation(shipped):
-    text = rendered(80, lambda out: show_path(out, shipped, shipped.paths["backend-developer"], {}, {}))
+    path = shipped.paths["backend-developer"]
+    text = rendered(80, lambda out: show_path(out, shipped, path, {}, {}, path_view(shipped, path, {})))
     career = section(text, "Career")
     assert sum(1 for line in career if line.startswith("  • ")) == 5
     assert not re.search(r"[.;,]\s*[.;]", " ".join(career))
@@ -260,5 +262,6 @@ def test_resource_urls_are_never_split(shipped, width):
         }
         assert all(res["url"] in lines for res in topic.resources), tid
     path = shipped.paths["backend-developer"]
-    lines = {line.strip() for line in rendered(width, lambda out: show_path(out, shipped, path, {}, {})).splitlines()}
+    view = path_view(shipped, path, {})
+    lines = {line.strip() for line in rendered(width, lambda out: show_path(out, shipped, path, {}, {}, view)).splitlines()}
     assert all(res["url"] in lines for res in path.resources)

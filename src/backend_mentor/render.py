@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .curriculum.schema import PATH_GROUPS
+from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, TopicStatus
 
 if TYPE_CHECKING:
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
     from .output import Output
+    from .services import PathView
 
-MARKS = {"done": "✓", "known": "◆", "learning": "▶", "skipped": "–", "not-started": "·"}
-STYLES = {"done": "green", "known": "cyan", "learning": "yellow", "skipped": "dim", "not-started": ""}
+MARKS: dict[str, str] = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
+         TopicStatus.NOT_STARTED: "·"}  # fmt: skip
+STYLES: dict[str, str] = {TopicStatus.DONE: "green", TopicStatus.KNOWN: "cyan", TopicStatus.LEARNING: "yellow", TopicStatus.SKIPPED: "dim",
+          TopicStatus.NOT_STARTED: ""}  # fmt: skip
+NOT_STARTED = TopicStatus.NOT_STARTED.value  # the status of a topic the store has no row for
 
 
 def bar(done: int, total: int, width: int = 20) -> str:
@@ -50,8 +54,8 @@ def local_time(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-CAREER_LABELS = {"demand": "Market demand", "salary_range": "Salary range", "remote": "Remote work",
-                 "time_to_employment": "Time to employment", "growth": "Growth"}  # fmt: skip
+CAREER_WORDING = {"demand": "Market demand", "remote": "Remote work"}  # where the label is not the field's name
+CAREER_LABELS = {key: CAREER_WORDING.get(key) or key.replace("_", " ").capitalize() for key in CAREER_FIELDS}
 
 
 def career_facts(career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS)) -> list[tuple[str, str]]:
@@ -139,7 +143,7 @@ def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
 def topic_json(topic: Topic, statuses: dict[str, str] | None = None) -> dict[str, Any]:
     data = {name: getattr(topic, name) for name in topic.__slots__}
     if statuses is not None:
-        data["status"] = statuses.get(topic.id, "not-started")
+        data["status"] = statuses.get(topic.id, NOT_STARTED)
     return data
 
 
@@ -147,7 +151,7 @@ def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) ->
     def topic_entry(tid: str) -> dict[str, Any]:
         topic = catalog.topics.get(tid)
         return {"id": tid, "title": topic.title if topic else tid, "hours": topic.hours if topic else 0,
-                "status": statuses.get(tid, "not-started")}  # fmt: skip
+                "status": statuses.get(tid, NOT_STARTED)}  # fmt: skip
 
     return {
         "id": path.id,
@@ -209,7 +213,7 @@ def _topic(
     from rich.panel import Panel
 
     category = catalog.categories.get(topic.category)
-    status = statuses.get(topic.id, "not-started")
+    status = statuses.get(topic.id, NOT_STARTED)
     out.print(
         Panel(
             f"{topic.summary}\n\n[dim]{category.title if category else topic.category} · {topic.level} · "
@@ -236,7 +240,7 @@ def _topic(
         related = ", ".join(r for r in topic.related if r in catalog.topics)
         out.print(f"\n[bold]Related[/bold]: {related}")
     if topic.prerequisites:
-        marks = ", ".join(f"{MARKS[statuses.get(p, 'not-started')]} {p}" for p in topic.prerequisites)
+        marks = ", ".join(f"{MARKS[statuses.get(p, NOT_STARTED)]} {p}" for p in topic.prerequisites)
         out.print(f"[bold]Prerequisites[/bold]: {marks}")
 
 
@@ -374,15 +378,16 @@ def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None
     from rich.table import Table
 
     side = _side_by_side(out, catalog.topics, 5)
+    by_category = catalog.topics_by_category()
     for cid, category in catalog.categories.items():
-        topics = [t for t in catalog.topics.values() if t.category == cid]
+        topics = by_category.get(cid, [])
         if not topics:
             continue
         table = Table(title=f"[bold]{category.title}[/bold]", title_justify="left", box=None, show_header=False)
         table.add_column(width=2, no_wrap=True)
         _id_columns(table, side, [t.id for t in topics], header=False)
         for topic in topics:
-            status = statuses.get(topic.id, "not-started")
+            status = statuses.get(topic.id, NOT_STARTED)
             table.add_row(MARKS[status], *_id_cells(side, topic.id, topic.title, "dim"))
         out.print(table)
 
@@ -391,42 +396,34 @@ def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None
 
 
 def show_path_list(
-    out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None, pager: bool = True
+    out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None,
+    pager: bool = True,
 ) -> None:
+    """``services.path_overview``: every path by group with its progress; ``*`` marks the active one."""
     from .pager import paged
 
     with paged(out, pager):
-        _path_list(out, catalog, statuses, active_id)
+        _path_list(out, overview, active_id)
     out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
 
 
-def _path_list(out: Output, catalog: Catalog, statuses: dict[str, str], active_id: str | None) -> None:
+def _path_list(out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None) -> None:
     from rich.table import Table
 
-    from .services import path_progress, paths_by_group
-
     wide = out.console.width >= 80  # room for a progress bar
-    side = _side_by_side(out, catalog.paths, 12 + (12 if wide else 0))
-    for group, paths in paths_by_group(catalog).items():
+    side = _side_by_side(out, [p.id for _, entries in overview for p, _ in entries], 12 + (12 if wide else 0))
+    for group, entries in overview:
+        paths = [p for p, _ in entries]
         table = Table(title=f"[bold]{PATH_GROUPS.get(group, group)}[/bold]", title_justify="left", box=None)
         table.add_column(" ", width=1, no_wrap=True)
         _id_columns(table, side, [p.id for p in paths])
         table.add_column("topics", justify="right", no_wrap=True)
         table.add_column("done", no_wrap=True, justify="right")
-        for path in paths:
-            progress = path_progress(catalog, path, statuses)
+        for path, progress in entries:
             marker = "*" if path.id == active_id else ""
             table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress["topics"]),
                           (f"{bar(progress['done'], progress['topics'], 10)} " if wide else "") + f"{progress['percent']}%")  # fmt: skip
         out.print(table)
-
-
-def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
-    """The index of the first stage with a topic not yet done, skipped or known (None when all are)."""
-    for index, stage in enumerate(path.stages):
-        if any(statuses.get(t) not in ("done", "skipped", "known") for m in stage.modules for t in m.topics):
-            return index
-    return None
 
 
 def show_path(
@@ -435,24 +432,26 @@ def show_path(
     path: LearningPath,
     statuses: dict[str, str],
     attempts: dict[str, Any],
+    view: PathView,
     expand_all: bool = False,
     pager: bool = True,
 ) -> None:
-    """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``)."""
+    """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``).
+
+    ``view`` (``services.path_view``) holds the progress and the current stage."""
     from .pager import paged
 
     with paged(out, pager):
-        _path(out, catalog, path, statuses, attempts, expand_all)
+        _path(out, catalog, path, statuses, attempts, view, expand_all)
 
 
 def _path(
-    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], expand_all: bool
+    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], view: PathView,
+    expand_all: bool,
 ) -> None:
     from rich.tree import Tree
 
-    from .services import path_progress
-
-    progress = path_progress(catalog, path, statuses)
+    progress = view.progress
     out.print(f"[bold]{path.title}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
     out.print(path.summary, markup=False)
     if path.languages or path.frameworks:
@@ -461,7 +460,7 @@ def _path(
         )
     known = f" ({progress['known']} known already)" if progress["known"] else ""
     tree = Tree(f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}")
-    current = current_stage(path, statuses)
+    current = view.current_stage
     collapsed = 0
     for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
         label = (
@@ -487,10 +486,10 @@ def _path(
         for module in stage.modules:
             node = branch.add(f"[bold]{module.title}[/bold]")
             for tid in module.topics:
-                status = statuses.get(tid, "not-started")
+                status = statuses.get(tid, NOT_STARTED)
                 topic = catalog.topics.get(tid)
                 title = topic.title if topic else tid
-                tag = " (known)" if status == "known" else ""
+                tag = " (known)" if status == TopicStatus.KNOWN else ""
                 node.add(f"[{STYLES[status]}]{MARKS[status]} {title}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
                          else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
@@ -525,7 +524,7 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
         show_career(out, career)
     if path.technologies:
         out.print("\n[bold]Key technologies by level[/bold]")
-        for level in ("essential", "professional", "expert"):
+        for level in TECHNOLOGY_LEVELS:
             if path.technologies.get(level):
                 hanging(out, [("•", f"{level.title()}: {', '.join(path.technologies[level])}")])
     _bullets(out, "Success metrics", path.success_metrics)
@@ -677,6 +676,44 @@ def show_stats(out: Output, data: dict[str, Any]) -> None:
     show_calendar(out, data["calendar"])
 
 
+def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[str, Any]) -> None:
+    """``progress export --format md``: path progress, checkpoints passed, finished topics by category."""
+    data = portfolio["stats"]
+    write = stream.write
+    write("# Backend learning progress\n\n")
+    topics = data["topics"]
+    write(f"- Topics done: **{topics['done']}** of {topics['total']} ({topics['hours_done']:g} study hours)\n")
+    write(f"- In progress: {topics['learning']} · skipped: {topics['skipped']}\n")
+    write(f"- Checkpoints passed: **{data['checkpoints']['passed']}** of {data['checkpoints']['total']}\n")
+    write(f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n")
+    if data["path"]:
+        path = data["path"]
+        write(f"\n## Path: {path['title']} — {path['percent']}%\n\n| stage | done | topics |\n|---|---:|---:|\n")
+        for stage in path["stages"]:
+            write(f"| {stage['level']} ({stage['months']} months) | {stage['done']} | {stage['topics']} |\n")
+    summaries = portfolio["checkpoints"]
+    if summaries:
+        write("\n## Checkpoints\n\n| checkpoint | result | best score | attempts | last attempt |\n|---|---|---:|---:|---|\n")
+        for cid, summary in sorted(summaries.items()):
+            title = catalog.checkpoints[cid].title if cid in catalog.checkpoints else cid
+            result = "passed" if summary["passed"] else "not yet"
+            write(f"| {title} | {result} | {round(100 * summary['best'])}% | {summary['attempts']} | {summary['last'][:10]} |\n")
+    completed: dict[str, str | None] = portfolio["completed"]
+    if completed:
+        write("\n## Topics completed\n")
+        by_category = catalog.topics_by_category()
+        for cid, category in catalog.categories.items():
+            inside = sorted((t for t in by_category.get(cid, []) if t.id in completed), key=lambda t: t.title)
+            if inside:
+                write(f"\n### {category.title}\n\n")
+                for topic in inside:
+                    when = (completed[topic.id] or "")[:10]
+                    write(f"- {topic.title}" + (f" — {when}" if when else "") + "\n")
+        unknown = sorted(t for t in completed if t not in catalog.topics)
+        if unknown:
+            write("\n### Topics no longer in the curriculum\n\n" + "".join(f"- {t}\n" for t in unknown))
+
+
 def show_calendar(out: Output, grid: list[list[dict[str, Any]]]) -> None:
     shades = " ░▒▓█"
     out.print("\n[bold]Activity[/bold] (last 12 weeks, a column per week)")
@@ -729,7 +766,7 @@ def show_project(
             out.print(f"     ✓ {criterion}", markup=False)
     _bullets(out, "Stretch goals", project.stretch)
     if project.topics:
-        marks = ", ".join(f"{MARKS[statuses.get(t, 'not-started')]} {t}" for t in project.topics if t in catalog.topics)
+        marks = ", ".join(f"{MARKS[statuses.get(t, NOT_STARTED)]} {t}" for t in project.topics if t in catalog.topics)
         out.print(f"\n[bold]Topics it exercises[/bold]: {marks}")
     for cid in project.checkpoints:
         checkpoint = catalog.checkpoints.get(cid)

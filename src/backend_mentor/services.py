@@ -14,12 +14,12 @@ from typing import Any
 
 from .curriculum.catalog import Catalog
 from .curriculum.models import LearningPath, Topic
-from .curriculum.schema import LEVELS, PATH_GROUPS
+from .curriculum.schema import COVERED_STATUSES, FINISHED_STATUSES, LEVELS, PATH_GROUPS, TopicStatus
 from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
 
-FINISHED = ("done", "skipped", "known")  # no longer the next lesson
-COVERED = ("done", "known")  # counts as learned: progress, prerequisites
+FINISHED = FINISHED_STATUSES  # no longer the next lesson (defined once, in curriculum.schema)
+COVERED = COVERED_STATUSES  # counts as learned: progress, prerequisites
 
 
 # --- ordering ---------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def missing_prerequisites(catalog: Catalog, topic: Topic, statuses: dict[str, st
 def next_topic(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> Topic | None:
     """The first topic of the path, in study order, that is neither done nor skipped."""
     for topic_id in ordered_topics(catalog, path):
-        if statuses.get(topic_id, "not-started") not in FINISHED and topic_id in catalog.topics:
+        if statuses.get(topic_id) not in FINISHED and topic_id in catalog.topics:
             return catalog.topics[topic_id]
     return None
 
@@ -103,7 +103,6 @@ class Recommendation:
     reasons: list[str]
 
 
-EXPERIENCE_LEVEL = {"new": "beginner", "some": "beginner", "developer": "intermediate", "backend": "advanced"}
 
 
 def recommend_path(catalog: Catalog, experience: str, language: str | None, goal: str | None) -> Recommendation:
@@ -153,13 +152,51 @@ def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]
     for stage in path.stages:
         ids = list(dict.fromkeys(stage.topic_ids))
         hours = sum(catalog.topics[t].hours for t in ids if t in catalog.topics)
-        stages.append({"level": stage.level, "months": stage.months, "topics": len(ids), "done": count(ids, "done"),
-                       "known": count(ids, "known"), "covered": count(ids, *COVERED), "skipped": count(ids, "skipped"),
+        stages.append({"level": stage.level, "months": stage.months, "topics": len(ids), "done": count(ids, TopicStatus.DONE),
+                       "known": count(ids, TopicStatus.KNOWN), "covered": count(ids, *COVERED),
+                       "skipped": count(ids, TopicStatus.SKIPPED),
                        "hours": hours})  # fmt: skip
     ids = path.topic_ids
     covered = count(ids, *COVERED)
-    return {"topics": len(ids), "done": count(ids, "done"), "known": count(ids, "known"), "covered": covered,
+    return {"topics": len(ids), "done": count(ids, TopicStatus.DONE), "known": count(ids, TopicStatus.KNOWN), "covered": covered,
             "percent": round(100 * covered / len(ids)) if ids else 0, "stages": stages}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PathView:
+    """What ``path show`` draws besides the path itself: its progress and the stage you are on."""
+
+    progress: dict[str, Any]
+    current_stage: int | None
+
+
+def path_view(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathView:
+    return PathView(path_progress(catalog, path, statuses), current_stage(path, statuses))
+
+
+def path_overview(catalog: Catalog, statuses: dict[str, str]) -> list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]]:
+    """Every path by group, each with its progress: what ``path list`` shows."""
+    return [(group, [(p, path_progress(catalog, p, statuses)) for p in paths])
+            for group, paths in paths_by_group(catalog).items()]  # fmt: skip
+
+
+def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
+    """The index of the first stage with a topic not yet finished (None when all are)."""
+    for index, stage in enumerate(path.stages):
+        if any(statuses.get(t) not in FINISHED for m in stage.modules for t in m.topics):
+            return index
+    return None
+
+
+def projects_in_paths(catalog: Catalog) -> dict[str, list[str]]:
+    """Project id -> the ids of the paths whose stages use it, in catalog order."""
+    used: dict[str, list[str]] = {}
+    for path in catalog.paths.values():
+        for stage in path.stages:
+            for pid in stage.projects:
+                if path.id not in used.setdefault(pid, []):
+                    used[pid].append(path.id)
+    return used
 
 
 def example_language(store: Store, override: str | None = None) -> str | None:
@@ -195,10 +232,10 @@ def mark_topics(catalog: Catalog, store: Store, topic_ids: Iterable[str], status
 
 def begin_topic(store: Store, topic_id: str) -> None:
     """Mark a topic as being learned when its lesson is first shown."""
-    if store.statuses().get(topic_id, "not-started") == "not-started":
+    if store.statuses().get(topic_id, TopicStatus.NOT_STARTED) == TopicStatus.NOT_STARTED:
         with store.transaction() as db:
-            store.set_status(db, topic_id, "learning")
-            store.log(db, "topic.learning", topic_id)
+            store.set_status(db, topic_id, TopicStatus.LEARNING)
+            store.log(db, f"topic.{TopicStatus.LEARNING}", topic_id)
 
 
 def record_quiz(
@@ -319,8 +356,8 @@ def record_placement(
                 if _is_right(catalog.topics[topic_id].quiz[index], picked))  # fmt: skip
     with store.transaction() as db:
         for topic_id in known:
-            store.set_status(db, topic_id, "known")
-            store.log(db, "topic.known", topic_id, via=source)
+            store.set_status(db, topic_id, TopicStatus.KNOWN)
+            store.log(db, f"topic.{TopicStatus.KNOWN}", topic_id, via=source)
         store.log(db, f"{source}.module", title, verdict=verdict, asked=len(answered), right=right, topics=topic_ids)
     return known
 
@@ -439,29 +476,30 @@ def calendar(activity: dict[str, int], weeks: int = 12, today: date | None = Non
 
 def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
     statuses = store.statuses()
-    counts = {s: 0 for s in ("done", "learning", "skipped", "known")}
+    counts = {s.value: 0 for s in (TopicStatus.DONE, TopicStatus.LEARNING, TopicStatus.SKIPPED, TopicStatus.KNOWN)}
     for status in statuses.values():
         if status in counts:
             counts[status] += 1
     by_category = {}
+    topics_by_category = catalog.topics_by_category()
     for cid, category in catalog.categories.items():
-        ids = [t.id for t in catalog.topics.values() if t.category == cid]
+        ids = [t.id for t in topics_by_category.get(cid, [])]
         by_category[cid] = {
             "title": category.title,
             "topics": len(ids),
-            "done": sum(statuses.get(t) == "done" for t in ids),
+            "done": sum(statuses.get(t) == TopicStatus.DONE for t in ids),
         }
     by_level = {
         level: {
             "topics": sum(1 for t in catalog.topics.values() if t.level == level),
-            "done": sum(1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == "done"),
+            "done": sum(1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == TopicStatus.DONE),
         }
         for level in LEVELS
     }
     activity = store.activity_days()
     path = active_path(catalog, store)
     checkpoints = store.checkpoint_summary()
-    hours_done = sum(catalog.topics[t].hours for t, s in statuses.items() if s == "done" and t in catalog.topics)
+    hours_done = sum(catalog.topics[t].hours for t, s in statuses.items() if s == TopicStatus.DONE and t in catalog.topics)
     s = streak(activity)
     return {
         "topics": {**counts, "total": len(catalog.topics), "hours_done": hours_done},
@@ -477,6 +515,12 @@ def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
         "calendar": calendar(activity),
         "unknown_topics": sorted(t for t in statuses if t not in catalog.topics),
     }
+
+
+def portfolio(catalog: Catalog, store: Store) -> dict[str, Any]:
+    """What the Markdown export shows: the stats, checkpoint summaries, and done topics with their dates."""
+    completed = {r["topic_id"]: r["completed_at"] for r in store.status_rows() if r["status"] == TopicStatus.DONE}
+    return {"stats": stats(catalog, store), "checkpoints": store.checkpoint_summary(), "completed": completed}
 
 
 def estimate_weeks(hours: float, hours_per_week: float | None) -> int | None:

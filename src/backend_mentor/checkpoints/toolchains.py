@@ -389,7 +389,7 @@ def read_jest(exit_code: int | None, output: str) -> Report:
         no_tests=exit_code == 0 and "No tests found" in output,
         build_failed=bool(suite_error) and not failure,
         failed_test=failure.group(1).strip() if failure else None,
-        failure_line=(failure or suite_error).group(0).strip() if (failure or suite_error) else None,
+        failure_line=anchor.group(0).strip() if anchor else None,
         first_error=error[:300] if error else None,
         last_line=tests.group(1).strip() if tests else (lines[-1] if lines else ""),
     )

@@ -83,9 +83,7 @@ def info(ctx: typer.Context, json_output: JsonOption = False) -> None:
     from ..paths import cache_dir, database_path
 
     catalog = app_context(ctx).catalog()
-    by_category: dict[str, int] = {cid: 0 for cid in catalog.categories}
-    for topic in catalog.topics.values():
-        by_category[topic.category] = by_category.get(topic.category, 0) + 1
+    by_category = {cid: len(topics) for cid, topics in catalog.topics_by_category().items()}
     payload: dict[str, Any] = {
         "version": __version__,
         "sources": catalog.sources,

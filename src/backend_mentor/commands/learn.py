@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..context import app_context
+from ..curriculum.schema import TopicStatus
 from ..pager import NoPagerOption
 from ._common import JsonOption, NoInputOption, ask, ask_number, group, interactive
 
@@ -21,10 +22,18 @@ EXPERIENCE = {
     "developer": "developer, new to backend",
     "backend": "backend developer levelling up",
 }
-LANGUAGES = {
-    "python": "Python", "node": "JavaScript on Node.js", "typescript": "TypeScript on Node.js", "go": "Go",
-    "java": "Java", "php": "PHP", "csharp": "C# (.NET)", "ruby": "Ruby", "any": "not sure yet",
-}  # fmt: skip
+MENU_NAMES = {"node": "JavaScript on Node.js", "typescript": "TypeScript on Node.js", "csharp": "C# (.NET)",
+              "any": "not sure yet"}  # the wizard's wording where it differs from LANGUAGE_NAMES
+
+
+def language_menu() -> dict[str, str]:
+    """The wizard's language choices: every profile language (TOPIC_LANGUAGES), "any" last."""
+    from ..curriculum.schema import LANGUAGE_NAMES, TOPIC_LANGUAGES
+
+    ordered = [lang for lang in TOPIC_LANGUAGES if lang != "any"] + ["any"]
+    return {lang: MENU_NAMES.get(lang) or LANGUAGE_NAMES.get(lang, lang) for lang in ordered}
+
+
 LESSON_CHOICES = {"d": "done", "q": "quiz", "r": "read again", "s": "skip", "l": "later"}
 LESSON_WORDS = {"quit": "l", "exit": "l", "stop": "l", "again": "r", "read": "r", "reread": "r", "study": "r",
                 "study again": "r"}
@@ -148,7 +157,7 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     out.print("[bold]Your experience[/bold]")
     experience = choose(out, "Your experience", EXPERIENCE, "some")
     out.print("\n[bold]Preferred language[/bold]")
-    language = choose(out, "Preferred language", LANGUAGES, "any")
+    language = choose(out, "Preferred language", language_menu(), "any")
     roles = {p.id: p.title for p in catalog.paths.values() if p.kind == "role"}
     out.print("\n[bold]Goal role[/bold]")
     goal = choose(out, "Goal role", {**roles, "not-sure": "not sure yet: recommend one"}, "not-sure")
@@ -283,10 +292,10 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool, exampl
             default = "q" if topic.quiz else "d"
             continue
         if choice == "d":
-            services.mark_topics(catalog, store, [topic.id], "done")
+            services.mark_topics(catalog, store, [topic.id], TopicStatus.DONE)
             out.success(f"Marked '{topic.title}' done.")
         elif choice == "s":
-            services.mark_topics(catalog, store, [topic.id], "skipped")
+            services.mark_topics(catalog, store, [topic.id], TopicStatus.SKIPPED)
             out.success(f"Skipped '{topic.title}'; it will not come up again (study it any time: "
                         f"backend-mentor learn --topic {topic.id}).")  # fmt: skip
         else:
@@ -405,7 +414,7 @@ def done(
 
     Example: backend-mentor learn done   ·   backend-mentor learn done http-basics rest-principles
     """
-    _mark(ctx, topic_ids, "done", json_output)
+    _mark(ctx, topic_ids, TopicStatus.DONE, json_output)
 
 
 @app.command("skip")
@@ -418,7 +427,7 @@ def skip(
 
     Example: backend-mentor learn skip git
     """
-    _mark(ctx, topic_ids, "skipped", json_output)
+    _mark(ctx, topic_ids, TopicStatus.SKIPPED, json_output)
 
 
 def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: str, json_output: bool) -> None:
@@ -433,7 +442,7 @@ def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: str, json_out
         current = services.next_topic(catalog, path, store.statuses()) if path else None
         if current is None:
             why = "your path is finished" if path else "no learning path chosen yet"
-            raise MentorError(f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == 'done' else 'skip'} TOPIC")
+            raise MentorError(f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == TopicStatus.DONE else 'skip'} TOPIC")
         topic_ids = [current.id]
     marked = services.mark_topics(catalog, store, topic_ids, status)
     out = Output(json_output)

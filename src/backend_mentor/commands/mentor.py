@@ -31,6 +31,7 @@ def mentor(
     Example: backend-mentor mentor "what is a jwt"
     """
     from .. import services
+    from ..curriculum.schema import COVERED_STATUSES, TopicStatus
     from ..curriculum.search import search, suggestions
     from ..errors import NotFound
     from ..output import Output
@@ -44,11 +45,13 @@ def mentor(
     text = " ".join(query or []).strip()
     if not text:
         if json_output:
+            by_category = catalog.topics_by_category()
             out.json({
                 "categories": [
                     {"id": cid, "title": c.title,
-                     "topics": [{"id": t.id, "title": t.title, "level": t.level, "status": statuses.get(t.id, "not-started")}
-                                for t in catalog.topics.values() if t.category == cid]}
+                     "topics": [{"id": t.id, "title": t.title, "level": t.level,
+                                 "status": statuses.get(t.id, TopicStatus.NOT_STARTED.value)}
+                                for t in by_category.get(cid, [])]}
                     for cid, c in catalog.categories.items()
                 ]
             })  # fmt: skip
@@ -80,8 +83,8 @@ def mentor(
 
     assert best is not None  # a clear winner, or the learner's pick from the list
     topic = catalog.topics[best.id]
-    # direct prerequisites not done yet (as services.missing_prerequisites; inlined to spare the import)
-    missing = [p for p in topic.prerequisites if statuses.get(p) not in ("done", "known") and p in catalog.topics]
+    # direct prerequisites not covered yet (as services.missing_prerequisites; inlined to spare the import)
+    missing = [p for p in topic.prerequisites if statuses.get(p) not in COVERED_STATUSES and p in catalog.topics]
     if quiz:
         if json_output or not interactive(no_input):
             from ..errors import MentorError

@@ -41,18 +41,19 @@ def list_paths(ctx: typer.Context, no_pager: NoPagerOption = False, json_output:
     catalog, store = state.catalog(), state.store()
     statuses = store.statuses()
     profile = store.profile() or {}
+    overview = services.path_overview(catalog, statuses)
     out = Output(json_output)
     if json_output:
         out.json({
             "active": profile.get("active_path"),
             "groups": [
                 {"group": g, "paths": [{"id": p.id, "title": p.title, "kind": p.kind, "summary": p.summary, "next": p.next,
-                                        **services.path_progress(catalog, p, statuses)} for p in ps]}
-                for g, ps in services.paths_by_group(catalog).items()
+                                        **progress} for p, progress in entries]}
+                for g, entries in overview
             ],
         })  # fmt: skip
         return
-    show_path_list(out, catalog, statuses, profile.get("active_path"), pager=not no_pager)
+    show_path_list(out, overview, profile.get("active_path"), pager=not no_pager)
 
 
 @app.command("show")
@@ -75,11 +76,12 @@ def show(
     catalog, store = state.catalog(), state.store()
     path = catalog.path(path_id) if path_id else services.require_active_path(catalog, store)
     statuses = store.statuses()
+    view = services.path_view(catalog, path, statuses)
     out = Output(json_output)
     if json_output:
-        out.json({**path_json(catalog, path, statuses), "progress": services.path_progress(catalog, path, statuses)})
+        out.json({**path_json(catalog, path, statuses), "progress": view.progress})
         return
-    show_path(out, catalog, path, statuses, store.checkpoint_summary(), expand_all=expand_all, pager=not no_pager)
+    show_path(out, catalog, path, statuses, store.checkpoint_summary(), view, expand_all=expand_all, pager=not no_pager)
 
 
 @app.command("start")

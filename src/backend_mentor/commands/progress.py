@@ -67,7 +67,10 @@ def export(
         elif fmt is Format.csv:
             transfer.export_csv(store, state.catalog(), stream)
         else:
-            transfer.export_markdown(store, state.catalog(), stream)
+            from .. import render, services
+
+            catalog = state.catalog()
+            render.write_markdown_portfolio(stream, catalog, services.portfolio(catalog, store))
 
     if output is None:
         from ..output import CleanWriter

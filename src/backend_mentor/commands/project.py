@@ -38,6 +38,7 @@ def list_projects(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """
     from ..output import Output
     from ..render import show_projects
+    from ..services import projects_in_paths
 
     catalog = app_context(ctx).catalog()
     used_by = projects_in_paths(catalog)
@@ -61,6 +62,7 @@ def show(
     """
     from ..output import Output
     from ..render import show_project
+    from ..services import projects_in_paths
 
     state = app_context(ctx)
     catalog = state.catalog()
@@ -70,13 +72,3 @@ def show(
         out.json({**project_json(project), "paths": projects_in_paths(catalog).get(project.id, [])})
         return
     show_project(out, catalog, project, state.store().statuses(), state.store().checkpoint_summary())
-
-
-def projects_in_paths(catalog) -> dict[str, list[str]]:
-    used: dict[str, list[str]] = {}
-    for path in catalog.paths.values():
-        for stage in path.stages:
-            for pid in stage.projects:
-                if path.id not in used.setdefault(pid, []):
-                    used[pid].append(path.id)
-    return used

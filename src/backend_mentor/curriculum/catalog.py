@@ -64,6 +64,13 @@ class Catalog:
                 _write_index(self._search_db, self.topics.values())
         return self._search_db
 
+    def topics_by_category(self) -> dict[str, list[Topic]]:
+        """Every category (in curriculum order, empty ones too) with its topics in catalog order."""
+        grouped: dict[str, list[Topic]] = {cid: [] for cid in self.categories}
+        for topic in self.topics.values():
+            grouped.setdefault(topic.category, []).append(topic)
+        return grouped
+
     def counts(self) -> dict[str, int]:
         return {
             "categories": len(self.categories),

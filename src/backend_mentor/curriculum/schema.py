@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from enum import Enum
 
 SCHEMA_VERSION = 1
 
 LEVELS = ("beginner", "intermediate", "advanced")
-STAGE_MONTHS = {"beginner": "0-3", "intermediate": "3-6", "advanced": "6-12"}
 TOPIC_LANGUAGES = ("any", "python", "node", "typescript", "go", "java", "php", "csharp", "ruby")
 EXAMPLE_LANGUAGES = (
     "python", "javascript", "typescript", "go", "java", "php", "csharp", "ruby", "sql", "bash",
@@ -43,6 +43,9 @@ EXERCISE_TRIED = ("ran", "desk-checked")
 TEST_LANGUAGES = ("python", "node", "go")
 TEST_LANGUAGE_FOR_PROFILE = {"python": "python", "node": "node", "typescript": "node", "go": "go"}
 SQL_DIALECTS = ("sqlite", "postgres", "mysql", "mariadb", "tsql", "oracle")
+# A path's career facts and its key technologies, by level (optional fields, in display order).
+CAREER_FIELDS = ("demand", "salary_range", "remote", "time_to_employment", "growth")
+TECHNOLOGY_LEVELS = ("essential", "professional", "expert")
 RESOURCE_KINDS = ("spec", "docs", "book", "article", "tool", "course", "roadmap")
 PATH_KINDS = ("role", "language", "specialization")
 PATH_GROUPS = {
@@ -56,8 +59,26 @@ VERIFIER_KINDS = (
     "http-rest", "http-auth", "http-cache", "http-monitoring",
     "sql-queries", "sql-schema", "sql-explain", "pytest-bugs",
 )  # fmt: skip
-# known: shown by a placement check or `learn test-out`; covered like done, but not studied here
-TOPIC_STATUSES = ("not-started", "learning", "done", "skipped", "known")
+
+
+class TopicStatus(str, Enum):
+    """Where a learner is with a topic; the values are what the store and the JSON output hold."""
+
+    NOT_STARTED = "not-started"
+    LEARNING = "learning"
+    DONE = "done"
+    SKIPPED = "skipped"
+    KNOWN = "known"  # shown by a placement check or `learn test-out`; covered like done, but not studied here
+
+    def __str__(self) -> str:  # f-strings and str() give the value on every Python version
+        return self.value
+
+
+TOPIC_STATUSES = tuple(s.value for s in TopicStatus)
+# No longer the next lesson.
+FINISHED_STATUSES = frozenset({TopicStatus.DONE, TopicStatus.SKIPPED, TopicStatus.KNOWN})
+# Counts as learned: path progress, prerequisites.
+COVERED_STATUSES = frozenset({TopicStatus.DONE, TopicStatus.KNOWN})
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$")

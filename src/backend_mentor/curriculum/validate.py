@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from .schema import (
+    CAREER_FIELDS,
     EXAMPLE_LANGUAGES,
     EXERCISE_TRIED,
     ID_PATTERN,
@@ -21,6 +22,7 @@ from .schema import (
     PATH_KINDS,
     RESOURCE_KINDS,
     SQL_DIALECTS,
+    TECHNOLOGY_LEVELS,
     TOPIC_LANGUAGES,
     URL_PATTERN,
     VERIFIER_KINDS,
@@ -288,14 +290,8 @@ STAGE_SPEC: Spec = {
     "checkpoints": (is_text_list, False),
 }
 MODULE_SPEC: Spec = {"title": (is_text, True), "topics": (all_of(is_text_list, count_between(1)), True)}
-CAREER_SPEC: Spec = {
-    "demand": (is_text, False),
-    "salary_range": (is_text, False),
-    "remote": (is_text, False),
-    "time_to_employment": (is_text, False),
-    "growth": (is_text, False),
-}
-TECHNOLOGIES_SPEC: Spec = {name: (is_text_list, False) for name in ("essential", "professional", "expert")}
+CAREER_SPEC: Spec = {name: (is_text, False) for name in CAREER_FIELDS}
+TECHNOLOGIES_SPEC: Spec = {name: (is_text_list, False) for name in TECHNOLOGY_LEVELS}
 PATH_SPEC: Spec = {
     "id": (is_slug, True),
     "title": (is_text, True),

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..curriculum.schema import TopicStatus
 from ..errors import StoreError
 from ..tempfiles import clean_stale
 from .migrations import MIGRATIONS
@@ -184,6 +185,7 @@ class Store:
     # --- profile ------------------------------------------------------------------------
 
     PROFILE_FIELDS = ("active_path", "experience", "language", "goal", "hours_per_week")
+    PROFILE_COLUMNS = (*PROFILE_FIELDS, "created_at", "updated_at")  # every column an export carries
 
     def profile(self) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM profile WHERE id = 1").fetchone()
@@ -215,15 +217,15 @@ class Store:
         db.execute(
             """
             INSERT INTO topic_status (topic_id, status, started_at, completed_at, updated_at)
-            VALUES (:id, :status, :now, CASE WHEN :status = 'done' THEN :now END, :now)
+            VALUES (:id, :status, :now, CASE WHEN :status = :done THEN :now END, :now)
             ON CONFLICT (topic_id) DO UPDATE SET
                 status = excluded.status,
                 started_at = COALESCE(topic_status.started_at, excluded.started_at),
-                completed_at = CASE WHEN excluded.status = 'done'
+                completed_at = CASE WHEN excluded.status = :done
                                     THEN COALESCE(topic_status.completed_at, excluded.completed_at) END,
                 updated_at = excluded.updated_at
             """,
-            {"id": topic_id, "status": status, "now": now},
+            {"id": topic_id, "status": str(status), "now": now, "done": TopicStatus.DONE.value},
         )
 
     # --- events -------------------------------------------------------------------------
@@ -330,6 +332,92 @@ class Store:
         rows = self.db.execute(sql + " ORDER BY id", args)
         return [{**dict(r), "shown": json.loads(r["shown"]) if r["shown"] else None, "correct": bool(r["correct"])}
                 for r in rows]  # fmt: skip
+
+    # --- import merge: newer rows win, rows already here are kept ----------------------------
+
+    def begin_import(self, db: sqlite3.Connection) -> None:
+        """The import's bookkeeping (what it wrote, legacy content seen), in temp tables, not memory."""
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS import_written (section TEXT, key TEXT, PRIMARY KEY (section, key))")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS import_occurrences (content TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+        self.end_import(db)
+
+    def end_import(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM temp.import_written")
+        db.execute("DELETE FROM temp.import_occurrences")
+
+    def count_import_occurrence(self, db: sqlite3.Connection, content: str) -> int:
+        """How many times this import has met a row with this content (1 the first time)."""
+        row = db.execute(
+            "INSERT INTO temp.import_occurrences VALUES (?, 1) ON CONFLICT (content) DO UPDATE SET n = n + 1 RETURNING n",
+            (content,),
+        ).fetchone()
+        return int(row[0])
+
+    def first_import_write(self, db: sqlite3.Connection, section: str, key: str) -> bool:
+        """True the first time this import writes ``key``: a row repeated in the file is counted once."""
+        cursor = db.execute("INSERT OR IGNORE INTO temp.import_written VALUES (?, ?)", (section, key))
+        return cursor.rowcount == 1
+
+    def merge_topic(self, db: sqlite3.Connection, row: dict[str, Any]) -> str | None:
+        """Write ``row`` if it is newer than ours: "added", "updated", or None when ours is kept."""
+        mine = db.execute("SELECT updated_at FROM topic_status WHERE topic_id = ?", (row["topic_id"],)).fetchone()
+        if mine is not None and row["updated_at"] <= mine["updated_at"]:
+            return None
+        db.execute("INSERT OR REPLACE INTO topic_status (topic_id, status, started_at, completed_at, updated_at) "
+                   "VALUES (:topic_id, :status, :started_at, :completed_at, :updated_at)", row)  # fmt: skip
+        return "added" if mine is None else "updated"
+
+    def merge_card(self, db: sqlite3.Connection, card: dict[str, Any]) -> str | None:
+        """Write ``card`` if it was reviewed later than ours: "added", "updated", or None."""
+        mine = db.execute("SELECT last_review FROM review_cards WHERE card_id = ?", (card["card_id"],)).fetchone()
+        if mine is not None and (card["last_review"] or "") <= (mine["last_review"] or ""):
+            return None
+        self.upsert_card(db, card)
+        return "added" if mine is None else "updated"
+
+    def insert_attempt_if_new(self, db: sqlite3.Connection, uid: str, row: dict[str, Any]) -> int:
+        """1 if the attempt with this uid was added, 0 if it was already here."""
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO checkpoint_attempts (uid, checkpoint_id, at, passed, score, manual, evidence, report) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid, row["checkpoint_id"], row["at"], int(row["passed"]), row["score"], int(row["manual"]),
+             row["evidence"], json.dumps(row["report"], sort_keys=True)),
+        )  # fmt: skip
+        return cursor.rowcount
+
+    def insert_event_if_new(self, db: sqlite3.Connection, uid: str, row: dict[str, Any]) -> int:
+        """1 if the event with this uid was added, 0 if it was already here."""
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO events (uid, at, kind, subject, data) VALUES (?, ?, ?, ?, ?)",
+            (uid, row["at"], row["kind"], row["subject"], json.dumps(row["data"], sort_keys=True)),
+        )
+        return cursor.rowcount
+
+    def insert_answer_if_new(self, db: sqlite3.Connection, row: dict[str, Any]) -> int:
+        """1 if the answer with this uid was added, 0 if it was already here."""
+        shown = json.dumps(row["shown"]) if row["shown"] is not None else None
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO answers (uid, at, source, card_id, topic_id, question, shown, picked, correct, rating) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row["uid"], row["at"], row["source"], row["card_id"], row["topic_id"], row["question"], shown,
+             row["picked"], int(row["correct"]), row["rating"]),
+        )  # fmt: skip
+        return cursor.rowcount
+
+    def merge_profile(self, db: sqlite3.Connection, profile: dict[str, Any]) -> int:
+        """Take an imported profile whole if there is none, else only the fields ours leaves empty; 1 if changed."""
+        mine = db.execute("SELECT * FROM profile WHERE id = 1").fetchone()
+        if mine is None:
+            db.execute(
+                "INSERT INTO profile (id, active_path, experience, language, goal, hours_per_week, created_at, updated_at) "
+                "VALUES (1, :active_path, :experience, :language, :goal, :hours_per_week, :created_at, :updated_at)",
+                {k: profile[k] for k in self.PROFILE_COLUMNS},
+            )
+            return 1
+        missing = {k: profile[k] for k in self.PROFILE_FIELDS if mine[k] is None and profile[k] is not None}
+        for key, value in missing.items():
+            db.execute(f"UPDATE profile SET {key} = ? WHERE id = 1", (value,))
+        return 1 if missing else 0
 
     # --- whole-store operations ---------------------------------------------------------
 

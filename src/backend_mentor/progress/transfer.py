@@ -20,17 +20,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from ..curriculum.schema import TOPIC_STATUSES
+from ..curriculum.schema import TOPIC_STATUSES, TopicStatus
 from ..errors import MentorError
 from ..tempfiles import atomic_writer
 from .migrations import LegacyUids
 from .store import Store, utcnow
 
-__all__ = ["atomic_writer", "export_json", "export_csv", "export_markdown", "import_progress", "reset_with_backup"]
+__all__ = ["atomic_writer", "export_json", "export_csv", "import_progress", "reset_with_backup"]
 
 EXPORT_KIND = "backend-mentor-progress"
 EXPORT_VERSION = 1
-PROFILE_KEYS = ("active_path", "experience", "language", "goal", "hours_per_week", "created_at", "updated_at")
+PROFILE_KEYS = Store.PROFILE_COLUMNS
 TOPIC_KEYS = ("topic_id", "status", "started_at", "completed_at", "updated_at")
 ATTEMPT_KEYS = ("uid", "checkpoint_id", "at", "passed", "score", "manual", "evidence", "report")
 CARD_KEYS = ("card_id", "topic_id", "question", "state", "due", "stability", "difficulty", "reps", "lapses", "last_review")
@@ -79,55 +79,11 @@ def export_csv(store: Store, catalog: Any, stream: IO[str]) -> None:
     writer.writerow(["topic_id", "title", "category", "level", "hours", "status", "started_at", "completed_at"])
     for topic in catalog.topics.values():
         row = rows.get(topic.id, {})
-        writer.writerow([topic.id, topic.title, topic.category, topic.level, topic.hours, row.get("status", "not-started"),
+        writer.writerow([topic.id, topic.title, topic.category, topic.level, topic.hours, row.get("status", TopicStatus.NOT_STARTED.value),
                          row.get("started_at") or "", row.get("completed_at") or ""])  # fmt: skip
     for topic_id in sorted(set(rows) - set(catalog.topics)):
         row = rows[topic_id]
         writer.writerow([topic_id, "", "", "", "", row["status"], row["started_at"] or "", row["completed_at"] or ""])
-
-
-def export_markdown(store: Store, catalog: Any, stream: IO[str]) -> None:
-    """A portfolio page: path progress, finished topics by category, checkpoints passed."""
-    from ..services import stats
-
-    data = stats(catalog, store)
-    statuses = store.statuses()
-    rows = {r["topic_id"]: r for r in store.status_rows()}
-    write = stream.write
-    write("# Backend learning progress\n\n")
-    topics = data["topics"]
-    write(f"- Topics done: **{topics['done']}** of {topics['total']} ({topics['hours_done']:g} study hours)\n")
-    write(f"- In progress: {topics['learning']} · skipped: {topics['skipped']}\n")
-    write(f"- Checkpoints passed: **{data['checkpoints']['passed']}** of {data['checkpoints']['total']}\n")
-    from ..render import plural
-
-    write(f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n")
-    if data["path"]:
-        path = data["path"]
-        write(f"\n## Path: {path['title']} — {path['percent']}%\n\n| stage | done | topics |\n|---|---:|---:|\n")
-        for stage in path["stages"]:
-            write(f"| {stage['level']} ({stage['months']} months) | {stage['done']} | {stage['topics']} |\n")
-    summaries = store.checkpoint_summary()
-    if summaries:
-        write("\n## Checkpoints\n\n| checkpoint | result | best score | attempts | last attempt |\n|---|---|---:|---:|---|\n")
-        for cid, summary in sorted(summaries.items()):
-            title = catalog.checkpoints[cid].title if cid in catalog.checkpoints else cid
-            result = "passed" if summary["passed"] else "not yet"
-            write(f"| {title} | {result} | {round(100 * summary['best'])}% | {summary['attempts']} | {summary['last'][:10]} |\n")
-    done_ids = [t for t, s in statuses.items() if s == "done"]
-    if done_ids:
-        write("\n## Topics completed\n")
-        for cid, category in catalog.categories.items():
-            inside = sorted((catalog.topics[t] for t in done_ids if t in catalog.topics and catalog.topics[t].category == cid),
-                            key=lambda t: t.title)  # fmt: skip
-            if inside:
-                write(f"\n### {category.title}\n\n")
-                for topic in inside:
-                    when = (rows[topic.id]["completed_at"] or "")[:10]
-                    write(f"- {topic.title}" + (f" — {when}" if when else "") + "\n")
-        unknown = sorted(t for t in done_ids if t not in catalog.topics)
-        if unknown:
-            write("\n### Topics no longer in the curriculum\n\n" + "".join(f"- {t}\n" for t in unknown))
 
 
 # --- reset -------------------------------------------------------------------------------------
@@ -523,39 +479,26 @@ def _check_header(path: Path, header: dict[str, Any]) -> None:
 class _ImportUids(LegacyUids):
     """Legacy identities for rows of old exports, with the occurrence counts kept in SQLite (not memory)."""
 
-    def __init__(self, db: Any):
+    def __init__(self, store: Store, db: Any):
         super().__init__()
-        self.db = db
+        self.store, self.db = store, db
 
     def occurrence(self, content: str) -> int:
-        row = self.db.execute(
-            "INSERT INTO temp.import_occurrences VALUES (?, 1) ON CONFLICT (content) DO UPDATE SET n = n + 1 RETURNING n",
-            (content,),
-        ).fetchone()
-        return int(row[0])
+        return self.store.count_import_occurrence(self.db, content)
 
 
 class _Merger:
-    """Merges checked rows one at a time; what this import already wrote is remembered in SQLite."""
+    """Merges checked rows one at a time through the store; what this import wrote is remembered in SQLite."""
 
     def __init__(self, store: Store, db: Any):
         self.store, self.db = store, db
         self.counts = {"topics_added": 0, "topics_updated": 0, "attempts_added": 0, "cards_added": 0,
                        "cards_updated": 0, "events_added": 0, "answers_added": 0, "profile": 0}  # fmt: skip
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS import_written (section TEXT, key TEXT, PRIMARY KEY (section, key))")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS import_occurrences (content TEXT PRIMARY KEY, n INTEGER NOT NULL)")
-        db.execute("DELETE FROM temp.import_written")
-        db.execute("DELETE FROM temp.import_occurrences")
-        self.uids = _ImportUids(db)
+        store.begin_import(db)
+        self.uids = _ImportUids(store, db)
 
     def finish(self) -> None:
-        self.db.execute("DELETE FROM temp.import_written")
-        self.db.execute("DELETE FROM temp.import_occurrences")
-
-    def _first_write(self, section: str, key: str) -> bool:
-        """True the first time this import writes ``key``: a row repeated in the file is counted once."""
-        cursor = self.db.execute("INSERT OR IGNORE INTO temp.import_written VALUES (?, ?)", (section, key))
-        return cursor.rowcount == 1
+        self.store.end_import(self.db)
 
     def add(self, section: str, row: dict[str, Any], raw: dict[str, Any]) -> None:
         """Merge a checked ``row``; rows without a uid get the identity of their ``raw`` content, the
@@ -564,63 +507,26 @@ class _Merger:
         getattr(self, f"_{section}")(row)
 
     def profile(self, profile: dict[str, Any]) -> None:
-        self.counts["profile"] = max(self.counts["profile"], _merge_profile(self.db, profile))
+        self.counts["profile"] = max(self.counts["profile"], self.store.merge_profile(self.db, profile))
+
+    def _count_first(self, section: str, key: str, outcome: str | None, counter: str) -> None:
+        if outcome and self.store.first_import_write(self.db, section, key):
+            self.counts[f"{counter}_{outcome}"] += 1
 
     def _topics(self, row: dict[str, Any]) -> None:
-        mine = self.db.execute("SELECT updated_at FROM topic_status WHERE topic_id = ?", (row["topic_id"],)).fetchone()
-        if mine is None or row["updated_at"] > mine["updated_at"]:
-            self.db.execute("INSERT OR REPLACE INTO topic_status (topic_id, status, started_at, completed_at, updated_at) "
-                            "VALUES (:topic_id, :status, :started_at, :completed_at, :updated_at)", row)  # fmt: skip
-            if self._first_write("topic", row["topic_id"]):
-                self.counts["topics_added" if mine is None else "topics_updated"] += 1
+        self._count_first("topic", row["topic_id"], self.store.merge_topic(self.db, row), "topics")
 
     def _review_cards(self, row: dict[str, Any]) -> None:
-        mine = self.db.execute("SELECT last_review FROM review_cards WHERE card_id = ?", (row["card_id"],)).fetchone()
-        if mine is None or (row["last_review"] or "") > (mine["last_review"] or ""):
-            self.store.upsert_card(self.db, {k: row[k] for k in (*CARD_KEYS, "step") if k in row})
-            if self._first_write("card", row["card_id"]):
-                self.counts["cards_added" if mine is None else "cards_updated"] += 1
+        card = {k: row[k] for k in (*CARD_KEYS, "step") if k in row}
+        self._count_first("card", row["card_id"], self.store.merge_card(self.db, card), "cards")
 
     def _attempts(self, row: dict[str, Any]) -> None:
         uid = row.get("uid") or self.uids("checkpoint_attempts", self.raw)
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO checkpoint_attempts (uid, checkpoint_id, at, passed, score, manual, evidence, report) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, row["checkpoint_id"], row["at"], int(row["passed"]), row["score"], int(row["manual"]),
-             row["evidence"], json.dumps(row["report"], sort_keys=True)),
-        )  # fmt: skip
-        self.counts["attempts_added"] += cursor.rowcount
+        self.counts["attempts_added"] += self.store.insert_attempt_if_new(self.db, uid, row)
 
     def _events(self, row: dict[str, Any]) -> None:
         uid = row.get("uid") or self.uids("events", self.raw)
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO events (uid, at, kind, subject, data) VALUES (?, ?, ?, ?, ?)",
-            (uid, row["at"], row["kind"], row["subject"], json.dumps(row["data"], sort_keys=True)),
-        )
-        self.counts["events_added"] += cursor.rowcount
-
+        self.counts["events_added"] += self.store.insert_event_if_new(self.db, uid, row)
 
     def _answers(self, row: dict[str, Any]) -> None:
-        shown = json.dumps(row["shown"]) if row["shown"] is not None else None
-        cursor = self.db.execute(
-            "INSERT OR IGNORE INTO answers (uid, at, source, card_id, topic_id, question, shown, picked, correct, rating) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (row["uid"], row["at"], row["source"], row["card_id"], row["topic_id"], row["question"], shown,
-             row["picked"], int(row["correct"]), row["rating"]),
-        )  # fmt: skip
-        self.counts["answers_added"] += cursor.rowcount
-
-
-def _merge_profile(db: Any, profile: dict[str, Any]) -> int:
-    mine = db.execute("SELECT * FROM profile WHERE id = 1").fetchone()
-    if mine is None:
-        db.execute(
-            "INSERT INTO profile (id, active_path, experience, language, goal, hours_per_week, created_at, updated_at) "
-            "VALUES (1, :active_path, :experience, :language, :goal, :hours_per_week, :created_at, :updated_at)",
-            {k: profile[k] for k in PROFILE_KEYS},
-        )
-        return 1
-    missing = {k: profile[k] for k in PROFILE_KEYS[:5] if mine[k] is None and profile[k] is not None}
-    for key, value in missing.items():
-        db.execute(f"UPDATE profile SET {key} = ? WHERE id = 1", (value,))
-    return 1 if missing else 0
+        self.counts["answers_added"] += self.store.insert_answer_if_new(self.db, row)
