@@ -175,3 +175,17 @@ def test_a_servers_escape_sequences_never_reach_the_terminal(invoke, checkpoint,
     assert not RAW.search(result.output), repr(result.output[:400])
     if json_output:
         json.loads(result.stdout)
+
+
+def test_valid_looking_markup_in_curriculum_text_is_shown_literally_in_every_view(invoke, tmp_path: Path) -> None:
+    """A title like "[red]Red[/red]" is text to show, not a style to apply: guide, lesson, path tree."""
+    from conftest import topic_yaml, write
+
+    pack = tmp_path / "pack"
+    write(pack / "topics" / "internet" / "markup-topic.yaml",
+          topic_yaml("markup-topic", title='"[red]Red[/red] title"', summary='"Costs [bold]nothing[/bold] here."'))  # fmt: skip
+    guide = invoke("--curriculum", str(pack), "mentor", "markup-topic", "--no-pager")
+    assert guide.exit_code == 0, guide.output
+    assert "[red]Red[/red] title" in guide.stdout and "Costs [bold]nothing[/bold] here." in guide.stdout
+    lesson = invoke("--curriculum", str(pack), "learn", "--topic", "markup-topic", "--no-input", "--no-pager")
+    assert "[red]Red[/red] title" in lesson.stdout and "[bold]nothing[/bold]" in lesson.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Any
 
 from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, TopicStatus
+from .text import escape_markup as esc
 
 if TYPE_CHECKING:
     from .curriculum.catalog import Catalog
@@ -216,14 +217,14 @@ def _topic(
     status = statuses.get(topic.id, NOT_STARTED)
     out.print(
         Panel(
-            f"{topic.summary}\n\n[dim]{category.title if category else topic.category} · {topic.level} · "
+            f"{esc(topic.summary)}\n\n[dim]{esc(category.title) if category else topic.category} · {topic.level} · "
             f"about {topic.hours:g} h · status: {status}[/dim]",
-            title=f"[bold]{topic.title}[/bold]",
+            title=f"[bold]{esc(topic.title)}[/bold]",
             title_align="left",
         )
     )
     if missing:
-        names = ", ".join(f"{catalog.topics[m].title} ({m})" for m in missing)
+        names = ", ".join(f"{esc(catalog.topics[m].title)} ({m})" for m in missing)
         out.print(f"[yellow]Read first:[/yellow] {names}")
     show_markdown(out, topic.lesson)
     _bullets(out, "Key points", topic.key_points)
@@ -264,8 +265,8 @@ def show_lesson(
 def _lesson(out: Output, topic: Topic, position: str, language: str | None, all_languages: bool) -> None:
     from rich.rule import Rule
 
-    out.print(Rule(f"[bold]{topic.title}[/bold]  [dim]{position}[/dim]", align="left"))
-    out.print(f"[dim]{topic.summary}[/dim]\n")
+    out.print(Rule(f"[bold]{esc(topic.title)}[/bold]  [dim]{esc(position)}[/dim]", align="left"))
+    out.print(f"[dim]{esc(topic.summary)}[/dim]\n")
     show_markdown(out, topic.lesson)
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Watch out for", topic.pitfalls)
@@ -313,7 +314,7 @@ def show_examples(out: Output, topic: Topic, language: str | None = None, all_la
         out.print(f"\n[dim]{note}[/dim]", highlight=False)
     for example in shown:
         dialect = f" ({example['dialect']})" if example.get("dialect") else ""
-        out.print(f"\n[bold]Example[/bold]: {example['title']} [dim]{example['language']}{dialect}[/dim]")
+        out.print(f"\n[bold]Example[/bold]: {esc(example['title'])} [dim]{example['language']}{dialect}[/dim]")
         out.print(Code(example["code"], example["language"]), soft_wrap=True)
     if hidden:
         out.print(f"[dim]{plural(hidden, 'example')} in other languages hidden; --all-languages shows them.[/dim]")
@@ -323,7 +324,7 @@ def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
     exercise = topic.exercise
     if not exercise:
         return
-    out.print(f"\n[bold]{heading}[/bold]: {exercise['title']}", highlight=False)
+    out.print(f"\n[bold]{heading}[/bold]: {esc(exercise['title'])}", highlight=False)
     steps = exercise.get("steps", [])
     width = len(str(len(steps)))
     hanging(out, [(f"{number:>{width}}.", step) for number, step in enumerate(steps, start=1)])
@@ -383,7 +384,7 @@ def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None
         topics = by_category.get(cid, [])
         if not topics:
             continue
-        table = Table(title=f"[bold]{category.title}[/bold]", title_justify="left", box=None, show_header=False)
+        table = Table(title=f"[bold]{esc(category.title)}[/bold]", title_justify="left", box=None, show_header=False)
         table.add_column(width=2, no_wrap=True)
         _id_columns(table, side, [t.id for t in topics], header=False)
         for topic in topics:
@@ -452,7 +453,7 @@ def _path(
     from rich.tree import Tree
 
     progress = view.progress
-    out.print(f"[bold]{path.title}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
+    out.print(f"[bold]{esc(path.title)}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
     out.print(path.summary, markup=False)
     if path.languages or path.frameworks:
         out.print(
@@ -464,7 +465,7 @@ def _path(
     collapsed = 0
     for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
         label = (
-            f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + stage.title if stage.title else ''}  "
+            f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + esc(stage.title) if stage.title else ''}  "
             f"{bar(stage_progress['covered'], stage_progress['topics'], 12)} "
             f"{stage_progress['covered']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
             + ("  [yellow]← you are here[/yellow]" if index == current else "")
@@ -482,19 +483,19 @@ def _path(
         if stage.goals:
             goals = branch.add("[dim]Goals[/dim]")
             for goal in stage.goals:
-                goals.add(f"[dim]{goal}[/dim]")
+                goals.add(f"[dim]{esc(goal)}[/dim]")
         for module in stage.modules:
-            node = branch.add(f"[bold]{module.title}[/bold]")
+            node = branch.add(f"[bold]{esc(module.title)}[/bold]")
             for tid in module.topics:
                 status = statuses.get(tid, NOT_STARTED)
                 topic = catalog.topics.get(tid)
                 title = topic.title if topic else tid
                 tag = " (known)" if status == TopicStatus.KNOWN else ""
-                node.add(f"[{STYLES[status]}]{MARKS[status]} {title}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
-                         else f"{MARKS[status]} {title} [dim]{tid}[/dim]")  # fmt: skip
+                node.add(f"[{STYLES[status]}]{MARKS[status]} {esc(title)}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
+                         else f"{MARKS[status]} {esc(title)} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)
-            branch.add(f"◆ project: {project.title if project else pid} [dim]{pid} · backend-mentor project show {pid}[/dim]")
+            branch.add(f"◆ project: {esc(project.title) if project else pid} [dim]{pid} · backend-mentor project show {pid}[/dim]")
         for cid in stage.checkpoints:
             checkpoint = catalog.checkpoints.get(cid)
             passed = attempts.get(cid, {}).get("passed")
@@ -532,7 +533,7 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
         out.print("\n[bold]Roadmaps and resources[/bold]")
         show_resources(out, path.resources)
     if path.next:
-        names = ", ".join(f"{catalog.paths[n].title} ({n})" for n in path.next if n in catalog.paths)
+        names = ", ".join(f"{esc(catalog.paths[n].title)} ({n})" for n in path.next if n in catalog.paths)
         out.print(f"\n[bold]Next[/bold]: {names}")
 
 
@@ -580,7 +581,7 @@ def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attem
     from rich.markdown import Markdown
     from rich.panel import Panel
 
-    out.print(Panel(checkpoint.summary, title=f"[bold]{checkpoint.title}[/bold]", title_align="left"))
+    out.print(Panel(esc(checkpoint.summary), title=f"[bold]{esc(checkpoint.title)}[/bold]", title_align="left"))
     out.print(Markdown(checkpoint.instructions))
     topics = ", ".join(t for t in checkpoint.topics if t in catalog.topics)
     out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {topics}")
@@ -660,7 +661,7 @@ def show_stats(out: Output, data: dict[str, Any]) -> None:
     out.print(f"[bold]Checkpoints[/bold]: {cps['passed']}/{cps['total']} passed ({cps['attempted']} attempted)")
     if data["path"]:
         path = data["path"]
-        out.print(f"\n[bold]{path['title']}[/bold]  {bar(path['done'], path['topics'])} {path['percent']}%")
+        out.print(f"\n[bold]{esc(path['title'])}[/bold]  {bar(path['done'], path['topics'])} {path['percent']}%")
         for stage in path["stages"]:
             out.print(
                 f"  {stage['level']:<13} {bar(stage['done'], stage['topics'], 16)} {stage['done']}/{stage['topics']}"
@@ -756,7 +757,7 @@ def show_project(
 ) -> None:
     from rich.panel import Panel
 
-    out.print(Panel(f"{project.summary}\n\n[dim]{project.level} project[/dim]", title=f"[bold]{project.title}[/bold]",
+    out.print(Panel(f"{esc(project.summary)}\n\n[dim]{project.level} project[/dim]", title=f"[bold]{esc(project.title)}[/bold]",
                     title_align="left"))  # fmt: skip
     _bullets(out, "Features", project.features)
     out.print("\n[bold]Milestones[/bold]")
@@ -772,4 +773,4 @@ def show_project(
         checkpoint = catalog.checkpoints.get(cid)
         if checkpoint:
             state = checkpoint_state(summaries.get(cid))
-            out.print(f"[bold]Prove it[/bold]: {checkpoint.title} ({state}) — backend-mentor checkpoint verify {cid}")
+            out.print(f"[bold]Prove it[/bold]: {esc(checkpoint.title)} ({state}) — backend-mentor checkpoint verify {cid}")
