@@ -17,8 +17,9 @@ from backend_mentor.errors import CurriculumError
 
 @pytest.fixture
 def pack(make_pack) -> Path:
-    return make_pack(topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")},
-                     categories=True)
+    return make_pack(
+        topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")}, categories=True
+    )
 
 
 def load(root: Path):

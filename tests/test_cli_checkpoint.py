@@ -20,8 +20,17 @@ def fake_verifier(monkeypatch):
     def verify(options):
         module.calls.append(options)
         good = options.file is not None and options.file.read_text() == "SELECT 1;"
-        return [Check("q1 runs", True, "ok"), Check("q2 joins", good, "" if good else "row 1 differs",
-                                                    hint_topic="sql-joins", expected="(1, 'a')", actual="(2, 'b')")]
+        return [
+            Check("q1 runs", True, "ok"),
+            Check(
+                "q2 joins",
+                good,
+                "" if good else "row 1 differs",
+                hint_topic="sql-joins",
+                expected="(1, 'a')",
+                actual="(2, 'b')",
+            ),
+        ]
 
     module.verify = verify
     module.starter_files = lambda params: {"answers.sql": "-- name: q1\n", "data/shop.db": b"\x00\x01"}
@@ -58,7 +67,9 @@ def test_verify_failing_work_reports_each_check_and_records_the_attempt(invoke, 
     assert "study:    backend-mentor mentor sql-joins" in result.stdout
     assert "1 passed, 1 failed" in result.stdout
     (attempt,) = store.attempts("sql-check")
-    assert attempt["passed"] is False and attempt["score"] == 0.5 and attempt["report"]["checks"][1]["name"] == "q2 joins"
+    assert (
+        attempt["passed"] is False and attempt["score"] == 0.5 and attempt["report"]["checks"][1]["name"] == "q2 joins"
+    )
 
 
 def test_verify_passing_work_is_recorded_as_passed(invoke, mini, fake_verifier, tmp_path, store):
@@ -102,7 +113,9 @@ def test_done_needs_evidence_and_records_it(invoke, mini, store):
     result = invoke("checkpoint", "done", "rest-check", "--evidence", "https://example.org/my-api")
     assert result.exit_code == 0
     (attempt,) = store.attempts("rest-check")
-    assert attempt["manual"] is True and attempt["evidence"] == "https://example.org/my-api" and attempt["passed"] is True
+    assert (
+        attempt["manual"] is True and attempt["evidence"] == "https://example.org/my-api" and attempt["passed"] is True
+    )
 
 
 def test_a_profile_the_verifier_does_not_know_is_refused_before_anything_runs(invoke, store):
@@ -115,7 +128,9 @@ def test_a_profile_the_verifier_does_not_know_is_refused_before_anything_runs(in
     assert store.attempts() == []
 
 
-@pytest.mark.parametrize("checkpoint_id", ["build-rest-api", "implement-auth", "caching-layer", "deploy-with-monitoring"])
+@pytest.mark.parametrize(
+    "checkpoint_id", ["build-rest-api", "implement-auth", "caching-layer", "deploy-with-monitoring"]
+)
 def test_verify_with_nothing_listening_prints_one_line_and_records_nothing(invoke, store, checkpoint_id):
     from http_servers import closed_port_url
 
@@ -151,7 +166,10 @@ def test_verify_shows_skip_lines_counts_them_and_never_records_an_unfinished_run
     lines = result.stdout.splitlines()
     assert "  PASS created — 201" in lines
     assert "       WARN (advice, does not fail) send Cache-Control: no-store" in lines
-    assert "  SKIP deleted — skipped: server unreachable" in lines and "  SKIP paged — skipped: server unreachable" in lines
+    assert (
+        "  SKIP deleted — skipped: server unreachable" in lines
+        and "  SKIP paged — skipped: server unreachable" in lines
+    )
     assert "       reproduce (2 requests, in order):" in lines
     assert "         curl -i http://127.0.0.1:8000/notes/1" in lines
     assert lines[-1] == "1 passed, 1 failed, 2 skipped, 1 warning"

@@ -23,7 +23,11 @@ def test_wizard_recommends_and_saves_the_profile(invoke, mini, prompts, store):
     assert "you prefer python" in result.stdout
     profile = store.profile()
     assert (profile["experience"], profile["language"], profile["goal"], profile["hours_per_week"]) == (
-        "developer", "python", "not-sure", 5.0)
+        "developer",
+        "python",
+        "not-sure",
+        5.0,
+    )
     assert profile["active_path"] == "python-developer"
 
 
@@ -169,7 +173,9 @@ def test_only_a_learner_with_experience_is_offered_placement(invoke, mini, promp
     developer = invoke("learn", input="developer\nany\nbackend-developer\n6\ny\ny\n" + "\n".join(typed) + "\nl\n")
     assert developer.exit_code == 0, developer.output
     assert "Placement check" in developer.stdout and "3 topics marked known" in developer.stdout
-    assert "Authentication vs Authorization" in developer.stdout.split("Placement done")[1]  # the first lesson is past them
+    assert (
+        "Authentication vs Authorization" in developer.stdout.split("Placement done")[1]
+    )  # the first lesson is past them
 
 
 # --- prompts that forgive -----------------------------------------------------------------------
@@ -232,4 +238,6 @@ def test_skip_shows_the_next_step_like_done(invoke, mini, prompts, store):
     done = invoke("learn", input="d\n")
     assert "Marked 'HTTP Basics' done." in done.stderr and "Next: HTTP Status Codes (http-status-codes)" in done.stderr
     skipped = invoke("learn", input="skip\n")
-    assert "Skipped 'HTTP Status Codes'" in skipped.stderr and "Next: REST Principles (rest-principles)" in skipped.stderr
+    assert (
+        "Skipped 'HTTP Status Codes'" in skipped.stderr and "Next: REST Principles (rest-principles)" in skipped.stderr
+    )

@@ -53,9 +53,17 @@ def test_plan_fills_weeks_from_hours(invoke, mini):
     assert weeks[0]["topics"][0]["id"] == "http-basics"
     # week 1: HTTP basics (2 h), status codes (1 h), then 1 of REST's 3 hours, continued in week 2
     assert [(t["id"], t["hours"], t["continues"]) for t in weeks[0]["topics"]] == [
-        ("http-basics", 2, False), ("http-status-codes", 1, False), ("rest-principles", 1, True)]
-    assert weeks[1]["topics"][0] == {"id": "rest-principles", "title": "REST Principles", "hours": 2,
-                                     "stage": "beginner", "continues": False}
+        ("http-basics", 2, False),
+        ("http-status-codes", 1, False),
+        ("rest-principles", 1, True),
+    ]
+    assert weeks[1]["topics"][0] == {
+        "id": "rest-principles",
+        "title": "REST Principles",
+        "hours": 2,
+        "stage": "beginner",
+        "continues": False,
+    }
 
 
 def test_plan_uses_the_profile_hours_and_skips_done_topics(invoke, mini):

@@ -66,10 +66,15 @@ def test_importing_twice_adds_nothing(invoke, history, tmp_path):
         ("{not json", "b.json:1: not valid JSON"),
         ('{"kind": "something-else"}', "not a backend-mentor progress export"),
         ('{"kind": "backend-mentor-progress", "schema_version": 99}', "export format 99 is newer"),
-        ('{"kind": "backend-mentor-progress", "schema_version": 1, "topics": [{"topic_id": "x"}]}',
-         "topics[0] is missing 'status'"),
-        ('{"kind": "backend-mentor-progress", "schema_version": 1, "events": [{"at": "yesterday", "kind": "k", '
-         '"subject": null, "data": {}}]}', "events[0]: 'at' has an invalid value 'yesterday'"),
+        (
+            '{"kind": "backend-mentor-progress", "schema_version": 1, "topics": [{"topic_id": "x"}]}',
+            "topics[0] is missing 'status'",
+        ),
+        (
+            '{"kind": "backend-mentor-progress", "schema_version": 1, "events": [{"at": "yesterday", "kind": "k", '
+            '"subject": null, "data": {}}]}',
+            "events[0]: 'at' has an invalid value 'yesterday'",
+        ),
     ],
 )
 def test_bad_import_files_change_nothing(invoke, history, tmp_path, store, content, message):
@@ -86,7 +91,9 @@ def test_import_is_all_or_nothing_when_a_late_row_is_bad(invoke, history, tmp_pa
     backup = tmp_path / "b.json"
     invoke("progress", "export", "-o", str(backup))
     document = json.loads(backup.read_text())
-    document["events"].append({"at": "2026-03-04T00:00:00+00:00", "kind": "x", "subject": None, "data": "not an object"})
+    document["events"].append(
+        {"at": "2026-03-04T00:00:00+00:00", "kind": "x", "subject": None, "data": "not an object"}
+    )
     backup.write_text(json.dumps(document))
     monkeypatch.setenv("BACKEND_MENTOR_HOME", str(tmp_path / "fresh"))
     assert invoke("progress", "import", str(backup)).exit_code == 1

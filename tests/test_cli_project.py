@@ -19,7 +19,9 @@ def test_show_has_features_milestones_and_the_checkpoint_to_prove_it(invoke, min
                  "Prove it: Build a REST API (not attempted) — backend-mentor checkpoint verify rest-check"):  # fmt: skip
         assert text in result.stdout, text
     doc = json.loads(invoke("project", "show", "todo-api", "--json").stdout)
-    assert doc["milestones"] == [{"title": "First", "acceptance": ["GET /todos works"]}] and doc["paths"] == ["backend-developer"]
+    assert doc["milestones"] == [{"title": "First", "acceptance": ["GET /todos works"]}] and doc["paths"] == [
+        "backend-developer"
+    ]
 
 
 def test_unknown_project(invoke, mini):

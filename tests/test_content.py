@@ -119,14 +119,19 @@ def test_language_and_framework_topics_carry_code_in_their_own_language(catalog)
 
 
 def test_resources_are_https_links(catalog):
-    plain = [(t.id, r["url"]) for t in catalog.topics.values() for r in t.resources if not r["url"].startswith("https://")]
+    plain = [
+        (t.id, r["url"]) for t in catalog.topics.values() for r in t.resources if not r["url"].startswith("https://")
+    ]
     assert plain == []
 
 
 def test_prerequisites_point_to_earlier_or_equal_levels(catalog):
     rank = {"beginner": 0, "intermediate": 1, "advanced": 2}
     backwards = [
-        (t.id, p) for t in catalog.topics.values() for p in t.prerequisites if rank[catalog.topics[p].level] > rank[t.level]
+        (t.id, p)
+        for t in catalog.topics.values()
+        for p in t.prerequisites
+        if rank[catalog.topics[p].level] > rank[t.level]
     ]
     assert backwards == []
 
@@ -204,7 +209,9 @@ def test_the_longest_option_is_not_a_tell(catalog):
     questions = [(t.id, q) for t in catalog.topics.values() for q in t.quiz]
     tells = [f"{topic_id}: {q['q'][:60]}" for topic_id, q in questions if right_answer_is_single_longest(q)]
     share = len(tells) / len(questions)
-    assert share <= 0.30, f"{len(tells)}/{len(questions)} = {share:.0%} of questions are won by picking the longest option"
+    assert share <= 0.30, (
+        f"{len(tells)}/{len(questions)} = {share:.0%} of questions are won by picking the longest option"
+    )
 
 
 def normalised(text: str) -> str:
@@ -307,7 +314,12 @@ def test_the_node_parser_rejects_what_is_not_javascript(tmp_path):
         pytest.skip("node is not installed")
     script = tmp_path / "parse.js"
     script.write_text(NODE_PARSER)
-    snippets = ["def f():\n    return 1\n", "const x: number = 1;\n", "import fs from 'node:fs';\nawait 1;\n", "return 1;\n"]
+    snippets = [
+        "def f():\n    return 1\n",
+        "const x: number = 1;\n",
+        "import fs from 'node:fs';\nawait 1;\n",
+        "return 1;\n",
+    ]
     result = subprocess.run(
         ["node", "--no-warnings", "--experimental-vm-modules", str(script)],
         input=json.dumps(snippets), capture_output=True, text=True, timeout=60, check=True,
@@ -427,7 +439,9 @@ def postgres_socket_dir():
     import time
     from pathlib import Path
 
-    initdb = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)), None)
+    initdb = shutil.which("initdb") or next(
+        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)), None
+    )
     if initdb is None:
         pytest.skip("PostgreSQL server binaries (initdb) are not installed")
     bindir = Path(initdb).resolve().parent  # /usr/local/bin/initdb may be a symlink into the real bindir

@@ -17,8 +17,9 @@ def problems_of(root: Path) -> list[str]:
 
 
 def test_a_valid_pack_has_no_problems(make_pack):
-    root = make_pack(topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")},
-                     categories=True)
+    root = make_pack(
+        topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")}, categories=True
+    )
     loaded = load_sources([Source(root)])
     assert loaded.problems == []
     assert set(loaded.entities["topic"]) == {"alpha", "beta"}
@@ -32,8 +33,10 @@ def test_a_valid_pack_has_no_problems(make_pack):
         ({"level": "expert"}, "alpha.yaml:4: 'level' must be one of beginner, intermediate, advanced; got 'expert'"),
         ({"hours": "lots"}, "alpha.yaml:5: 'hours' must be a number"),
         ({"hours": "0"}, "alpha.yaml:5: 'hours' must be greater than 0"),
-        ({"category": "internett"}, "alpha.yaml:3: 'category' must be one of internet; got 'internett' "
-                                    "(did you mean 'internet'?)"),
+        (
+            {"category": "internett"},
+            "alpha.yaml:3: 'category' must be one of internet; got 'internett' (did you mean 'internet'?)",
+        ),
         ({"key_points": "[one, two]"}, "alpha.yaml:10: 'key_points' must have 3-7 items; has 2"),
         ({"pitfalls": "[only]"}, "alpha.yaml:11: 'pitfalls' must have 2-5 items; has 1"),
         ({"summary": "''"}, "alpha.yaml:7: 'summary' must be a non-empty string"),
@@ -60,8 +63,9 @@ def test_quiz_answer_out_of_range_names_its_line(make_pack):
 
 
 def test_too_few_quiz_questions(make_pack):
-    root = make_pack(topics={"alpha": topic_yaml("alpha", quiz="\n  - {q: Q1, choices: [a, b], answer: 0, why: w}")},
-                     categories=True)
+    root = make_pack(
+        topics={"alpha": topic_yaml("alpha", quiz="\n  - {q: Q1, choices: [a, b], answer: 0, why: w}")}, categories=True
+    )
     assert "alpha.yaml:13: 'quiz' must have at least 3 items; has 1" in problems_of(root)
 
 
@@ -220,8 +224,11 @@ def test_pack_may_not_silently_replace_a_shipped_id(make_pack):
 
 def test_pack_with_overrides_replaces_a_shipped_id(make_pack):
     base = make_pack("base", topics={"alpha": topic_yaml("alpha")}, categories=True)
-    pack = make_pack("extra", topics={"alpha": topic_yaml("alpha", title="Replaced")},
-                     files={"pack.yaml": "name: extra\noverrides: true\n"})
+    pack = make_pack(
+        "extra",
+        topics={"alpha": topic_yaml("alpha", title="Replaced")},
+        files={"pack.yaml": "name: extra\noverrides: true\n"},
+    )
     loaded = load_sources([Source(base, shipped=True), Source(pack)])
     assert loaded.problems == []
     assert loaded.entities["topic"]["alpha"]["title"] == "Replaced"

@@ -80,8 +80,16 @@ def test_walking_any_shipped_path_never_meets_a_missing_prerequisite():
 def test_language_tracks_start_with_git_and_the_language(track):
     from backend_mentor.curriculum.catalog import load_catalog
 
-    fundamentals = {"node": "nodejs", "typescript": "nodejs", "python": "python-backend", "go": "go-basics",
-                    "java": "java-backend", "php": "php-backend", "csharp": "csharp-aspnet-core", "ruby": "ruby-rails"}
+    fundamentals = {
+        "node": "nodejs",
+        "typescript": "nodejs",
+        "python": "python-backend",
+        "go": "go-basics",
+        "java": "java-backend",
+        "php": "php-backend",
+        "csharp": "csharp-aspnet-core",
+        "ruby": "ruby-rails",
+    }
     path = load_catalog().paths[track]
     first_stage = path.stages[0].topic_ids
     assert "git" in first_stage and fundamentals[path.languages[0]] in first_stage

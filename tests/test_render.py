@@ -147,7 +147,9 @@ def test_path_show_expands_the_current_stage_and_summarises_the_others(shipped):
     second = path.stages[1]
     assert second.modules[0].title in short and first.title not in short
     assert f"{len(path.stages[0].modules)} modules" in short and "path show backend-developer --all" in short
-    full = rendered(80, lambda out: show_path(out, shipped, path, done, {}, path_view(shipped, path, done), expand_all=True))
+    full = rendered(
+        80, lambda out: show_path(out, shipped, path, done, {}, path_view(shipped, path, done), expand_all=True)
+    )
     assert all(m.title in full for s in path.stages for m in s.modules)
     assert "--all" not in full
 
@@ -263,5 +265,7 @@ def test_resource_urls_are_never_split(shipped, width):
         assert all(res["url"] in lines for res in topic.resources), tid
     path = shipped.paths["backend-developer"]
     view = path_view(shipped, path, {})
-    lines = {line.strip() for line in rendered(width, lambda out: show_path(out, shipped, path, {}, {}, view)).splitlines()}
+    lines = {
+        line.strip() for line in rendered(width, lambda out: show_path(out, shipped, path, {}, {}, view)).splitlines()
+    }
     assert all(res["url"] in lines for res in path.resources)

@@ -50,7 +50,9 @@ def test_a_lapse_cuts_stability_and_comes_back_soon():
     before = card["stability"]
     lapsed = schedule(card, AGAIN, datetime.fromisoformat(card["due"]))
     assert lapsed["stability"] < before and lapsed["lapses"] == 1 and lapsed["state"] == "relearning"
-    assert datetime.fromisoformat(lapsed["due"]) - datetime.fromisoformat(lapsed["last_review"]) == timedelta(minutes=10)
+    assert datetime.fromisoformat(lapsed["due"]) - datetime.fromisoformat(lapsed["last_review"]) == timedelta(
+        minutes=10
+    )
 
 
 def test_difficulty_stays_between_1_and_10():
@@ -174,9 +176,14 @@ def test_cards_of_the_previous_schema_migrate_with_every_review_kept(tmp_path, m
                    "1.1, 7.0, 3, 1, '2026-05-08T12:00:00+00:00')")  # fmt: skip
         db.execute("INSERT INTO review_cards VALUES ('jwt#2', 'jwt', 2, 'new', '2026-05-01T12:00:00+00:00', "
                    "0, 0, 0, 0, NULL)")  # fmt: skip
-        for at, card, right in [("2026-05-01T12:00:00+00:00", "jwt#0", True), ("2026-05-01T12:00:05+00:00", "jwt#1", True),
-                                ("2026-05-03T12:00:00+00:00", "jwt#0", True), ("2026-05-03T12:00:05+00:00", "jwt#1", True),
-                                ("2026-05-08T12:00:00+00:00", "jwt#0", True), ("2026-05-08T12:00:05+00:00", "jwt#1", False)]:
+        for at, card, right in [
+            ("2026-05-01T12:00:00+00:00", "jwt#0", True),
+            ("2026-05-01T12:00:05+00:00", "jwt#1", True),
+            ("2026-05-03T12:00:00+00:00", "jwt#0", True),
+            ("2026-05-03T12:00:05+00:00", "jwt#1", True),
+            ("2026-05-08T12:00:00+00:00", "jwt#0", True),
+            ("2026-05-08T12:00:05+00:00", "jwt#1", False),
+        ]:
             db.execute("INSERT INTO events (at, kind, subject, data) VALUES (?, 'review.answered', ?, ?)",
                        (at, card, json.dumps({"correct": right})))  # fmt: skip
     old.close()

@@ -179,7 +179,8 @@ _OFFSETS = st.builds(lambda m: __import__("datetime").timezone(__import__("datet
                      st.integers(-23 * 60 - 59, 23 * 60 + 59))  # fmt: skip
 _DT = __import__("datetime").datetime
 OK_TIMES = st.datetimes(min_value=_DT(1970, 1, 2), max_value=_DT(2999, 12, 30), timezones=_OFFSETS).map(
-    lambda d: d.isoformat())
+    lambda d: d.isoformat()
+)
 OK_TEXT = st.one_of(st.text(min_size=1, max_size=30).filter(str.strip),
                     st.sampled_from(["http-basics", "rest-check", "\x1b]52;c;aGk=\x07", "[/bold]", "x\x1b[2J"]))  # fmt: skip
 OK_DATA = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(-(10**6), 10**6), st.text(max_size=5)), max_size=3)
@@ -206,8 +207,16 @@ OK_DOCUMENTS = st.fixed_dictionaries(
     {"kind": st.just("backend-mentor-progress"), "schema_version": st.just(1), "profile": OK_PROFILES,
      **{name: st.lists(rows, max_size=4) for name, rows in OK_ROWS.items()}}
 )  # fmt: skip
-BAD_TIMES = ["2026-01-01T00:00:00", "2026W01T12", "2026-01-01", "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00",
-             "2026-01-01T00:00:00+25:00", "yesterday", 20260101]
+BAD_TIMES = [
+    "2026-01-01T00:00:00",
+    "2026W01T12",
+    "2026-01-01",
+    "0001-01-01T00:00:00+00:00",
+    "9999-12-31T23:59:59+00:00",
+    "2026-01-01T00:00:00+25:00",
+    "yesterday",
+    20260101,
+]
 BAD_NUMBERS = [1e30, 1e-9, -1, 10**30, math.inf, math.nan, 1e300, True, "1"]
 BAD_TEXTS = ["", " ", 1, "x" * 300, ["a"]]
 TIME_KEYS = {"at", "due", "last_review", "started_at", "completed_at", "updated_at", "created_at"}
@@ -248,8 +257,12 @@ READ_COMMANDS = [("progress",), ("progress", "--json"), ("review",), ("review", 
 
 
 @pytest.mark.slow
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 @given(document=DOCUMENTS)
 def test_property_what_import_accepts_every_command_can_read(document, invoke, mini, tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
@@ -292,7 +305,8 @@ def test_import_memory_stays_bounded_for_a_large_file(tmp_path):
     big_export(file, 250_000)
     size_mb = file.stat().st_size / 1e6
     assert size_mb > 20
-    result = run_limited(f"""
+    result = run_limited(
+        f"""
         import os, resource
         os.environ["BACKEND_MENTOR_HOME"] = {str(tmp_path / "home")!r}
         from backend_mentor.progress.store import Store
@@ -307,7 +321,10 @@ def test_import_memory_stays_bounded_for_a_large_file(tmp_path):
             counts = transfer.merge(store, transfer.read_import(Path({str(file)!r})))
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(counts["events_added"], (after - before) // 1024)
-    """, memory_mb=2000, timeout=600)
+    """,
+        memory_mb=2000,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-800:]
     added, grown_mb = map(int, result.stdout.split())
     assert added == 250_000

@@ -215,7 +215,9 @@ def old_database_with_values_old_imports_let_in(path: Path) -> None:
     db.execute("INSERT INTO profile (id, active_path, hours_per_week, created_at, updated_at) "
                "VALUES (1, 'backend-developer', 1e-9, '2026-01-01T00:00:00+00:00', '2026W01T12')")  # fmt: skip
     db.execute("INSERT INTO topic_status VALUES ('api-versioning', 'done', '2026-01-01', NULL, '2026W01T12')")
-    db.execute("INSERT INTO events (at, kind, subject, data) VALUES ('2026W01T12', 'topic.done', 'api-versioning', '{}')")
+    db.execute(
+        "INSERT INTO events (at, kind, subject, data) VALUES ('2026W01T12', 'topic.done', 'api-versioning', '{}')"
+    )
     db.execute("INSERT INTO checkpoint_attempts (checkpoint_id, at, passed, score, manual, evidence, report) "
                "VALUES ('build-rest-api', '2026-01-01T00:00:00', 1, 1e30, 0, NULL, '{}')")  # fmt: skip
     db.execute("INSERT INTO review_cards VALUES ('api-versioning#0', 'api-versioning', 0, 'review', "

@@ -24,7 +24,7 @@ def run(*args: str) -> list[str]:
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=os.environ.copy(),
                             timeout=60)  # fmt: skip
     line = next(x for x in result.stderr.splitlines() if x.startswith("HEAVY="))
-    return [m for m in line[len("HEAVY="):].split(",") if m]
+    return [m for m in line[len("HEAVY=") :].split(",") if m]
 
 
 def test_cached_read_commands_do_not_import_the_yaml_loader_or_renderers():

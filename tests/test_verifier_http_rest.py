@@ -166,7 +166,9 @@ def test_a_created_at_stamped_anew_in_whole_seconds_is_caught_a_clock_tick_later
     assert failure.message == "after a PUT of title, body and tags, the PUT answer has a different created_at"
 
 
-HTML_IS_NOT_JSON = r".* with a body that is not JSON \(text/html.*\); every response with a body must be JSON, errors too"
+HTML_IS_NOT_JSON = (
+    r".* with a body that is not JSON \(text/html.*\); every response with a body must be JSON, errors too"
+)
 
 
 def test_flask_default_html_404_pages_fail_every_check_that_meets_one(solution, no_clock_tick) -> None:
@@ -183,7 +185,9 @@ def test_flask_default_html_400_pages_fail_every_check_that_meets_one(solution, 
     url = solution("flask", "html-400")
     checks = verify(http_rest, url)
     assert {c.name for c in failed(checks)} == {
-        "GET /notes rejects a bad limit or offset, and limit over 100", "POST with malformed JSON is 400/422, not 5xx"}
+        "GET /notes rejects a bad limit or offset, and limit over 100",
+        "POST with malformed JSON is 400/422, not 5xx",
+    }
     assert all(re.fullmatch(HTML_IS_NOT_JSON, c.message) for c in failed(checks))
 
 
@@ -192,7 +196,11 @@ def test_a_multi_step_failure_reproduces_the_whole_sequence(solution, no_clock_t
     failure = by_name(verify(http_rest, url))["PUT is idempotent: the same PUT twice, the same note"]
     lines = failure.reproduce.splitlines()
     assert [line.split(" http")[0] for line in lines] == [
-        "curl -i -X POST", "curl -i -X PUT", "curl -i -X PUT", "curl -i"]  # create, both PUTs, the GET, in order
+        "curl -i -X POST",
+        "curl -i -X PUT",
+        "curl -i -X PUT",
+        "curl -i",
+    ]  # create, both PUTs, the GET, in order
     note = re.search(r"/notes/(\d+)", lines[1]).group(1)
     assert all(line.split()[4 if "-X" in line else 2].endswith(f"/notes/{note}") for line in lines[1:])
 
@@ -295,8 +303,11 @@ def test_the_preflight_goes_to_the_url_the_browser_preflights(todo_run) -> None:
     checks = todo_run("preflight-root-only")
     assert {c.name for c in failed(checks)} == {S4, W1, W2, W3, W4, W5, O2, O3}
     failure = by_name(checks)[W2]
-    assert re.fullmatch(r"a browser does not send PATCH http://127\.0\.0\.1:\d+/todos/\d+: the preflight OPTIONS "
-                        r"http://127\.0\.0\.1:\d+/todos/\d+ answered 405 Method Not Allowed; .*", failure.message)
+    assert re.fullmatch(
+        r"a browser does not send PATCH http://127\.0\.0\.1:\d+/todos/\d+: the preflight OPTIONS "
+        r"http://127\.0\.0\.1:\d+/todos/\d+ answered 405 Method Not Allowed; .*",
+        failure.message,
+    )
     assert failure.reproduce.splitlines()[-1].startswith("curl -i -X OPTIONS http://127.0.0.1:")
 
 

@@ -74,7 +74,9 @@ def test_mistyped_params_are_rejected(invoke, make_pack, kind: str, params: str,
 
 
 def test_good_params_validate(invoke, make_pack) -> None:
-    result = validate(invoke, make_pack, "pytest-bugs", "    run_timeout_seconds: 5\n    plugins: [xdist]\n    required_share: 1\n")
+    result = validate(
+        invoke, make_pack, "pytest-bugs", "    run_timeout_seconds: 5\n    plugins: [xdist]\n    required_share: 1\n"
+    )
 
     assert result.exit_code == 0, result.output
 

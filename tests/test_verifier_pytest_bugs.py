@@ -328,7 +328,7 @@ def test_an_import_error_shows_the_missing_module(tmp_path: Path) -> None:
 
 # --- a hostile test suite cannot harm the machine, the learner's folder or the verdict ----------
 
-HOSTILE_SUITE = '''
+HOSTILE_SUITE = """
 import hashlib, json, os, pathlib, subprocess, sys
 from decimal import Decimal
 from pricing import Item, price_cart
@@ -353,7 +353,7 @@ def test_record_spawn_and_scribble():
 
 def test_quantity():
     assert price_cart([Item('A', Decimal('2.00'), 3)]).subtotal == Decimal('6.00')
-'''
+"""
 
 
 def alive(pid: int) -> bool:

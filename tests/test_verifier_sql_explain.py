@@ -40,9 +40,7 @@ class FakeTimer:
 QUERY_COUNT = len(sql_explain.load_queries())
 
 
-def run(
-    tmp_path: Path, indexes: str, timer: object = None, runs: int = 3, **params: object
-) -> dict[str, Check]:
+def run(tmp_path: Path, indexes: str, timer: object = None, runs: int = 3, **params: object) -> dict[str, Check]:
     """Verify ``indexes`` written to tmp_path (3 timed runs), asserting the file is left untouched.
     Without ``timer`` every run takes 10 ms before the indexes and 1 ms after them (a fake clock)."""
     path = tmp_path / "indexes.sql"

@@ -60,12 +60,16 @@ SQLITE_DIALECT = {
     ("q15", "any status"),
 }
 PORTABLE_RULES = [
-    rule for rule in STATED_RULES if not SQLITE_ONLY.search(rule[2]) and (rule[0], rule[1]) not in NULL_ORDER_EQUIVALENT | SQLITE_DIALECT
+    rule
+    for rule in STATED_RULES
+    if not SQLITE_ONLY.search(rule[2]) and (rule[0], rule[1]) not in NULL_ORDER_EQUIVALENT | SQLITE_DIALECT
 ]
 
 
 @pytest.mark.parametrize(("qid", "rule", "sql"), PORTABLE_RULES, ids=[f"{q}-{r}" for q, r, _ in PORTABLE_RULES])
-def test_an_answer_that_ignores_a_stated_rule_fails_on_postgres_too(tmp_path: Path, pg: str, qid: str, rule: str, sql: str) -> None:
+def test_an_answer_that_ignores_a_stated_rule_fails_on_postgres_too(
+    tmp_path: Path, pg: str, qid: str, rule: str, sql: str
+) -> None:
     check = queries(tmp_path, pg, f"-- name: {qid}\n{sql};\n")[qid]
     assert not check.passed, f"{qid}: an answer ignoring '{rule}' passed on PostgreSQL"
     assert not check.message.startswith(("PostgreSQL error", "refused", "not answered")), check.message
@@ -120,7 +124,9 @@ PG_QUERIES = [q.id for q in sql_explain.load_queries()] + ["q5"]
 def explain(tmp_path: Path, dsn: str, indexes: str, runs: int = 3) -> list:
     path = tmp_path / "indexes.sql"
     path.write_text(indexes, encoding="utf-8")
-    return sql_explain.verify(VerifyOptions(file=path, engine="postgres", dsn=dsn, params={"runs": runs, "min_speedup": 2}))
+    return sql_explain.verify(
+        VerifyOptions(file=path, engine="postgres", dsn=dsn, params={"runs": runs, "min_speedup": 2})
+    )
 
 
 REFERENCE = (DATA / "sql_explain" / "indexes.sql").read_text() + (
@@ -151,7 +157,9 @@ def test_postgres_only_mistakes_fail_their_plan_check(tmp_path: Path, pg: str) -
 
 
 @pytest.mark.slow
-def test_under_a_c_collation_the_unique_index_already_serves_the_prefix_query(tmp_path: Path, postgres_c_dsn: str) -> None:
+def test_under_a_c_collation_the_unique_index_already_serves_the_prefix_query(
+    tmp_path: Path, postgres_c_dsn: str
+) -> None:
     checks = {c.name: c for c in explain(tmp_path, postgres_c_dsn, REFERENCE, runs=1)}
     assert checks["q5 uses an index"].outcome is Outcome.SKIP
     assert "collation" in checks["q5 uses an index"].message
@@ -187,7 +195,9 @@ def test_the_cli_verifies_on_postgres_and_records_the_engine(invoke, tmp_path: P
     assert report["passed"] and report["engine"] == "postgres"
     nothing = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--engine", "postgres",
                      "--dsn", f"postgresql://me@/db?host={tmp_path}")  # fmt: skip
-    assert nothing.exit_code == 1 and nothing.stderr.count("\n") == 1 and "cannot connect to PostgreSQL" in nothing.stderr
+    assert (
+        nothing.exit_code == 1 and nothing.stderr.count("\n") == 1 and "cannot connect to PostgreSQL" in nothing.stderr
+    )
     attempts = json.loads(invoke("checkpoint", "show", "complex-sql-joins", "--json").stdout)["attempts"]
     assert len(attempts) == 1  # a server that is not there records nothing
 
@@ -200,4 +210,7 @@ def test_without_the_driver_one_line_says_what_to_install(tmp_path: Path, monkey
     answers.write_text("-- name: q1\nSELECT 1;\n")
     with pytest.raises(VerifierInputError) as raised:
         sql_queries.verify(VerifyOptions(file=answers, engine="postgres", dsn="postgresql://me@127.0.0.1/db"))
-    assert str(raised.value) == "--engine postgres needs the PostgreSQL driver: run \"pip install 'backend-mentor[postgres]'\""
+    assert (
+        str(raised.value)
+        == "--engine postgres needs the PostgreSQL driver: run \"pip install 'backend-mentor[postgres]'\""
+    )

@@ -316,7 +316,9 @@ def test_the_dependency_analysis_stops_at_its_deadline(tmp_path: Path) -> None:
     (tmp_path / "schema.sql").write_text(SCHEMA + schema, encoding="utf-8")
     (tmp_path / "load.sql").write_text(LOAD + load, encoding="utf-8")
 
-    checks = sql_schema.verify(VerifyOptions(file=tmp_path / "schema.sql", params={"time_limit_seconds": 5}), clock=Clock())
+    checks = sql_schema.verify(
+        VerifyOptions(file=tmp_path / "schema.sql", params={"time_limit_seconds": 5}), clock=Clock()
+    )
 
     check = next(c for c in checks if c.name == "no partial or transitive dependencies (2NF/3NF)")
     assert not check.passed

@@ -22,7 +22,9 @@ DATA = Path(__file__).parent / "data" / "test_bugs"
 GOOD = {"node": "good.test.js", "go": "good_test.go"}
 STARTER = {"node": "pricing.test.js", "go": "pricing_test.go"}
 needs = {
-    "node": pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (apt-get install nodejs)"),
+    "node": pytest.mark.skipif(
+        shutil.which("node") is None, reason="Node.js is not installed (apt-get install nodejs)"
+    ),
     "go": pytest.mark.skipif(shutil.which("go") is None, reason="Go is not installed (apt-get install golang-go)"),
 }
 LANGUAGES = [pytest.param(lang, marks=needs[lang]) for lang in ("node", "go")]
@@ -71,7 +73,9 @@ def test_every_go_mutation_still_compiles(tmp_path: Path) -> None:
         folder.mkdir()
         (folder / "go.mod").write_bytes((toolchains.GO.asset_dir / "go.mod").read_bytes())
         (folder / "pricing.go").write_text(pytest_bugs.buggy_source(bug, toolchains.GO), encoding="utf-8")
-        result = subprocess.run(["go", "vet", "./..."], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            ["go", "vet", "./..."], cwd=folder, env=env, capture_output=True, text=True, timeout=300
+        )
         assert result.returncode == 0, f"{bug.id}: {result.stderr}"
 
 
@@ -108,8 +112,8 @@ FAILING_ON_CORRECT = {
         "Expected values to be strictly equal",
     ),
     "go": (
-        "package pricing\n\nimport \"testing\"\n\nfunc TestUsesAHelperThatDoesNotExist(t *testing.T) {\n"
-        "\tif Total(nil) != 0 {\n\t\tt.Fatal(\"no\")\n\t}\n}\n",
+        'package pricing\n\nimport "testing"\n\nfunc TestUsesAHelperThatDoesNotExist(t *testing.T) {\n'
+        '\tif Total(nil) != 0 {\n\t\tt.Fatal("no")\n\t}\n}\n',
         "undefined: Total",
     ),
 }
@@ -126,7 +130,7 @@ def test_a_suite_failing_on_the_correct_module_shows_the_real_error(tmp_path: Pa
 
 HANGING = {
     "node": "const test = require('node:test');\ntest('waits forever', () => new Promise(() => setInterval(() => {}, 1000)));\n",
-    "go": "package pricing\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\nfunc TestWaits(t *testing.T) { time.Sleep(time.Hour) }\n",
+    "go": 'package pricing\n\nimport (\n\t"testing"\n\t"time"\n)\n\nfunc TestWaits(t *testing.T) { time.Sleep(time.Hour) }\n',
 }
 
 
@@ -198,7 +202,12 @@ def test_start_writes_the_starter_of_the_profile_language_or_the_one_asked_for(i
     node = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "node"), "--json")
     assert node.exit_code == 0, node.output
     assert json.loads(node.stdout)["language"] == "node"
-    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == ["README.md", "package.json", "pricing.js", "pricing.test.js"]
+    assert sorted(p.name for p in (tmp_path / "node").iterdir()) == [
+        "README.md",
+        "package.json",
+        "pricing.js",
+        "pricing.test.js",
+    ]
     go = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "go"), "--language", "go")
     assert go.exit_code == 0 and (tmp_path / "go" / "pricing_test.go").is_file()
     python = invoke("checkpoint", "start", "unit-integration-tests", str(tmp_path / "py"), "--language", "python")

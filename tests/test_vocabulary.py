@@ -69,7 +69,11 @@ def test_projects_in_paths_is_a_service_listing_each_path_once():
     used = services.projects_in_paths(catalog)
     for pid, path_ids in used.items():
         assert len(path_ids) == len(set(path_ids))
-        assert all(pid in stage.projects for p in path_ids for stage in [s for s in catalog.paths[p].stages if pid in s.projects])
+        assert all(
+            pid in stage.projects
+            for p in path_ids
+            for stage in [s for s in catalog.paths[p].stages if pid in s.projects]
+        )
     expected = {pid for path in catalog.paths.values() for stage in path.stages for pid in stage.projects}
     assert set(used) == expected
 

@@ -130,7 +130,7 @@ def _check_query_length(args: list[str]) -> None:
     if length > MAX_QUERY_CHARS:
         raise MentorError(
             f"the query is too long ({length} characters; at most {MAX_QUERY_CHARS}): ask about one topic, "
-            "e.g. backend-mentor mentor \"kafka vs rabbitmq\""
+            'e.g. backend-mentor mentor "kafka vs rabbitmq"'
         )
 
 

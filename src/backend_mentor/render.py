@@ -64,7 +64,9 @@ def career_facts(career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LA
     return [(CAREER_LABELS[key], str(career[key]).strip().rstrip(".;, ")) for key in keys if career.get(key)]
 
 
-def show_career(out: Output, career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS), indent: int = 2) -> None:
+def show_career(
+    out: Output, career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS), indent: int = 2
+) -> None:
     """One fact per line, its label first, long values wrapping under the label."""
     hanging(out, [("•", f"{label}: {value}") for label, value in career_facts(career, keys)], indent=indent)
 
@@ -280,8 +282,9 @@ def _bullets(out: Output, title: str, items: list[str]) -> None:
         hanging(out, [("•", item) for item in items])
 
 
-def choose_examples(examples: list[dict[str, Any]], language: str | None, all_languages: bool = False
-                    ) -> tuple[list[dict[str, Any]], int, str]:
+def choose_examples(
+    examples: list[dict[str, Any]], language: str | None, all_languages: bool = False
+) -> tuple[list[dict[str, Any]], int, str]:
     """The examples to show for a learner's language: (shown, hidden count, one-line note).
 
     Code examples in the learner's language come first and code in other languages is hidden;
@@ -397,7 +400,9 @@ def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None
 
 
 def show_path_list(
-    out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None,
+    out: Output,
+    overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]],
+    active_id: str | None,
     pager: bool = True,
 ) -> None:
     """``services.path_overview``: every path by group with its progress; ``*`` marks the active one."""
@@ -408,7 +413,9 @@ def show_path_list(
     out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
 
 
-def _path_list(out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None) -> None:
+def _path_list(
+    out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None
+) -> None:
     from rich.table import Table
 
     wide = out.console.width >= 80  # room for a progress bar
@@ -447,7 +454,12 @@ def show_path(
 
 
 def _path(
-    out: Output, catalog: Catalog, path: LearningPath, statuses: dict[str, str], attempts: dict[str, Any], view: PathView,
+    out: Output,
+    catalog: Catalog,
+    path: LearningPath,
+    statuses: dict[str, str],
+    attempts: dict[str, Any],
+    view: PathView,
     expand_all: bool,
 ) -> None:
     from rich.tree import Tree
@@ -460,7 +472,9 @@ def _path(
             f"[dim]languages: {', '.join(path.languages) or 'any'} · frameworks: {', '.join(path.frameworks) or '—'}[/dim]"
         )
     known = f" ({progress['known']} known already)" if progress["known"] else ""
-    tree = Tree(f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}")
+    tree = Tree(
+        f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}"
+    )
     current = view.current_stage
     collapsed = 0
     for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
@@ -495,7 +509,9 @@ def _path(
                          else f"{MARKS[status]} {esc(title)} [dim]{tid}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)
-            branch.add(f"◆ project: {esc(project.title) if project else pid} [dim]{pid} · backend-mentor project show {pid}[/dim]")
+            branch.add(
+                f"◆ project: {esc(project.title) if project else pid} [dim]{pid} · backend-mentor project show {pid}[/dim]"
+            )
         for cid in stage.checkpoints:
             checkpoint = catalog.checkpoints.get(cid)
             passed = attempts.get(cid, {}).get("passed")
@@ -509,12 +525,14 @@ def _path(
 
 
 def _in_language(checkpoint: Checkpoint | None, path: LearningPath) -> str:
-    """" (in Go)" for a checkpoint that checks work in the path's own language (the test-writing one)."""
+    """ " (in Go)" for a checkpoint that checks work in the path's own language (the test-writing one)."""
     from .curriculum.schema import LANGUAGE_NAMES, TEST_LANGUAGE_FOR_PROFILE
 
     if checkpoint is None or checkpoint.kind != "pytest-bugs":
         return ""
-    language = next((TEST_LANGUAGE_FOR_PROFILE[lang] for lang in path.languages if lang in TEST_LANGUAGE_FOR_PROFILE), None)
+    language = next(
+        (TEST_LANGUAGE_FOR_PROFILE[lang] for lang in path.languages if lang in TEST_LANGUAGE_FOR_PROFILE), None
+    )
     return f" (in {LANGUAGE_NAMES[language]})" if language else ""
 
 
@@ -589,7 +607,9 @@ def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attem
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
         for attempt in attempts[-5:]:
             how = "manual" if attempt["manual"] else f"{round(100 * attempt['score'])}%"
-            out.print(f"  {local_time(attempt['at'])}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False)
+            out.print(
+                f"  {local_time(attempt['at'])}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False
+            )
 
 
 def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
@@ -686,7 +706,9 @@ def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[
     write(f"- Topics done: **{topics['done']}** of {topics['total']} ({topics['hours_done']:g} study hours)\n")
     write(f"- In progress: {topics['learning']} · skipped: {topics['skipped']}\n")
     write(f"- Checkpoints passed: **{data['checkpoints']['passed']}** of {data['checkpoints']['total']}\n")
-    write(f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n")
+    write(
+        f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n"
+    )
     if data["path"]:
         path = data["path"]
         write(f"\n## Path: {path['title']} — {path['percent']}%\n\n| stage | done | topics |\n|---|---:|---:|\n")
@@ -694,11 +716,15 @@ def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[
             write(f"| {stage['level']} ({stage['months']} months) | {stage['done']} | {stage['topics']} |\n")
     summaries = portfolio["checkpoints"]
     if summaries:
-        write("\n## Checkpoints\n\n| checkpoint | result | best score | attempts | last attempt |\n|---|---|---:|---:|---|\n")
+        write(
+            "\n## Checkpoints\n\n| checkpoint | result | best score | attempts | last attempt |\n|---|---|---:|---:|---|\n"
+        )
         for cid, summary in sorted(summaries.items()):
             title = catalog.checkpoints[cid].title if cid in catalog.checkpoints else cid
             result = "passed" if summary["passed"] else "not yet"
-            write(f"| {title} | {result} | {round(100 * summary['best'])}% | {summary['attempts']} | {summary['last'][:10]} |\n")
+            write(
+                f"| {title} | {result} | {round(100 * summary['best'])}% | {summary['attempts']} | {summary['last'][:10]} |\n"
+            )
     completed: dict[str, str | None] = portfolio["completed"]
     if completed:
         write("\n## Topics completed\n")
@@ -773,4 +799,6 @@ def show_project(
         checkpoint = catalog.checkpoints.get(cid)
         if checkpoint:
             state = checkpoint_state(summaries.get(cid))
-            out.print(f"[bold]Prove it[/bold]: {esc(checkpoint.title)} ({state}) — backend-mentor checkpoint verify {cid}")
+            out.print(
+                f"[bold]Prove it[/bold]: {esc(checkpoint.title)} ({state}) — backend-mentor checkpoint verify {cid}"
+            )

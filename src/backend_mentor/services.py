@@ -103,8 +103,6 @@ class Recommendation:
     reasons: list[str]
 
 
-
-
 def recommend_path(catalog: Catalog, experience: str, language: str | None, goal: str | None) -> Recommendation:
     """Pick a path from the learner's answers, and say why."""
     if not catalog.paths:
@@ -116,7 +114,9 @@ def recommend_path(catalog: Catalog, experience: str, language: str | None, goal
             reasons.append(f"it is taught with {', '.join(path.languages)}; your {language} skills still transfer")
         return Recommendation(path, reasons)
     if language and language != "any":
-        roles = [p for p in catalog.paths.values() if p.kind == "role" and p.group == "core" and p.languages == [language]]
+        roles = [
+            p for p in catalog.paths.values() if p.kind == "role" and p.group == "core" and p.languages == [language]
+        ]
         tracks = [p for p in catalog.paths.values() if p.kind == "language" and language in p.languages]
         for candidate in roles + tracks:
             return Recommendation(
@@ -174,7 +174,9 @@ def path_view(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) ->
     return PathView(path_progress(catalog, path, statuses), current_stage(path, statuses))
 
 
-def path_overview(catalog: Catalog, statuses: dict[str, str]) -> list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]]:
+def path_overview(
+    catalog: Catalog, statuses: dict[str, str]
+) -> list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]]:
     """Every path by group, each with its progress: what ``path list`` shows."""
     return [(group, [(p, path_progress(catalog, p, statuses)) for p in paths])
             for group, paths in paths_by_group(catalog).items()]  # fmt: skip
@@ -303,7 +305,9 @@ class PlacementModule:
     questions: list[tuple[str, int]]  # (topic id, quiz index) in the order they are asked
 
 
-def module_questions(catalog: Catalog, topic_ids: list[str], limit: int = QUESTIONS_PER_MODULE) -> list[tuple[str, int]]:
+def module_questions(
+    catalog: Catalog, topic_ids: list[str], limit: int = QUESTIONS_PER_MODULE
+) -> list[tuple[str, int]]:
     """Up to ``limit`` questions spread over the topics: each topic's first question, then the second..."""
     quizzes = [(t, len(catalog.topics[t].quiz)) for t in topic_ids if t in catalog.topics]
     questions: list[tuple[str, int]] = []
@@ -326,7 +330,9 @@ def placement_modules(
             open_ids = sorted((t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED
                                and t in catalog.topics), key=lambda t: order.get(t, 0))  # fmt: skip
             if open_ids:
-                modules.append(PlacementModule(stage.level, module.title, open_ids, module_questions(catalog, open_ids)))
+                modules.append(
+                    PlacementModule(stage.level, module.title, open_ids, module_questions(catalog, open_ids))
+                )
     return modules
 
 
@@ -341,8 +347,13 @@ def module_verdict(results: list[bool], available: int) -> str | None:
 
 
 def record_placement(
-    catalog: Catalog, store: Store, title: str, topic_ids: list[str],
-    answered: list[tuple[str, int, int, list[int] | None]], verdict: str, source: str = "placement",
+    catalog: Catalog,
+    store: Store,
+    title: str,
+    topic_ids: list[str],
+    answered: list[tuple[str, int, int, list[int] | None]],
+    verdict: str,
+    source: str = "placement",
 ) -> list[str]:
     """Keep every answer (and grade its review card); a passed module's open topics become known."""
     by_topic: dict[str, list[tuple[int, int, list[int] | None]]] = {}
@@ -377,7 +388,9 @@ def resolve_test_out(catalog: Catalog, store: Store, target: str) -> PlacementMo
     def norm(title: str) -> str:
         return " ".join(title.lower().replace("-", " ").replace(":", " ").split())
 
-    matches = [m for m in modules if norm(m[1].title) == key] or [m for m in modules if norm(m[1].title).startswith(key)]
+    matches = [m for m in modules if norm(m[1].title) == key] or [
+        m for m in modules if norm(m[1].title).startswith(key)
+    ]
     titles = list(dict.fromkeys(m[1].title for m in matches))
     if len(titles) != 1:
         if titles:
@@ -492,14 +505,18 @@ def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
     by_level = {
         level: {
             "topics": sum(1 for t in catalog.topics.values() if t.level == level),
-            "done": sum(1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == TopicStatus.DONE),
+            "done": sum(
+                1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == TopicStatus.DONE
+            ),
         }
         for level in LEVELS
     }
     activity = store.activity_days()
     path = active_path(catalog, store)
     checkpoints = store.checkpoint_summary()
-    hours_done = sum(catalog.topics[t].hours for t, s in statuses.items() if s == TopicStatus.DONE and t in catalog.topics)
+    hours_done = sum(
+        catalog.topics[t].hours for t, s in statuses.items() if s == TopicStatus.DONE and t in catalog.topics
+    )
     s = streak(activity)
     return {
         "topics": {**counts, "total": len(catalog.topics), "hours_done": hours_done},
@@ -539,7 +556,9 @@ def find_topic_or_raise(catalog: Catalog, topic_id: str) -> Topic:
 # --- checkpoints ------------------------------------------------------------------------------
 
 
-def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> tuple[list[Any], dict[str, Any]]:
+def verify_checkpoint(
+    catalog: Catalog, store: Store, checkpoint_id: str, **options: Any
+) -> tuple[list[Any], dict[str, Any]]:
     """Run a checkpoint's verifier on the learner's work and record the attempt.
 
     Nothing is recorded when the verifier cannot start (``VerifierInputError``: no file, a remote
@@ -551,7 +570,9 @@ def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **opti
     return checks, summary
 
 
-def run_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> tuple[list[Any], dict[str, Any]]:
+def run_checkpoint(
+    catalog: Catalog, store: Store, checkpoint_id: str, **options: Any
+) -> tuple[list[Any], dict[str, Any]]:
     """Run a checkpoint's verifier once, without recording it (``--watch`` records only changes)."""
     from .checkpoints.base import VerifyOptions, verdict
     from .checkpoints.registry import verifier_module

@@ -44,7 +44,9 @@ MAX_LINE = 2000  # characters of one message line; the rest is cut with an ellip
 
 def one_line(text: str, limit: int = MAX_LINE) -> str:
     """One clean line: control characters made visible, newlines and runs of spaces collapsed."""
-    line = " ".join(_CONTROL_ALL.sub(lambda m: " " if m.group() in "\n\r\t\x0b\x0c" else _picture(m), str(text)).split())
+    line = " ".join(
+        _CONTROL_ALL.sub(lambda m: " " if m.group() in "\n\r\t\x0b\x0c" else _picture(m), str(text)).split()
+    )
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 

@@ -52,7 +52,11 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
     lock = threading.Lock()
 
     def invalid(fields: dict[str, str]) -> Response:
-        doc = {"error": "invalid"} if "error-not-naming-field" in defects else {"error": "validation failed", "fields": fields}
+        doc = (
+            {"error": "invalid"}
+            if "error-not-naming-field" in defects
+            else {"error": "validation failed", "fields": fields}
+        )
         response = jsonify(doc)
         response.status_code = 422
         return response

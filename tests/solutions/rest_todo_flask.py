@@ -66,7 +66,9 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
             methods = "GET, PATCH, DELETE"
         else:
             return Response("", 405)
-        return Response("", 200, {"Access-Control-Allow-Methods": methods, "Access-Control-Allow-Headers": "Content-Type"})
+        return Response(
+            "", 200, {"Access-Control-Allow-Methods": methods, "Access-Control-Allow-Headers": "Content-Type"}
+        )
 
     def changed() -> None:
         """A write: the cached list is rebuilt (the defect forgets to call this after PATCH)."""

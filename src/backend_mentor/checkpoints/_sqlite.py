@@ -299,5 +299,3 @@ def fetch_bounded(cursor: sqlite3.Cursor) -> list[Row]:
                 "return only the columns the exercise asks for"
             )
     return rows
-
-

@@ -36,7 +36,9 @@ def printable(text: str, keep_newlines: bool = True) -> str:
     must never reach the terminal raw (window titles, clearing the screen, OSC 52 clipboard
     writes). Tabs stay; newlines stay unless ``keep_newlines`` is false.
     """
-    cleaned = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+    cleaned = _UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
     return cleaned if keep_newlines else cleaned.replace("\n", "\\n")
 
 

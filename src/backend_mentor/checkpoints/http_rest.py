@@ -50,7 +50,9 @@ WORDS = ("groceries", "meeting", "idea", "recipe", "trip", "budget", "reading", 
 
 
 def asset(name: str) -> str:
-    return resources.files(__package__).joinpath("assets").joinpath("http_rest").joinpath(name).read_text(encoding="utf-8")
+    return (
+        resources.files(__package__).joinpath("assets").joinpath("http_rest").joinpath(name).read_text(encoding="utf-8")
+    )
 
 
 def verify(options: VerifyOptions) -> list[Check]:
@@ -361,7 +363,9 @@ class NotesSuite:
             response = self.session.request(method, path, json_body=body)
             if "id" in body and response.status in INVALID:
                 continue  # rejecting id/created_at in the body is allowed too
-            expect_status(response, 200, f"{method} {path}" + (" with id and created_at in the body" if "id" in body else ""))
+            expect_status(
+                response, 200, f"{method} {path}" + (" with id and created_at in the body" if "id" in body else "")
+            )
             for shown, where in ((expect_json(response, method, dict), f"the {method} answer"),
                                  (self.get_note(note["id"], f"after {method}"), f"GET after {method}")):  # fmt: skip
                 changed = [k for k in ("id", "created_at") if str(shown.get(k)) != str(original[k])]
@@ -452,7 +456,11 @@ class NotesSuite:
 
     def collection_405(self) -> str:
         body = {"title": f"collection {token()}"}
-        cases: tuple[tuple[str, dict[str, Any]], ...] = (("PUT", {"json_body": body}), ("PATCH", {"json_body": body}), ("DELETE", {}))
+        cases: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("PUT", {"json_body": body}),
+            ("PATCH", {"json_body": body}),
+            ("DELETE", {}),
+        )
         for method, extra in cases:
             response = self.session.request(method, "/notes", **extra)
             expect_status(response, 405, f"{method} /notes")
@@ -662,7 +670,9 @@ class TodoBackendSuite:
 
     def first_of(self, todos: Any, length: int) -> dict[str, Any]:
         if not isinstance(todos, list) or len(todos) != length:
-            size = f"{len(todos)} todos" if isinstance(todos, list) else f"not an array: {excerpt(json.dumps(todos), 80)}"
+            size = (
+                f"{len(todos)} todos" if isinstance(todos, list) else f"not an array: {excerpt(json.dumps(todos), 80)}"
+            )
             raise CheckFailed(f"the list at the root has {size}", expected=f"an array of {length}")
         if not isinstance(todos[0], dict):
             raise CheckFailed("the first entry of the list is not a todo object", expected='{"title": ..., ...}')
@@ -790,7 +800,9 @@ class TodoBackendSuite:
     # --- tracking todo order ---
 
     def create_with_order(self) -> str:
-        self.expect_property(self.post_root({"title": "blah", "order": 523}), "order", 523, "the todo the POST answered")
+        self.expect_property(
+            self.post_root({"title": "blah", "order": 523}), "order", 523, "the todo the POST answered"
+        )
         return "order 523"
 
     def patch_order(self) -> str:

@@ -147,6 +147,8 @@ def load_params(kind: str, params: Any) -> Any:
     hints = get_type_hints(cls)
     values = {}
     for name, value in (params or {}).items():
-        converted, _ = _check_value(_base_type(hints[name]), value, next(f for f in fields(cls) if f.name == name).metadata)
+        converted, _ = _check_value(
+            _base_type(hints[name]), value, next(f for f in fields(cls) if f.name == name).metadata
+        )
         values[name] = converted
     return cls(**values)

@@ -310,15 +310,15 @@ def check_pg_plan(query: Any, before: PlanMeasurement, after: PlanMeasurement, c
     was = "; ".join(describe_node(n) for n in table_access(before.plan, query.table)) or "?"
     nodes = table_access(after.plan, query.table)
     searches = [
-        n
-        for n in nodes
-        if n.get("Node Type") in INDEX_NODES and n.get("Index Name") in created and n.get("Index Cond")
+        n for n in nodes if n.get("Node Type") in INDEX_NODES and n.get("Index Name") in created and n.get("Index Cond")
     ]
     now = "; ".join(describe_node(n) for n in nodes) or "no node reads it"
     if not searches:
         hint = ""
         if any(n.get("Node Type") in INDEX_NODES and not n.get("Index Cond") for n in nodes):
-            hint = " (an index is read from end to end, without a condition on its first column: check the column order)"
+            hint = (
+                " (an index is read from end to end, without a condition on its first column: check the column order)"
+            )
         return Check(
             name,
             False,
@@ -351,7 +351,9 @@ def verify_explain(options: Any) -> list[Any]:
         statements = split_statements(text)
         for number, statement in enumerate(statements, 1):
             if not sql_explain.CREATE_INDEX.match(strip_comments(statement)):
-                problems.append(f"statement {number} ({first_words(statement)}) is not a CREATE INDEX, so it was not run")
+                problems.append(
+                    f"statement {number} ({first_words(statement)}) is not a CREATE INDEX, so it was not run"
+                )
                 continue
             try:
                 create_index(conn, schema, statement, params.time_limit_seconds)

@@ -400,8 +400,12 @@ def find_python(explicit: str | None = None) -> Interpreter:
     venv = os.environ.get("VIRTUAL_ENV")
     if venv:
         bin_dir = "Scripts" if os.name == "nt" else "bin"
-        candidates.append((str(Path(venv) / bin_dir / ("python.exe" if os.name == "nt" else "python")),
-                           "the active virtual environment"))
+        candidates.append(
+            (
+                str(Path(venv) / bin_dir / ("python.exe" if os.name == "nt" else "python")),
+                "the active virtual environment",
+            )
+        )
     on_path = shutil.which("python3") or shutil.which("python")
     if on_path:
         candidates.append((on_path, "python3 on PATH"))

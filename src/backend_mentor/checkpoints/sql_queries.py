@@ -40,7 +40,6 @@ ENGINES = ("sqlite", "postgres")
 ASSETS = Path(__file__).parent / "assets" / "sql_queries"
 
 
-
 # --- the shop database ---------------------------------------------------------------------------
 
 SHOP_SCHEMA = """\

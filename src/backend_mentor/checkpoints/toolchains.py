@@ -217,6 +217,7 @@ PYTHON = PythonToolchain(
 
 # --- Node.js -------------------------------------------------------------------------------------
 
+
 class NodeToolchain(Toolchain):
     def find_program(self, explicit: str | None = None) -> Program:
         return Program(find_node(), "node on PATH")
@@ -303,6 +304,7 @@ def tap_error(block: str) -> str | None:
 
 # --- Go ------------------------------------------------------------------------------------------
 
+
 class GoToolchain(Toolchain):
     def find_program(self, explicit: str | None = None) -> Program:
         return Program(find_go(), "go on PATH")
@@ -339,6 +341,8 @@ GO = GoToolchain(
     comment="//",
     no_tests_hint="write func TestXxx(t *testing.T) in a *_test.go file of package pricing",
 )
+
+
 @dataclass(frozen=True)
 class JestToolchain(NodeToolchain):
     """A Node project whose package.json uses Jest, installed in the learner's own node_modules: its
@@ -417,7 +421,9 @@ def node_runner(directory: Path | None) -> Toolchain:
         except (OSError, ValueError):
             version = ""
         base = {f.name: getattr(NODE, f.name) for f in fields(Toolchain)}
-        return JestToolchain(**{**base, "runner": "jest"}, node_modules=Path(directory) / "node_modules", version=version)
+        return JestToolchain(
+            **{**base, "runner": "jest"}, node_modules=Path(directory) / "node_modules", version=version
+        )
     if "vitest" in declared:
         raise VerifierInputError("Vitest is not run by this checkpoint yet: write the tests with node:test or Jest")
     return NODE

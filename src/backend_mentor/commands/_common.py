@@ -10,7 +10,9 @@ import typer
 
 HELP = {"help_option_names": ["-h", "--help"]}
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document (with schema_version) instead of text.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document (with schema_version) instead of text.")
+]
 NoInputOption = Annotated[bool, typer.Option("--no-input", help="Never prompt, even in a terminal.")]
 
 
@@ -66,5 +68,7 @@ def ask_question(out, question: dict, header: str) -> int:
         out.print(Text.assemble(("Correct.", "green"), " ", sentence(question["why"])))
     else:
         right = question["choices"][question["answer"]]
-        out.print(Text.assemble(("Not quite.", "red"), f" The answer is: {sentence(right)} {sentence(question['why'])}"))
+        out.print(
+            Text.assemble(("Not quite.", "red"), f" The answer is: {sentence(right)} {sentence(question['why'])}")
+        )
     return picked

@@ -124,18 +124,64 @@ def start(
 def verify(
     ctx: typer.Context,
     checkpoint_id: Annotated[str, typer.Argument(help="Checkpoint id.")],
-    url: Annotated[str | None, typer.Option("--url", help="Your running server (HTTP checkpoints; default http://127.0.0.1:8000).")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Your file: answers.sql, schema.sql, indexes.sql or a test file.")] = None,
-    directory: Annotated[Path | None, typer.Option("--dir", help="Your working directory (for checkpoints with several files).")] = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="A variant of the check, e.g. todo-backend for build-rest-api.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, max=120, help="Seconds to wait for each request or query.")] = 5.0,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow a URL or --dsn that is not on this machine.")] = False,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Your running server (HTTP checkpoints; default http://127.0.0.1:8000).")
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="Your file: answers.sql, schema.sql, indexes.sql or a test file."),
+    ] = None,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Your working directory (for checkpoints with several files).")
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="A variant of the check, e.g. todo-backend for build-rest-api.")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, max=120, help="Seconds to wait for each request or query.")
+    ] = 5.0,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow a URL or --dsn that is not on this machine.")
+    ] = False,
     language: LanguageOption = None,
-    python: Annotated[str | None, typer.Option("--python", metavar="PATH", help="The Python that runs your pytest tests (default: your active virtual environment's, or python3 on PATH).")] = None,
-    engine: Annotated[str | None, typer.Option("--engine", metavar="sqlite|postgres", help="SQL checkpoints: run on SQLite (default) or on your PostgreSQL server.")] = None,
-    dsn: Annotated[str | None, typer.Option("--dsn", metavar="URL", help="With --engine postgres: your server, e.g. postgresql://me@127.0.0.1/learning.")] = None,
-    watch: Annotated[bool, typer.Option("--watch", help="Run again whenever you save a file (servers: on Enter or --every); Ctrl-C stops.")] = False,
-    every: Annotated[float | None, typer.Option("--every", min=1, max=3600, metavar="SECONDS", help="With --watch on a server checkpoint: also run every SECONDS.")] = None,
+    python: Annotated[
+        str | None,
+        typer.Option(
+            "--python",
+            metavar="PATH",
+            help="The Python that runs your pytest tests (default: your active virtual environment's, or python3 on PATH).",
+        ),
+    ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            metavar="sqlite|postgres",
+            help="SQL checkpoints: run on SQLite (default) or on your PostgreSQL server.",
+        ),
+    ] = None,
+    dsn: Annotated[
+        str | None,
+        typer.Option(
+            "--dsn", metavar="URL", help="With --engine postgres: your server, e.g. postgresql://me@127.0.0.1/learning."
+        ),
+    ] = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help="Run again whenever you save a file (servers: on Enter or --every); Ctrl-C stops."
+        ),
+    ] = False,
+    every: Annotated[
+        float | None,
+        typer.Option(
+            "--every",
+            min=1,
+            max=3600,
+            metavar="SECONDS",
+            help="With --watch on a server checkpoint: also run every SECONDS.",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Check your work automatically; one line per check (PASS, FAIL, SKIP), exit code 1 unless all pass.
@@ -193,7 +239,9 @@ def watch_checkpoint(
         how = f"watching {', '.join(str(r) for r in roots)}: save a file to run again"
     else:
         if every is None and not sys.stdin.isatty():
-            raise MentorError("--watch on a server checkpoint needs a terminal (press Enter to re-run) or --every SECONDS")
+            raise MentorError(
+                "--watch on a server checkpoint needs a terminal (press Enter to re-run) or --every SECONDS"
+            )
         wait = timer_waiter(every, stdin_line)
         how = "press Enter to run again" + (f" (or wait {every:g} s)" if every else "")
     out = Output(False)
@@ -240,7 +288,9 @@ def done(
     from .. import services
     from ..output import Output
 
-    result = services.complete_checkpoint_manually(app_context(ctx).catalog(), app_context(ctx).store(), checkpoint_id, evidence)
+    result = services.complete_checkpoint_manually(
+        app_context(ctx).catalog(), app_context(ctx).store(), checkpoint_id, evidence
+    )
     out = Output(json_output)
     if json_output:
         out.json(result)

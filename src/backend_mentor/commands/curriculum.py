@@ -65,7 +65,9 @@ def validate(
             out.line(str(problem))
         summary = ", ".join(f"{n} {kind}s" for kind, n in counts.items())
         if loaded.problems:
-            out.message(f"{plural(len(loaded.problems), 'problem')} in {plural(loaded.files, 'file')} ({summary})", style="red")
+            out.message(
+                f"{plural(len(loaded.problems), 'problem')} in {plural(loaded.files, 'file')} ({summary})", style="red"
+            )
         else:
             out.success(f"curriculum is valid: {loaded.files} files ({summary})")
     if loaded.problems:

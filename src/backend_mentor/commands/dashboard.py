@@ -16,19 +16,33 @@ def show_dashboard(state: Any, json_output: bool) -> None:
     statuses = store.statuses()
     if path is None:
         if json_output:
-            out.json({"new_user": True, "path": None, "next": None, "commands": ["backend-mentor learn", "backend-mentor path list"]})
+            out.json(
+                {
+                    "new_user": True,
+                    "path": None,
+                    "next": None,
+                    "commands": ["backend-mentor learn", "backend-mentor path list"],
+                }
+            )
             return
         out.print("[bold]Welcome to backend-mentor[/bold] — a mentor for learning backend development.\n")
-        out.print(f"{len(catalog.topics)} topics, {len(catalog.paths)} paths and {len(catalog.checkpoints)} checkpoints ship with it.")
+        out.print(
+            f"{len(catalog.topics)} topics, {len(catalog.paths)} paths and {len(catalog.checkpoints)} checkpoints ship with it."
+        )
         out.print("\nStart here:   [bold]backend-mentor learn[/bold]        (four questions, then your first lesson)")
         out.print("Browse paths: backend-mentor path list")
-        out.print("Ask anything: backend-mentor mentor \"what is a jwt\"")
+        out.print('Ask anything: backend-mentor mentor "what is a jwt"')
         return
     progress = services.path_progress(catalog, path, statuses)
     nxt = services.next_topic(catalog, path, statuses)
     data = services.stats(catalog, store)
     due = len(services.due_reviews(catalog, store))
-    commands = ["backend-mentor learn", f"backend-mentor path show {path.id}", "backend-mentor checkpoint list", "backend-mentor review"]
+    commands = [
+        "backend-mentor learn",
+        f"backend-mentor path show {path.id}",
+        "backend-mentor checkpoint list",
+        "backend-mentor review",
+    ]
     if json_output:
         out.json({"new_user": False, "path": {"id": path.id, "title": path.title, **progress},
                   "next": {"id": nxt.id, "title": nxt.title} if nxt else None,

@@ -22,8 +22,12 @@ EXPERIENCE = {
     "developer": "developer, new to backend",
     "backend": "backend developer levelling up",
 }
-MENU_NAMES = {"node": "JavaScript on Node.js", "typescript": "TypeScript on Node.js", "csharp": "C# (.NET)",
-              "any": "not sure yet"}  # the wizard's wording where it differs from LANGUAGE_NAMES
+MENU_NAMES = {
+    "node": "JavaScript on Node.js",
+    "typescript": "TypeScript on Node.js",
+    "csharp": "C# (.NET)",
+    "any": "not sure yet",
+}  # the wizard's wording where it differs from LANGUAGE_NAMES
 
 
 def language_menu() -> dict[str, str]:
@@ -35,8 +39,16 @@ def language_menu() -> dict[str, str]:
 
 
 LESSON_CHOICES = {"d": "done", "q": "quiz", "r": "read again", "s": "skip", "l": "later"}
-LESSON_WORDS = {"quit": "l", "exit": "l", "stop": "l", "again": "r", "read": "r", "reread": "r", "study": "r",
-                "study again": "r"}
+LESSON_WORDS = {
+    "quit": "l",
+    "exit": "l",
+    "stop": "l",
+    "again": "r",
+    "read": "r",
+    "reread": "r",
+    "study": "r",
+    "study again": "r",
+}
 
 
 def read_line(prompt: str, default: str) -> str:
@@ -89,11 +101,19 @@ def choose(out, prompt: str, options: dict[str, str], default: str) -> str:
 def learn(
     ctx: typer.Context,
     path_id: Annotated[str | None, typer.Option("--path", help="Choose this path (with --yes: no questions).")] = None,
-    topic_id: Annotated[str | None, typer.Option("--topic", help="Study this topic now instead of the next one.")] = None,
+    topic_id: Annotated[
+        str | None, typer.Option("--topic", help="Study this topic now instead of the next one.")
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept the choice without asking.")] = False,
-    hours: Annotated[float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week you can study.")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
-    all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
+    hours: Annotated[
+        float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week you can study.")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")
+    ] = None,
+    all_languages: Annotated[
+        bool, typer.Option("--all-languages", help="Show the examples in every language.")
+    ] = False,
     no_pager: NoPagerOption = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,
@@ -200,11 +220,15 @@ def offer_placement(out, catalog, store, path, experience: str) -> None:
               f"(at most {most}); a module ends at its second miss, or early when you clearly know it. "
               "Modules you pass are marked known.")  # fmt: skip
     if ask("Take the placement check?", ["y", "n"], "y") != "y":
-        out.message("No placement: you start at the beginning. Test out of a module later: backend-mentor learn test-out MODULE")
+        out.message(
+            "No placement: you start at the beginning. Test out of a module later: backend-mentor learn test-out MODULE"
+        )
         return
     known = run_placement(out, catalog, store, modules)
     if known:
-        out.print(f"\n[bold]Placement done:[/bold] {plural(len(known), 'topic')} marked known; your path starts after them.")
+        out.print(
+            f"\n[bold]Placement done:[/bold] {plural(len(known), 'topic')} marked known; your path starts after them."
+        )
     else:
         out.print("\n[bold]Placement done:[/bold] nothing marked known; your path starts at the beginning.")
 
@@ -219,7 +243,10 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
     rng = make_rng()
     known: list[str] = []
     for number, module in enumerate(modules, start=1):
-        out.print(f"\n[bold]{module.title}[/bold] [dim]({module.stage} · module {number}/{len(modules)})[/dim]", highlight=False)
+        out.print(
+            f"\n[bold]{module.title}[/bold] [dim]({module.stage} · module {number}/{len(modules)})[/dim]",
+            highlight=False,
+        )
         answered: list[tuple[str, int, int, list[int] | None]] = []
         results: list[bool] = []
         verdict = None
@@ -235,14 +262,18 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
         marked = services.record_placement(catalog, store, module.title, module.topics, answered, verdict, source)
         known += marked
         if verdict == "known":
-            out.print(f"[green]You know {module.title}:[/green] {plural(len(marked), 'topic')} marked known.", highlight=False)
+            out.print(
+                f"[green]You know {module.title}:[/green] {plural(len(marked), 'topic')} marked known.", highlight=False
+            )
         else:
             out.print(f"[yellow]{module.title} is worth studying[/yellow] ({sum(results)}/{len(results)} right); "
                       "it stays on your path.", highlight=False)  # fmt: skip
     return known
 
 
-def present(out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False, True)) -> None:
+def present(
+    out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False, True)
+) -> None:
     from .. import services
     from ..render import plural, show_lesson, topic_json
 
@@ -299,7 +330,9 @@ def present(out, catalog, store, topic, json_output: bool, prompts: bool, exampl
             out.success(f"Skipped '{topic.title}'; it will not come up again (study it any time: "
                         f"backend-mentor learn --topic {topic.id}).")  # fmt: skip
         else:
-            out.message(f"Stopped here; nothing marked. '{topic.title}' stays your next lesson: run 'backend-mentor learn'.")
+            out.message(
+                f"Stopped here; nothing marked. '{topic.title}' stays your next lesson: run 'backend-mentor learn'."
+            )
             return
         show_next(out, catalog, store)
         return
@@ -377,7 +410,9 @@ def finished(out, catalog, path, json_output: bool) -> None:
 @app.command("test-out")
 def test_out(
     ctx: typer.Context,
-    target: Annotated[list[str], typer.Argument(help="A module title of your path (or its first words), or a topic id.")],
+    target: Annotated[
+        list[str], typer.Argument(help="A module title of your path (or its first words), or a topic id.")
+    ],
     no_input: NoInputOption = False,
 ) -> None:
     """Show you already know a module or a topic: a few quiz questions, and it is marked known.
@@ -407,7 +442,9 @@ def test_out(
 @app.command("done")
 def done(
     ctx: typer.Context,
-    topic_ids: Annotated[list[str] | None, typer.Argument(help="Topic ids to mark done (default: your current lesson).")] = None,
+    topic_ids: Annotated[
+        list[str] | None, typer.Argument(help="Topic ids to mark done (default: your current lesson).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Mark topics done (all of them, or none if an id is unknown); without ids, your current lesson.
@@ -420,7 +457,9 @@ def done(
 @app.command("skip")
 def skip(
     ctx: typer.Context,
-    topic_ids: Annotated[list[str] | None, typer.Argument(help="Topic ids to skip (default: your current lesson).")] = None,
+    topic_ids: Annotated[
+        list[str] | None, typer.Argument(help="Topic ids to skip (default: your current lesson).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Skip topics; they no longer come up as the next lesson (to show you know one: learn test-out).
@@ -442,7 +481,9 @@ def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: str, json_out
         current = services.next_topic(catalog, path, store.statuses()) if path else None
         if current is None:
             why = "your path is finished" if path else "no learning path chosen yet"
-            raise MentorError(f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == TopicStatus.DONE else 'skip'} TOPIC")
+            raise MentorError(
+                f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == TopicStatus.DONE else 'skip'} TOPIC"
+            )
         topic_ids = [current.id]
     marked = services.mark_topics(catalog, store, topic_ids, status)
     out = Output(json_output)

@@ -13,12 +13,20 @@ from ._common import JsonOption, NoInputOption, interactive
 
 def mentor(
     ctx: typer.Context,
-    query: Annotated[list[str] | None, typer.Argument(help="What you want to learn; loose words and typos are fine.")] = None,
+    query: Annotated[
+        list[str] | None, typer.Argument(help="What you want to learn; loose words and typos are fine.")
+    ] = None,
     quiz: Annotated[bool, typer.Option("--quiz", help="Take the topic's quiz.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="How many close matches to list.")] = 8,
-    language: Annotated[str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")] = None,
-    all_languages: Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")] = False,
-    list_only: Annotated[bool, typer.Option("--list", help="Always show the numbered list of matches, never open a guide.")] = False,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")
+    ] = None,
+    all_languages: Annotated[
+        bool, typer.Option("--all-languages", help="Show the examples in every language.")
+    ] = False,
+    list_only: Annotated[
+        bool, typer.Option("--list", help="Always show the numbered list of matches, never open a guide.")
+    ] = False,
     no_pager: NoPagerOption = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,

@@ -60,7 +60,9 @@ def list_paths(ctx: typer.Context, no_pager: NoPagerOption = False, json_output:
 def show(
     ctx: typer.Context,
     path_id: Annotated[str | None, typer.Argument(help="A path id (default: your active path).")] = None,
-    expand_all: Annotated[bool, typer.Option("--all", help="Show every stage in full, not only the current one.")] = False,
+    expand_all: Annotated[
+        bool, typer.Option("--all", help="Show every stage in full, not only the current one.")
+    ] = False,
     no_pager: NoPagerOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -112,7 +114,9 @@ def start(
 @app.command("plan")
 def plan(
     ctx: typer.Context,
-    hours: Annotated[float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week (default: your profile's).")] = None,
+    hours: Annotated[
+        float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week (default: your profile's).")
+    ] = None,
     path_id: Annotated[str | None, typer.Option("--path", help="Plan this path instead of the active one.")] = None,
     json_output: JsonOption = False,
 ) -> None:

@@ -49,8 +49,12 @@ def progress_root(ctx: typer.Context, json_output: JsonOption = False) -> None:
 @app.command("export")
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", help="json (complete, re-importable), csv (a row per topic) or md.")] = Format.json,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="json (complete, re-importable), csv (a row per topic) or md.")
+    ] = Format.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+    ] = None,
 ) -> None:
     """Export your progress for scripts, dashboards and portfolios.
 

@@ -37,7 +37,12 @@ def review(
     out = Output(json_output)
     if json_output or not interactive(no_input):
         if json_output:
-            out.json({"cards": len(cards), "due": [{"card_id": c["card_id"], "topic": c["topic_id"], "due": c["due"]} for c in due]})
+            out.json(
+                {
+                    "cards": len(cards),
+                    "due": [{"card_id": c["card_id"], "topic": c["topic_id"], "due": c["due"]} for c in due],
+                }
+            )
         else:
             out.line(f"{plural(len(due), 'question')} due of {len(cards)}.")
             if due:
@@ -46,7 +51,9 @@ def review(
     if not due:
         upcoming = min((c["due"] for c in cards), default=None)
         when = f" The next one is due {local_time(upcoming)}." if upcoming else ""
-        out.message(f"Nothing due. {plural(len(cards), 'question')} in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'.")
+        out.message(
+            f"Nothing due. {plural(len(cards), 'question')} in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'."
+        )
         return
     rng = make_rng()
     correct = 0

@@ -93,7 +93,6 @@ is_number = positive_number()
 MAX_TOPIC_HOURS = 200  # study plus exercise hours of one topic
 
 
-
 def is_bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 

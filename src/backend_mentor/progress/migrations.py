@@ -250,7 +250,9 @@ def m005_repair_imported_values(db: sqlite3.Connection) -> None:
     db.execute("UPDATE profile SET hours_per_week = NULL WHERE NOT (hours_per_week BETWEEN 0.5 AND 80)")
     db.execute("UPDATE checkpoint_attempts SET score = min(1.0, max(0.0, score)) WHERE NOT (score BETWEEN 0 AND 1)")
     db.execute("UPDATE review_cards SET stability = 0 WHERE NOT (stability BETWEEN 0 AND 1e6)")
-    db.execute("UPDATE review_cards SET difficulty = min(10.0, max(0.0, difficulty)) WHERE NOT (difficulty BETWEEN 0 AND 10)")
+    db.execute(
+        "UPDATE review_cards SET difficulty = min(10.0, max(0.0, difficulty)) WHERE NOT (difficulty BETWEEN 0 AND 10)"
+    )
     db.execute("UPDATE review_cards SET reps = 0 WHERE NOT (reps BETWEEN 0 AND 1000000)")
     db.execute("UPDATE review_cards SET lapses = 0 WHERE NOT (lapses BETWEEN 0 AND 1000000)")
 

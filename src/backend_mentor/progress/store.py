@@ -263,7 +263,16 @@ class Store:
         cursor = db.execute(
             "INSERT INTO checkpoint_attempts (uid, checkpoint_id, at, passed, score, manual, evidence, report) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (new_uid(), checkpoint_id, now_iso(), int(passed), score, int(manual), evidence, json.dumps(report, sort_keys=True)),
+            (
+                new_uid(),
+                checkpoint_id,
+                now_iso(),
+                int(passed),
+                score,
+                int(manual),
+                evidence,
+                json.dumps(report, sort_keys=True),
+            ),
         )
         return int(cursor.lastrowid or 0)
 
@@ -284,7 +293,12 @@ class Store:
         cursor = self.db.execute("SELECT * FROM checkpoint_attempts ORDER BY id")
         while rows := cursor.fetchmany(batch):
             for r in rows:
-                yield {**dict(r), "passed": bool(r["passed"]), "manual": bool(r["manual"]), "report": json.loads(r["report"])}
+                yield {
+                    **dict(r),
+                    "passed": bool(r["passed"]),
+                    "manual": bool(r["manual"]),
+                    "report": json.loads(r["report"]),
+                }
 
     def checkpoint_summary(self) -> dict[str, dict[str, Any]]:
         """Per checkpoint: attempts, best score, passed ever, last attempt time."""
@@ -337,7 +351,9 @@ class Store:
 
     def begin_import(self, db: sqlite3.Connection) -> None:
         """The import's bookkeeping (what it wrote, legacy content seen), in temp tables, not memory."""
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS import_written (section TEXT, key TEXT, PRIMARY KEY (section, key))")
+        db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_written (section TEXT, key TEXT, PRIMARY KEY (section, key))"
+        )
         db.execute("CREATE TEMP TABLE IF NOT EXISTS import_occurrences (content TEXT PRIMARY KEY, n INTEGER NOT NULL)")
         self.end_import(db)
 

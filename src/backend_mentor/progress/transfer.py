@@ -33,7 +33,18 @@ EXPORT_VERSION = 1
 PROFILE_KEYS = Store.PROFILE_COLUMNS
 TOPIC_KEYS = ("topic_id", "status", "started_at", "completed_at", "updated_at")
 ATTEMPT_KEYS = ("uid", "checkpoint_id", "at", "passed", "score", "manual", "evidence", "report")
-CARD_KEYS = ("card_id", "topic_id", "question", "state", "due", "stability", "difficulty", "reps", "lapses", "last_review")
+CARD_KEYS = (
+    "card_id",
+    "topic_id",
+    "question",
+    "state",
+    "due",
+    "stability",
+    "difficulty",
+    "reps",
+    "lapses",
+    "last_review",
+)
 EVENT_KEYS = ("uid", "at", "kind", "subject", "data")
 ANSWER_KEYS = ("uid", "at", "source", "card_id", "topic_id", "question", "shown", "picked", "correct", "rating")
 
@@ -264,7 +275,9 @@ PROFILE_RULES: dict[str, Rule] = {
 }  # fmt: skip
 
 
-def _check_row(path: Path, where: str, row: Any, rules: dict[str, Rule], optional: dict[str, Rule] | None = None) -> dict[str, Any]:
+def _check_row(
+    path: Path, where: str, row: Any, rules: dict[str, Rule], optional: dict[str, Rule] | None = None
+) -> dict[str, Any]:
     """The row with every field checked and normalised, or ``BadImport`` naming the field."""
     if not isinstance(row, dict):
         raise BadImport(f"{path}: {where} must be an object")
@@ -307,7 +320,13 @@ def _open_regular(path: Path) -> IO[bytes]:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe" if stat.S_ISFIFO(info.st_mode) else "a device or special file"
+        what = (
+            "a folder"
+            if stat.S_ISDIR(info.st_mode)
+            else "a pipe"
+            if stat.S_ISFIFO(info.st_mode)
+            else "a device or special file"
+        )
         raise BadImport(f"{path}: is {what}, not a regular file; give a file written by 'progress export'")
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
@@ -438,7 +457,7 @@ def import_progress(store: Store, path: Path) -> dict[str, int]:
                         where = f"{key}[{index}]"
                         merger.add(key, _check_row(path, where, value, RULES[key], OPTIONAL_RULES.get(key)), value)
                 if header.get("kind") != EXPORT_KIND or "schema_version" not in header:
-                    raise BadImport(f"{path}: not a backend-mentor progress export (expected \"kind\": \"{EXPORT_KIND}\")")
+                    raise BadImport(f'{path}: not a backend-mentor progress export (expected "kind": "{EXPORT_KIND}")')
                 merger.finish()
         except ijson.JSONError as exc:
             raise BadImport(_json_error(path, exc)) from None
@@ -467,13 +486,15 @@ def _json_error(path: Path, exc: Exception) -> str:
 
 def _check_header(path: Path, header: dict[str, Any]) -> None:
     if "kind" in header and header["kind"] != EXPORT_KIND:
-        raise BadImport(f"{path}: not a backend-mentor progress export (expected \"kind\": \"{EXPORT_KIND}\")")
+        raise BadImport(f'{path}: not a backend-mentor progress export (expected "kind": "{EXPORT_KIND}")')
     if "schema_version" in header:
         version = header["schema_version"]
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise BadImport(f"{path}: 'schema_version' must be a whole number from 1")
         if version > EXPORT_VERSION:
-            raise BadImport(f"{path}: export format {version} is newer than this backend-mentor understands ({EXPORT_VERSION})")
+            raise BadImport(
+                f"{path}: export format {version} is newer than this backend-mentor understands ({EXPORT_VERSION})"
+            )
 
 
 class _ImportUids(LegacyUids):
