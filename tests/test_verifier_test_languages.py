@@ -296,14 +296,49 @@ def test_a_jest_suite_failing_on_the_correct_module_shows_jests_own_message(tmp_
     assert "● shipping is free" in checks[0].message and "Expected: 0 Received: 499" in checks[0].message
 
 
-def test_jest_declared_but_not_installed_and_vitest_are_one_line(tmp_path: Path) -> None:
-    (tmp_path / "package.json").write_text(json.dumps({"devDependencies": {"jest": "^29"}}))
+def test_a_runner_declared_but_not_installed_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "pricing.test.js").write_text("test('x', () => {});\n")
-    with pytest.raises(VerifierInputError, match="uses Jest but it is not installed"):
-        pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
-    (tmp_path / "package.json").write_text(json.dumps({"devDependencies": {"vitest": "^2"}}))
-    with pytest.raises(VerifierInputError, match="Vitest is not run by this checkpoint yet"):
-        pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
+    for runner in ("jest", "vitest"):
+        (tmp_path / "package.json").write_text(json.dumps({"devDependencies": {runner: "*"}}))
+        with pytest.raises(VerifierInputError, match=f"uses {runner.title()} but it is not installed"):
+            pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
+
+
+VITEST_PROJECT = Path(__file__).parent / "solutions" / "vitest-project"
+needs_vitest = pytest.mark.skipif(
+    shutil.which("node") is None or not (VITEST_PROJECT / "node_modules" / "vitest" / "vitest.mjs").is_file(),
+    reason="Vitest is not installed: run 'npm ci' in tests/solutions/vitest-project (.ci/run does)",
+)
+
+
+def vitest_folder(tmp_path: Path, test_text: str) -> Path:
+    """A learner's Node project that uses Vitest; its node_modules is a copy of links, like a real one."""
+    folder = tmp_path / "vitest-work"
+    folder.mkdir()
+    shutil.copy(VITEST_PROJECT / "package.json", folder / "package.json")
+    (folder / "node_modules").symlink_to(VITEST_PROJECT / "node_modules", target_is_directory=True)
+    (folder / "pricing.test.js").write_text(test_text, encoding="utf-8")
+    return folder
+
+
+@needs_vitest
+@pytest.mark.slow
+def test_a_vitest_project_is_run_with_its_own_vitest_and_catches_every_bug(tmp_path: Path) -> None:
+    before = sorted(p.name for p in (VITEST_PROJECT / "node_modules").iterdir())
+    folder = vitest_folder(tmp_path, (DATA / "node" / "good.vitest.test.js").read_text())
+    checks = verify(folder, "node")
+    assert [c.name for c in checks if c.outcome is not Outcome.PASS] == []
+    assert "Vitest 3" in checks[0].message and "17 passed (17)" in checks[0].message
+    assert sorted(p.name for p in (VITEST_PROJECT / "node_modules").iterdir()) == before  # no cache written there
+
+
+@needs_vitest
+def test_a_vitest_suite_failing_on_the_correct_module_shows_vitests_own_message(tmp_path: Path) -> None:
+    text = ("import { test, expect } from 'vitest';\nimport { item, priceCart } from './pricing.js';\n"
+            "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n")  # fmt: skip
+    checks = verify(vitest_folder(tmp_path, text), "node")
+    assert not checks[0].passed
+    assert "shipping is free" in checks[0].message and "AssertionError: expected 499 to be +0" in checks[0].message
 
 
 def test_jests_report_is_read() -> None:

@@ -371,6 +371,59 @@ class JestToolchain(NodeToolchain):
         return read_jest(exit_code, output)
 
 
+@dataclass(frozen=True)
+class VitestToolchain(JestToolchain):
+    """A Node project whose package.json uses Vitest, installed in the learner's node_modules. The run
+    folder gets a node_modules of its own whose entries link to the learner's, so whatever Vitest
+    caches lands in the run folder, never in the learner's project."""
+
+    def find_program(self, explicit: str | None = None) -> Program:
+        vitest = self.node_modules / "vitest" / "vitest.mjs"
+        return Program(str(vitest), f"Vitest {self.version} from your node_modules".replace("  ", " "))
+
+    def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
+        return [find_node(), program, "run", "--reporter=verbose", "--passWithNoTests", *targets]
+
+    def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
+        env = super().env(base, root)
+        env.update({"NO_COLOR": "1", "CI": "1"})
+        return env
+
+    def prepare(self, workdir: Path) -> None:
+        modules = workdir / "node_modules"
+        modules.mkdir()
+        for entry in self.node_modules.resolve().iterdir():
+            if entry.name != ".vite":
+                (modules / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+
+    def read(self, exit_code: int | None, output: str) -> Report:
+        return read_vitest(exit_code, output)
+
+
+VITEST_FAILURE = re.compile(r"^\s*FAIL\s+\S+ > (.+?)\s*$", re.M)
+VITEST_SUITE_ERROR = re.compile(r"^\s*FAIL\s+\S+ \[ .+ \]\s*$", re.M)
+VITEST_ERROR = re.compile(r"^\s*(\w*Error: .+)$", re.M)
+VITEST_TESTS = re.compile(r"^\s*Tests\s+(.+)$", re.M)
+
+
+def read_vitest(exit_code: int | None, output: str) -> Report:
+    """Vitest's verbose report: "FAIL file > test name", the error under it, "Tests 1 failed | 17 passed (18)"."""
+    failure = VITEST_FAILURE.search(output)
+    suite_error = VITEST_SUITE_ERROR.search(output)
+    anchor = failure or suite_error
+    error = VITEST_ERROR.search(output, anchor.end()) if anchor else VITEST_ERROR.search(output)
+    tests = VITEST_TESTS.search(output)
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return Report(
+        no_tests=exit_code == 0 and "No test files found" in output,
+        build_failed=bool(suite_error) and not failure,
+        failed_test=failure.group(1).strip() if failure else None,
+        failure_line=anchor.group(0).strip() if anchor else None,
+        first_error=error.group(1).strip()[:300] if error else None,
+        last_line=tests.group(1).strip() if tests else (lines[-1] if lines else ""),
+    )
+
+
 JEST_FAILURE = re.compile(r"^\s+● (?!Test suite failed to run)(.+)$", re.M)
 JEST_SUITE_ERROR = re.compile(r"^\s+● Test suite failed to run\s*$", re.M)
 JEST_TESTS = re.compile(r"^Tests:\s+(.+)$", re.M)
@@ -400,8 +453,8 @@ def read_jest(exit_code: int | None, output: str) -> Report:
 
 
 def node_runner(directory: Path | None) -> Toolchain:
-    """Node's built-in runner, or the learner's own Jest when their package.json uses it and it is
-    installed in their folder. Vitest is refused in one line rather than run wrongly."""
+    """Node's built-in runner, or the learner's own Jest or Vitest when their package.json uses it and
+    it is installed in their folder (nothing is ever installed by the verifier)."""
     if directory is None:
         return NODE
     manifest = Path(directory) / "package.json"
@@ -416,17 +469,30 @@ def node_runner(directory: Path | None) -> Toolchain:
             raise VerifierInputError(
                 f"your package.json uses Jest but it is not installed in {directory}: run 'npm install' there first"
             )
-        try:
-            version = str(json.loads((jest / "package.json").read_text(encoding="utf-8")).get("version", ""))
-        except (OSError, ValueError):
-            version = ""
         base = {f.name: getattr(NODE, f.name) for f in fields(Toolchain)}
         return JestToolchain(
-            **{**base, "runner": "jest"}, node_modules=Path(directory) / "node_modules", version=version
+            **{**base, "runner": "jest"}, node_modules=Path(directory) / "node_modules", version=package_version(jest)
         )
     if "vitest" in declared:
-        raise VerifierInputError("Vitest is not run by this checkpoint yet: write the tests with node:test or Jest")
+        vitest = Path(directory) / "node_modules" / "vitest"
+        if not (vitest / "vitest.mjs").is_file():
+            raise VerifierInputError(
+                f"your package.json uses Vitest but it is not installed in {directory}: run 'npm install' there first"
+            )
+        base = {f.name: getattr(NODE, f.name) for f in fields(Toolchain)}
+        return VitestToolchain(
+            **{**base, "runner": "vitest"},
+            node_modules=Path(directory) / "node_modules",
+            version=package_version(vitest),
+        )
     return NODE
+
+
+def package_version(folder: Path) -> str:
+    try:
+        return str(json.loads((folder / "package.json").read_text(encoding="utf-8")).get("version", ""))
+    except (OSError, ValueError):
+        return ""
 
 
 GO_FAILURE = re.compile(r"^\s*--- FAIL: (\S+)", re.M)
