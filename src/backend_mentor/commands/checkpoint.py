@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..context import app_context
+
+if TYPE_CHECKING:
+    from ..curriculum.catalog import Catalog
+    from ..progress.store import Store
 from ..errors import MentorError
 from ._common import JsonOption, group
 
@@ -218,7 +222,7 @@ def verify(
 
 
 def watch_checkpoint(
-    catalog: object, store: object, checkpoint_id: str, options: dict, every: float | None, json_output: bool
+    catalog: Catalog, store: Store, checkpoint_id: str, options: dict[str, Any], every: float | None, json_output: bool
 ) -> None:
     """The --watch loop: clear, run, show; record only runs whose outcome changed; Ctrl-C ends it."""
     import sys
@@ -226,12 +230,12 @@ def watch_checkpoint(
 
     from .. import services
     from ..output import Output
-    from ..render import show_report
+    from ..render import plural, show_report
     from ..watch import Watch, file_waiter, stdin_line, timer_waiter
 
     if json_output:
         raise MentorError("--watch shows a live report; it cannot be combined with --json")
-    checkpoint = catalog.checkpoint(checkpoint_id)  # type: ignore[attr-defined]
+    checkpoint = catalog.checkpoint(checkpoint_id)
     watched = [p for p in (options.get("file"), options.get("directory")) if p is not None]
     if watched:
         roots = [Path(p).parent if Path(p).is_file() else Path(p) for p in watched]
@@ -245,16 +249,14 @@ def watch_checkpoint(
         wait = timer_waiter(every, stdin_line)
         how = "press Enter to run again" + (f" (or wait {every:g} s)" if every else "")
     out = Output(False)
-    last: dict[str, bool] = {"passed": False}
+    last: dict[str, Any] = {"summary": {"passed": False}}  # the latest run's summary
 
     def verify_once() -> Sequence[Any]:
-        checks, summary = services.run_checkpoint(catalog, store, checkpoint_id, **options)  # type: ignore[arg-type]
-        last["passed"] = summary["passed"]
-        last["summary"] = summary  # type: ignore[assignment]
+        checks, last["summary"] = services.run_checkpoint(catalog, store, checkpoint_id, **options)
         return checks
 
     def record(checks: Sequence[Any]) -> None:
-        services.record_verification(store, checkpoint, checks, last["summary"])  # type: ignore[arg-type]
+        services.record_verification(store, checkpoint, list(checks), last["summary"])
 
     def show(checks: Sequence[Any] | None, error: str | None, run: int) -> None:
         out.clear()
@@ -269,8 +271,8 @@ def watch_checkpoint(
         session.loop()
     except KeyboardInterrupt:
         out.line("")
-        out.message(f"Stopped watching after {session.runs} runs ({session.recorded} recorded as attempts).")
-    if not last["passed"]:
+        out.message(f"Stopped watching after {plural(session.runs, 'run')} ({session.recorded} recorded as attempts).")
+    if not last["summary"]["passed"]:
         raise typer.Exit(1)
 
 
