@@ -16,6 +16,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import ClassVar
 
 from ..curriculum.schema import TEST_LANGUAGE_FOR_PROFILE as PROFILE_LANGUAGES
 from ..curriculum.schema import TEST_LANGUAGES as LANGUAGES
@@ -348,12 +349,16 @@ class JestToolchain(NodeToolchain):
     """A Node project whose package.json uses Jest, installed in the learner's own node_modules: its
     tests run with that Jest (offline; nothing is installed), in the run folder that links to it."""
 
+    PACKAGE: ClassVar[str] = "jest"  # the name in package.json and in node_modules
+    ENTRY: ClassVar[str] = "bin/jest.js"  # the script node runs, inside the package
+    NAME: ClassVar[str] = "Jest"
+
     node_modules: Path = Path("node_modules")
     version: str = ""
 
     def find_program(self, explicit: str | None = None) -> Program:
-        jest = self.node_modules / "jest" / "bin" / "jest.js"
-        return Program(str(jest), f"Jest {self.version} from your node_modules".replace("  ", " "))
+        entry = self.node_modules / self.PACKAGE / self.ENTRY
+        return Program(str(entry), f"{self.NAME} {self.version} from your node_modules".replace("  ", " "))
 
     def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
         return [find_node(), program, "--ci", "--runInBand", "--watchman=false", "--passWithNoTests",
@@ -377,9 +382,9 @@ class VitestToolchain(JestToolchain):
     folder gets a node_modules of its own whose entries link to the learner's, so whatever Vitest
     caches lands in the run folder, never in the learner's project."""
 
-    def find_program(self, explicit: str | None = None) -> Program:
-        vitest = self.node_modules / "vitest" / "vitest.mjs"
-        return Program(str(vitest), f"Vitest {self.version} from your node_modules".replace("  ", " "))
+    PACKAGE: ClassVar[str] = "vitest"
+    ENTRY: ClassVar[str] = "vitest.mjs"
+    NAME: ClassVar[str] = "Vitest"
 
     def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
         return [find_node(), program, "run", "--reporter=verbose", "--passWithNoTests", *targets]
@@ -463,27 +468,20 @@ def node_runner(directory: Path | None) -> Toolchain:
     except (OSError, ValueError):
         raise VerifierInputError(f"{manifest} is not valid JSON") from None
     declared = {**(package.get("dependencies") or {}), **(package.get("devDependencies") or {})}
-    if "jest" in declared:
-        jest = Path(directory) / "node_modules" / "jest"
-        if not (jest / "bin" / "jest.js").is_file():
+    for runner in (JestToolchain, VitestToolchain):
+        if runner.PACKAGE not in declared:
+            continue
+        installed = Path(directory) / "node_modules" / runner.PACKAGE
+        if not (installed / runner.ENTRY).is_file():
             raise VerifierInputError(
-                f"your package.json uses Jest but it is not installed in {directory}: run 'npm install' there first"
+                f"your package.json uses {runner.NAME} but it is not installed in {directory}: "
+                "run 'npm install' there first"
             )
         base = {f.name: getattr(NODE, f.name) for f in fields(Toolchain)}
-        return JestToolchain(
-            **{**base, "runner": "jest"}, node_modules=Path(directory) / "node_modules", version=package_version(jest)
-        )
-    if "vitest" in declared:
-        vitest = Path(directory) / "node_modules" / "vitest"
-        if not (vitest / "vitest.mjs").is_file():
-            raise VerifierInputError(
-                f"your package.json uses Vitest but it is not installed in {directory}: run 'npm install' there first"
-            )
-        base = {f.name: getattr(NODE, f.name) for f in fields(Toolchain)}
-        return VitestToolchain(
-            **{**base, "runner": "vitest"},
+        return runner(
+            **{**base, "runner": runner.PACKAGE},
             node_modules=Path(directory) / "node_modules",
-            version=package_version(vitest),
+            version=package_version(installed),
         )
     return NODE
 
