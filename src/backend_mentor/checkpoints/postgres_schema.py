@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -769,26 +770,6 @@ def dependency_problems(
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def review_checks(review: Review, load_error: str | None) -> list[Check]:
-    load_check = (
-        Check("sample data loads (load.sql)", False, load_error, "sql-constraints")
-        if load_error
-        else Check("sample data loads (load.sql)", True, f"{len(lite.report_rows())} report rows went through load.sql")
-    )
-    return [
-        check_tables(review),
-        check_primary_keys(review),
-        *(check_foreign_key(review, child, parent) for child, parent in lite.RELATIONSHIPS),
-        check_not_null(review),
-        *(check_unique(review, table, column) for table, column in lite.UNIQUE_COLUMNS),
-        check_unique_enrollment(review),
-        load_check,
-        check_counts(review),
-        check_view(review),
-        check_normal_forms(review),
-    ]
-
-
 def schema_failed(message: str) -> list[Check]:
     skipped = [
         Check(n, False, "not checked: schema.sql did not run", "sql-constraints") for n in lite.CHECK_NAMES_AFTER_SCHEMA
@@ -841,4 +822,7 @@ def judge(conn: Any, schema: str, schema_sql: str, load_sql: str, time_limit: fl
         else:
             load_error = load_sample_data(conn, schema, load_statements, time_limit)
         review = Review(conn, schema, time_limit, loaded=load_error is None)
-        return [Check("schema.sql runs", True, "every statement ran"), *review_checks(review, load_error)]
+        return [
+            Check("schema.sql runs", True, "every statement ran"),
+            *lite.review_checks(review, load_error, sys.modules[__name__]),
+        ]

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import sqlite3
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +21,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from ._sqlite import (
     Deadline,
@@ -570,23 +573,27 @@ def locate_load_file(options: VerifyOptions) -> Path | None:
     return Path(options.file).parent / name if options.file is not None else None
 
 
-def review_checks(review: Review, load_error: str | None) -> list[Check]:
+def review_checks(review: Any, load_error: str | None, judge: ModuleType | None = None) -> list[Check]:
+    """Every check after schema.sql ran, in report order. ``judge`` is the module whose check
+    functions read the schema: this one for SQLite, ``postgres_schema`` for PostgreSQL; both engines
+    report the same checks in the same order."""
+    judge = judge or sys.modules[__name__]
     load_check = (
         Check("sample data loads (load.sql)", False, load_error, "sql-constraints")
         if load_error
         else Check("sample data loads (load.sql)", True, f"{len(report_rows())} report rows went through load.sql")
     )
     return [
-        check_tables(review),
-        check_primary_keys(review),
-        *(check_foreign_key(review, child, parent) for child, parent in RELATIONSHIPS),
-        check_not_null(review),
-        *(check_unique(review, table, column) for table, column in UNIQUE_COLUMNS),
-        check_unique_enrollment(review),
+        judge.check_tables(review),
+        judge.check_primary_keys(review),
+        *(judge.check_foreign_key(review, child, parent) for child, parent in RELATIONSHIPS),
+        judge.check_not_null(review),
+        *(judge.check_unique(review, table, column) for table, column in UNIQUE_COLUMNS),
+        judge.check_unique_enrollment(review),
         load_check,
-        check_counts(review),
-        check_view(review),
-        check_normal_forms(review),
+        judge.check_counts(review),
+        judge.check_view(review),
+        judge.check_normal_forms(review),
     ]
 
 
