@@ -14,6 +14,10 @@ JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON document (with schema_version) instead of text.")
 ]
 NoInputOption = Annotated[bool, typer.Option("--no-input", help="Never prompt, even in a terminal.")]
+ExampleLanguageOption = Annotated[
+    str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")
+]
+AllLanguagesOption = Annotated[bool, typer.Option("--all-languages", help="Show the examples in every language.")]
 
 
 def group(help_text: str, **kwargs) -> typer.Typer:

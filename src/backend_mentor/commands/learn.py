@@ -9,7 +9,16 @@ import typer
 from ..context import app_context
 from ..curriculum.schema import TopicStatus
 from ..pager import NoPagerOption
-from ._common import JsonOption, NoInputOption, ask, ask_number, group, interactive
+from ._common import (
+    AllLanguagesOption,
+    ExampleLanguageOption,
+    JsonOption,
+    NoInputOption,
+    ask,
+    ask_number,
+    group,
+    interactive,
+)
 
 app = group(
     "Your personal path: a wizard on first run, then the next lesson, practice task and quiz.\n\n"
@@ -108,12 +117,8 @@ def learn(
     hours: Annotated[
         float | None, typer.Option("--hours", min=0.5, max=80, help="Hours per week you can study.")
     ] = None,
-    language: Annotated[
-        str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")
-    ] = None,
-    all_languages: Annotated[
-        bool, typer.Option("--all-languages", help="Show the examples in every language.")
-    ] = False,
+    language: ExampleLanguageOption = None,
+    all_languages: AllLanguagesOption = False,
     no_pager: NoPagerOption = False,
     no_input: NoInputOption = False,
     json_output: JsonOption = False,

@@ -8,7 +8,7 @@ import typer
 
 from ..context import app_context
 from ..pager import NoPagerOption
-from ._common import JsonOption, NoInputOption, interactive
+from ._common import AllLanguagesOption, ExampleLanguageOption, JsonOption, NoInputOption, interactive
 
 
 def mentor(
@@ -18,12 +18,8 @@ def mentor(
     ] = None,
     quiz: Annotated[bool, typer.Option("--quiz", help="Take the topic's quiz.")] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=50, help="How many close matches to list.")] = 8,
-    language: Annotated[
-        str | None, typer.Option("--language", help="Show examples in this language first (default: your profile's).")
-    ] = None,
-    all_languages: Annotated[
-        bool, typer.Option("--all-languages", help="Show the examples in every language.")
-    ] = False,
+    language: ExampleLanguageOption = None,
+    all_languages: AllLanguagesOption = False,
     list_only: Annotated[
         bool, typer.Option("--list", help="Always show the numbered list of matches, never open a guide.")
     ] = False,
