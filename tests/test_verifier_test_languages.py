@@ -260,19 +260,35 @@ def test_node_typescript_and_go_paths_offer_the_testing_checkpoint_in_their_lang
 
 # --- Jest, when the learner's folder uses it --------------------------------------------------------
 
-JEST_PROJECT = Path(__file__).parent / "solutions" / "jest-project"
-needs_jest = pytest.mark.skipif(
-    shutil.which("node") is None or not (JEST_PROJECT / "node_modules" / "jest" / "bin" / "jest.js").is_file(),
-    reason="Jest is not installed: run 'npm ci' in tests/solutions/jest-project (.ci/run does)",
+SOLUTIONS = Path(__file__).parent / "solutions"
+JEST_PROJECT = SOLUTIONS / "jest-project"
+VITEST_PROJECT = SOLUTIONS / "vitest-project"
+
+
+def needs_runner(project: Path, entry: str, name: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        shutil.which("node") is None or not (project / "node_modules" / entry).is_file(),
+        reason=f"{name} is not installed: run 'npm ci' in tests/solutions/{project.name} (.ci/run does)",
+    )
+
+
+needs_jest = needs_runner(JEST_PROJECT, "jest/bin/jest.js", "Jest")
+needs_vitest = needs_runner(VITEST_PROJECT, "vitest/vitest.mjs", "Vitest")
+JEST_SUITE = (DATA / "node" / "good.jest.test.js").read_text(encoding="utf-8")
+# The same thorough suite for Vitest, which wants ES module imports instead of require().
+VITEST_SUITE = JEST_SUITE.replace(
+    "const { item, coupon, priceCart } = require('./pricing.js');",
+    "import { test, expect } from 'vitest';\nimport { item, coupon, priceCart } from './pricing.js';",
 )
 
 
-def jest_folder(tmp_path: Path, test_text: str) -> Path:
-    """A learner's Node project that uses Jest: package.json, node_modules (linked) and one test file."""
-    folder = tmp_path / "jest-work"
+def project_folder(tmp_path: Path, project: Path, test_text: str) -> Path:
+    """A learner's Node project that uses ``project``'s runner: its package.json, node_modules (linked)
+    and one test file."""
+    folder = tmp_path / f"{project.name}-work"
     folder.mkdir()
-    shutil.copy(JEST_PROJECT / "package.json", folder / "package.json")
-    (folder / "node_modules").symlink_to(JEST_PROJECT / "node_modules", target_is_directory=True)
+    shutil.copy(project / "package.json", folder / "package.json")
+    (folder / "node_modules").symlink_to(project / "node_modules", target_is_directory=True)
     (folder / "pricing.test.js").write_text(test_text, encoding="utf-8")
     return folder
 
@@ -280,7 +296,7 @@ def jest_folder(tmp_path: Path, test_text: str) -> Path:
 @needs_jest
 @pytest.mark.slow
 def test_a_jest_project_is_run_with_its_own_jest_and_catches_every_bug(tmp_path: Path) -> None:
-    folder = jest_folder(tmp_path, (DATA / "node" / "good.jest.test.js").read_text())
+    folder = project_folder(tmp_path, JEST_PROJECT, JEST_SUITE)
     checks = verify(folder, "node")
     assert [c.name for c in checks if c.outcome is not Outcome.PASS] == []
     assert "Jest 29" in checks[0].message and "from your node_modules" in checks[0].message
@@ -291,7 +307,7 @@ def test_a_jest_project_is_run_with_its_own_jest_and_catches_every_bug(tmp_path:
 def test_a_jest_suite_failing_on_the_correct_module_shows_jests_own_message(tmp_path: Path) -> None:
     text = ("const { item, priceCart } = require('./pricing.js');\n"
             "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n")  # fmt: skip
-    checks = verify(jest_folder(tmp_path, text), "node")
+    checks = verify(project_folder(tmp_path, JEST_PROJECT, text), "node")
     assert not checks[0].passed
     assert "● shipping is free" in checks[0].message and "Expected: 0 Received: 499" in checks[0].message
 
@@ -304,28 +320,11 @@ def test_a_runner_declared_but_not_installed_is_one_line(tmp_path: Path) -> None
             pytest_bugs.verify(VerifyOptions(directory=tmp_path, language="node"))
 
 
-VITEST_PROJECT = Path(__file__).parent / "solutions" / "vitest-project"
-needs_vitest = pytest.mark.skipif(
-    shutil.which("node") is None or not (VITEST_PROJECT / "node_modules" / "vitest" / "vitest.mjs").is_file(),
-    reason="Vitest is not installed: run 'npm ci' in tests/solutions/vitest-project (.ci/run does)",
-)
-
-
-def vitest_folder(tmp_path: Path, test_text: str) -> Path:
-    """A learner's Node project that uses Vitest; its node_modules is a copy of links, like a real one."""
-    folder = tmp_path / "vitest-work"
-    folder.mkdir()
-    shutil.copy(VITEST_PROJECT / "package.json", folder / "package.json")
-    (folder / "node_modules").symlink_to(VITEST_PROJECT / "node_modules", target_is_directory=True)
-    (folder / "pricing.test.js").write_text(test_text, encoding="utf-8")
-    return folder
-
-
 @needs_vitest
 @pytest.mark.slow
 def test_a_vitest_project_is_run_with_its_own_vitest_and_catches_every_bug(tmp_path: Path) -> None:
     before = sorted(p.name for p in (VITEST_PROJECT / "node_modules").iterdir())
-    folder = vitest_folder(tmp_path, (DATA / "node" / "good.vitest.test.js").read_text())
+    folder = project_folder(tmp_path, VITEST_PROJECT, VITEST_SUITE)
     checks = verify(folder, "node")
     assert [c.name for c in checks if c.outcome is not Outcome.PASS] == []
     assert "Vitest 3" in checks[0].message and "17 passed (17)" in checks[0].message
@@ -336,7 +335,7 @@ def test_a_vitest_project_is_run_with_its_own_vitest_and_catches_every_bug(tmp_p
 def test_a_vitest_suite_failing_on_the_correct_module_shows_vitests_own_message(tmp_path: Path) -> None:
     text = ("import { test, expect } from 'vitest';\nimport { item, priceCart } from './pricing.js';\n"
             "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n")  # fmt: skip
-    checks = verify(vitest_folder(tmp_path, text), "node")
+    checks = verify(project_folder(tmp_path, VITEST_PROJECT, text), "node")
     assert not checks[0].passed
     assert "shipping is free" in checks[0].message and "AssertionError: expected 499 to be +0" in checks[0].message
 
