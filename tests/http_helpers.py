@@ -19,6 +19,7 @@ from http_servers import closed_port_url, raw_server  # noqa: F401  (re-exported
 from backend_mentor.checkpoints.base import Check, Outcome, VerifyOptions
 
 TIMEOUT = 0.5
+START_TIMEOUT = 30.0  # generous: a loaded 2-core machine can take seconds to import and start a server
 
 
 def verify(module: ModuleType, url: str, timeout: float = TIMEOUT, **options: object) -> list[Check]:
@@ -111,37 +112,43 @@ def serve_wsgi(app: object) -> Iterator[str]:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log on the test's stderr
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         server.server_close()
-        thread.join()
+        thread.join(START_TIMEOUT)
 
 
 @contextmanager
-def serve_asgi(app: object, start_timeout: float = 30.0) -> Iterator[str]:
-    """An ASGI app (FastAPI) under ``uvicorn.Server`` in a thread; yields its base URL."""
+def serve_asgi(app: object, start_timeout: float = START_TIMEOUT, **config: object) -> Iterator[str]:
+    """An ASGI app (FastAPI) under a real ``uvicorn.Server`` in a thread, on a socket bound here (so
+    the port is known before it starts); ``config`` goes to ``uvicorn.Config``. Yields its base URL."""
     import time
 
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    options = {"log_config": None, "log_level": "critical", "lifespan": "off", "access_log": False, **config}
+    server = uvicorn.Server(uvicorn.Config(app, **options))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join()
+        thread.join(start_timeout)
+        sock.close()
 
 
 @contextmanager

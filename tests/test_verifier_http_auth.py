@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
+from http_helpers import serve_asgi
 from http_servers import raw_server
 from solutions.auth_fastapi import DEFECTS as SOLUTION_DEFECTS
 from solutions.auth_fastapi import create_app
-from solutions.serve_in_thread import serve_asgi
 
 from backend_mentor.checkpoints import http_auth
 from backend_mentor.checkpoints.base import Check, VerifyOptions

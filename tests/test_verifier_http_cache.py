@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import pytest
+from http_helpers import serve_wsgi
 from http_servers import raw_server
 from solutions import cache_stdlib
 from solutions.cache_flask import DEFECTS as FLASK_DEFECTS
 from solutions.cache_flask import create_app
-from solutions.serve_in_thread import serve_wsgi
 
 from backend_mentor.checkpoints import http_cache
 from backend_mentor.checkpoints.base import Check, VerifyOptions

@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from http_helpers import START_TIMEOUT, serve_asgi
 from http_servers import raw_server
 from solutions.monitoring_fastapi import DEFECTS as SOLUTION_DEFECTS
 from solutions.monitoring_fastapi import EXPOSITIONS, create_app
-from solutions.serve_in_thread import START_TIMEOUT, serve_asgi
 
 from backend_mentor.checkpoints import http_monitoring
 from backend_mentor.checkpoints.base import Check, Outcome, VerifyOptions
