@@ -3,6 +3,7 @@
 // "listening <port>" once ready. DEFECTS (comma-separated, env REST_DEFECTS) switch on mistakes.
 "use strict";
 const http = require("http");
+const { problems } = require("./notes_rules.js");
 
 const defects = new Set((process.env.REST_DEFECTS || "").split(",").filter(Boolean));
 const notes = new Map();
@@ -18,18 +19,6 @@ function send(res, status, value, headers = {}) {
   res.end(body);
 }
 
-function problems(doc, partial) {
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return { body: "must be a JSON object" };
-  const fields = {};
-  if (!partial || "title" in doc) {
-    if (typeof doc.title !== "string" || doc.title.trim() === "") fields.title = "is required";
-    else if (doc.title.length > 200) fields.title = "must be at most 200 characters";
-  }
-  if ("body" in doc && typeof doc.body !== "string") fields.body = "must be a string";
-  if ("tags" in doc && !(Array.isArray(doc.tags) && doc.tags.every((t) => typeof t === "string")))
-    fields.tags = "must be a list of strings";
-  return fields;
-}
 
 function whole(value, fallback) {
   if (value === null) return fallback;

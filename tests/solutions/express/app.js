@@ -7,6 +7,7 @@
 "use strict";
 const express = require("express");
 const client = require("prom-client");
+const { problems } = require("../notes_rules.js");
 
 const defects = new Set((process.env.REST_DEFECTS || "").split(",").filter(Boolean));
 const registry = new client.Registry();
@@ -31,18 +32,6 @@ app.use(express.json({ strict: false }));
 const notes = new Map();
 let lastId = 0;
 
-function problems(doc, partial) {
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return { body: "must be a JSON object" };
-  const fields = {};
-  if (!partial || "title" in doc) {
-    if (typeof doc.title !== "string" || doc.title.trim() === "") fields.title = "is required";
-    else if (doc.title.length > 200) fields.title = "must be at most 200 characters";
-  }
-  if ("body" in doc && typeof doc.body !== "string") fields.body = "must be a string";
-  if ("tags" in doc && !(Array.isArray(doc.tags) && doc.tags.every((t) => typeof t === "string")))
-    fields.tags = "must be a list of strings";
-  return fields;
-}
 
 function whole(value, fallback) {
   if (value === undefined) return fallback;
