@@ -24,7 +24,7 @@ from ..paths import cache_dir, extra_curriculum_dirs, shipped_curriculum_dir
 from .models import Category, Checkpoint, LearningPath, Project, Topic
 from .schema import SCHEMA_VERSION
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: lessons and instructions stored as compiled blocks (table markup)
 
 
 @dataclass
@@ -64,6 +64,23 @@ class Catalog:
                 _write_index(self._search_db, self.topics.values())
         return self._search_db
 
+    def markup(self, key: str, text: str) -> list[Any]:
+        """The compiled blocks (``markup.parse``) of a lesson (``topic:ID``) or of checkpoint
+        instructions (``checkpoint:ID``): read from the cache, so no Markdown parser is loaded;
+        parsed here only when the catalog has no cache file or the cache lacks them."""
+        if self.cache_file is not None and self.cache_file.exists():
+            try:
+                row = self.search_db().execute("SELECT value FROM markup WHERE key = ?", (key,)).fetchone()
+                if row is not None:
+                    blocks = json.loads(row[0])
+                    if isinstance(blocks, list):
+                        return blocks
+            except (sqlite3.Error, ValueError):
+                pass
+        from .markup import parse
+
+        return parse(text)
+
     def topics_by_category(self) -> dict[str, list[Topic]]:
         """Every category (in curriculum order, empty ones too) with its topics in catalog order."""
         grouped: dict[str, list[Topic]] = {cid: [] for cid in self.categories}
@@ -83,11 +100,11 @@ class Catalog:
 
 def _lookup(entities: dict[str, Any], kind: str, entity_id: str, see: str) -> Any:
     """An entity by id, or ``NotFound`` with a "did you mean" and where to look."""
-    from .validate import did_you_mean
-
     try:
         return entities[entity_id]
     except KeyError:
+        from .validate import did_you_mean  # loads the YAML reader: only for the error
+
         raise NotFound(f"unknown {kind} '{entity_id}'{did_you_mean(entity_id, entities)}{see}") from None
 
 
@@ -225,6 +242,7 @@ def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | 
             )
             topics = [Topic.from_dict(t) for t in data["topic"].values()]
             _write_index(db, topics)
+            _write_markup(db, topics, [Checkpoint.from_dict(c) for c in data["checkpoint"].values()])
         db.close()
         if cache_file.is_dir():
             raise IsADirectoryError(cache_file)
@@ -233,6 +251,18 @@ def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | 
     except (OSError, sqlite3.Error):
         Path(tmp_name).unlink(missing_ok=True)
         return None
+
+
+def _write_markup(db: sqlite3.Connection, topics: Iterable[Topic], checkpoints: Iterable[Checkpoint]) -> None:
+    """Lessons and checkpoint instructions as compiled blocks (``Catalog.markup`` reads them)."""
+    from .markup import parse
+
+    db.execute("CREATE TABLE markup (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    rows = [(f"topic:{t.id}", t.lesson) for t in topics] + [(f"checkpoint:{c.id}", c.instructions) for c in checkpoints]
+    db.executemany(
+        "INSERT INTO markup VALUES (?, ?)",
+        [(key, json.dumps(parse(text), separators=(",", ":"))) for key, text in rows],
+    )
 
 
 def _fts_available(db: sqlite3.Connection) -> bool:
