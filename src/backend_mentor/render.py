@@ -140,7 +140,7 @@ def _blocks_view(blocks: list[Any], nested: bool = False) -> list[Any]:
         elif kind == "table":
             views.append(_table_view(*block[1:]))
         elif kind == "quote":
-            views.append(_grid([("▌", _group(_blocks_view(block[1])))]))
+            views.append(Hanging([("▌", _group(_blocks_view(block[1])))]))
         elif kind == "rule":
             from rich.rule import Rule
 
@@ -156,20 +156,7 @@ def _group(views: list[Any]) -> Any:
     return views[0] if len(views) == 1 else Group(*views)
 
 
-def _grid(rows: list[tuple[str, Any]]) -> Any:
-    """Marker + content rows: wrapped lines align under the content, not under the marker."""
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for marker, content in rows:
-        grid.add_row(marker, content)
-    return grid
-
-
 def _list_view(ordered: bool, start: int, tight: bool, items: list[list[Any]]) -> Any:
-    from rich.padding import Padding
     from rich.text import Text
 
     last = start + len(items) - 1
@@ -180,7 +167,7 @@ def _list_view(ordered: bool, start: int, tight: bool, items: list[list[Any]]) -
         if not tight and number < last:
             views.append(Text())
         rows.append((marker, _group(views) if views else Text()))
-    return Padding(_grid(rows), (0, 0, 0, 1))
+    return Hanging(rows, indent=1)
 
 
 def _table_view(header: list[Any], rows: list[list[Any]], aligns: list[str | None]) -> Any:
@@ -206,20 +193,50 @@ def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
         out.print(Text("    " + res["url"]), soft_wrap=True)
 
 
+class Hanging:
+    """Marker + content rows: wrapped lines align under the content, not under the marker.
+
+    Content is text or any renderable (a list item's blocks); long words fold, never overflow.
+    Cheaper than a Rich table grid, which measures every cell of every row twice.
+    """
+
+    def __init__(self, rows: list[tuple[str, Any]], indent: int = 0):
+        self.rows = rows
+        self.indent = indent
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+        from rich.text import Text
+
+        marker_width = max((cell_len(marker) for marker, _ in self.rows), default=0)
+        width = max(1, options.max_width - self.indent - marker_width - 1)
+        inner = options.update(width=width, max_width=width)
+        blank = Segment(" " * (self.indent + marker_width + 1))
+        for marker, content in self.rows:
+            if isinstance(content, str):
+                content = Text(content)
+            if isinstance(content, Text):
+                content.overflow = "fold"
+            lines = console.render_lines(content, inner, pad=False, new_lines=False)
+            for number, line in enumerate(lines or [[]]):
+                if number == 0:
+                    yield Segment(" " * self.indent + " " * (marker_width - cell_len(marker)) + marker + " ")
+                else:
+                    yield blank
+                yield from line
+                yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement(options.max_width, options.max_width)
+
+
 def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
     """Marker + text rows whose wrapped lines align under the text, not under the marker."""
-    if not rows:
-        return
-    from rich.padding import Padding
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for marker, text in rows:
-        grid.add_row(marker, Text(text))
-    out.print(Padding(grid, (0, 0, 0, indent)))
+    if rows:
+        out.print(Hanging(list(rows), indent))
 
 
 # --- JSON shapes --------------------------------------------------------------------------------
