@@ -86,3 +86,26 @@ def test_inline_runs_keep_their_markup_flags():
 @given(st.text(alphabet=st.sampled_from(list("ab #*_-`>|[]()!~\n1.:\t<")), max_size=200))
 def test_any_markdown_renders_without_error(markdown):
     rendered(parse(markdown), width=40)
+
+
+def test_a_table_wider_than_the_terminal_wraps_its_cells_within_their_columns():
+    from rich.cells import cell_len
+
+    wide = "| Approach | How it works | Trade-off |\n|---|---|---|\n" + "".join(
+        f"| name{i} | {'counts requests per client per calendar minute ' * 2}| {'simple but bursty at the edges ' * 2}|\n"
+        for i in range(3)
+    )
+    for width in (50, 80):
+        text = rendered(parse(wide), width=width)
+        lines = text.splitlines()
+        assert max(cell_len(line) for line in lines) <= width, width
+        assert lines[0].split() == ["Approach", "How", "it", "works", "Trade-off"] and set(lines[1]) == {"─"}
+        assert "name0" in lines[2] and "name2" in text  # every row, the first one right under the rule
+        assert sorted(words(text)) == sorted(source_words(wide))  # every word of every cell, none lost
+    narrow = rendered(parse("| a | b |\n|---|---|\n| " + "x" * 120 + " | y |\n"), width=40)
+    assert max(cell_len(line) for line in narrow.splitlines()) <= 40 and narrow.count("x") == 120  # a long word folds
+
+
+def test_a_table_that_fits_keeps_its_columns_on_one_line_each():
+    text = rendered(parse("| Claim | Meaning |\n|:--|--:|\n| iss | issuer |\n| sub | subject |\n"), width=80)
+    assert text.splitlines()[2].split() == ["iss", "issuer"] and len(text.splitlines()) == 4

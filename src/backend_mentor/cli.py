@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import checkpoint, curriculum, learn, mentor, path, progress, project, review
 from .context import AppContext
 from .errors import MentorError
 from .output import print_error
@@ -169,13 +168,14 @@ def root(
 
 
 def _register(application: typer.Typer, name: str) -> None:
-    if name in ("mentor", "review"):
-        function = mentor.mentor if name == "mentor" else review.review
-        application.command(name, context_settings=CONTEXT_SETTINGS)(function)
+    """Add one command (group) to the root; its module is imported only now."""
+    from importlib import import_module
+
+    module = import_module(f".commands.{name}", __package__)
+    if name in ("mentor", "review"):  # single commands; the others are groups of subcommands
+        application.command(name, context_settings=CONTEXT_SETTINGS)(getattr(module, name))
     else:
-        group = {"learn": learn, "path": path, "checkpoint": checkpoint, "project": project, "progress": progress,
-                 "curriculum": curriculum}[name]  # fmt: skip
-        application.add_typer(group.app, name=name)
+        application.add_typer(module.app, name=name)
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -199,7 +199,13 @@ def build_app(only: str | None = None) -> typer.Typer:
     return application
 
 
-app = build_app()
+def __getattr__(name: str) -> typer.Typer:
+    """``cli.app``: the root with every command, built on first use (``main`` builds only what it runs)."""
+    if name == "app":
+        globals()["app"] = application = build_app()
+        return application
+    raise AttributeError(name)
+
 
 ROOT_FLAGS = {"--json"}  # root options that take no value; --curriculum takes one
 
@@ -223,5 +229,4 @@ def invoked_command(argv: list[str]) -> str | None:
 def main() -> None:
     import sys
 
-    command = invoked_command(sys.argv[1:])
-    (build_app(command) if command else app)(prog_name="backend-mentor")
+    build_app(invoked_command(sys.argv[1:]))(prog_name="backend-mentor")

@@ -171,16 +171,81 @@ def _list_view(ordered: bool, start: int, tight: bool, items: list[list[Any]]) -
 
 
 def _table_view(header: list[Any], rows: list[list[Any]], aligns: list[str | None]) -> Any:
-    from rich import box
-    from rich.table import Table
+    justify = [a if a in ("left", "center", "right") else "left" for a in aligns] + ["left"] * len(header)
+    return MarkdownTable(
+        [_inline_text(cell, "bold") for cell in header],
+        [[_inline_text(cell) for cell in row[: len(header)]] for row in rows],
+        justify[: len(header)],
+    )
 
-    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-    for index, cell in enumerate(header):
-        align = aligns[index] if index < len(aligns) else None
-        table.add_column(_inline_text(cell, "bold"), justify=align if align in ("left", "center", "right") else "left")  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(*(_inline_text(cell) for cell in row[: len(header)]))
-    return table
+
+class MarkdownTable:
+    """A lesson's table: the header in bold, a rule, then the rows, columns two spaces apart.
+
+    Columns keep their natural width when the table fits; otherwise each column gives up width in
+    proportion to what it has beyond its longest word, and its cells wrap (words fold only when
+    even the longest words do not fit).
+    """
+
+    GAP = 2
+
+    def __init__(self, header: list[Any], rows: list[list[Any]], justify: list[str]):
+        self.header = header
+        self.rows = [row + [type(header[0])("")] * (len(header) - len(row)) for row in rows] if header else []
+        self.justify = justify
+
+    def widths(self, available: int) -> list[int]:
+        from rich.cells import cell_len
+
+        cells = [self.header, *self.rows]
+        columns = range(len(self.header))
+        natural = [max(max((cell_len(line) for line in row[c].plain.split("\n")), default=0) for row in cells)
+                   for c in columns]  # fmt: skip
+        least = [max((cell_len(word) for row in cells for word in row[c].plain.split()), default=1) for c in columns]
+        least = [max(1, min(n, w)) for n, w in zip(natural, least)]
+        natural = [max(1, n) for n in natural]
+        room = available - self.GAP * (len(natural) - 1)
+        if sum(natural) <= room:
+            return natural
+        spare, extra = room - sum(least), sum(n - m for n, m in zip(natural, least))
+        if spare >= 0 and extra:
+            return [m + (n - m) * spare // extra for n, m in zip(natural, least)]
+        total = sum(natural)
+        return [max(1, room * n // total) for n in natural]  # even the longest words do not fit: fold
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+
+        if not self.header:
+            return
+        widths = self.widths(options.max_width)
+        gap = Segment(" " * self.GAP)
+        rendered = []
+        for row in [self.header, *self.rows]:
+            cells = []
+            for cell, width, justify in zip(row, widths, self.justify):
+                cell.justify, cell.overflow = justify, "fold"
+                cells.append(console.render_lines(cell, options.update(width=width, max_width=width), pad=True))
+            rendered.append(cells)
+        spaced = any(len(lines) > 1 for cells in rendered[1:] for lines in cells)  # wrapped rows: a blank line between
+        for number, cells in enumerate(rendered):
+            if spaced and number > 1:
+                yield Segment.line()
+            for line in range(max(len(c) for c in cells)):
+                for column, lines in enumerate(cells):
+                    if column:
+                        yield gap
+                    yield from lines[line] if line < len(lines) else [Segment(" " * widths[column])]
+                yield Segment.line()
+            if number == 0:
+                yield Segment("─" * (sum(widths) + self.GAP * (len(widths) - 1)))
+                yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        width = min(options.max_width, sum(self.widths(options.max_width)) + self.GAP * (len(self.header) - 1))
+        return Measurement(width, width)
 
 
 def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
