@@ -1,6 +1,6 @@
 """Start-up benchmark: `mentor TOPIC` (a full guide) against the floor of any Typer + Rich CLI.
 
-Run: python benchmarks/startup.py [--runs 15] [--topic jwt]
+Run: python benchmarks/startup.py [--runs 15] [--topic jwt] [--instructions]
 
 The floor is a minimal Typer app with one typed option that prints one Rich line: no CLI built
 on Typer and Rich can start faster. `mentor TOPIC` loads the cached curriculum, searches it and
@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--topic", default="jwt")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count CPU instructions of one run each under valgrind (repeatable under load)",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 wall, cpu = timed(command, env)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
+        counts = {name: instructions(command, env) for name, command in commands.items()} if args.instructions else {}
 
     floor_name = next(iter(commands))
     wall = {name: min(values) for name, values in walls.items()}
@@ -90,7 +96,21 @@ def main(argv: list[str] | None = None) -> int:
               f"| {1000 * wall[name]:14.0f} | {wall[name] / wall[floor_name]:6.2f}× |")  # fmt: skip
     print(f"\n{args.runs} runs each, alternating; Python {sys.version.split()[0]}. CPU time (user + system)")
     print("is the steadier figure on a shared machine; wall time also counts waiting for the CPU.")
+    if counts:
+        print(f"\n| {'command':<{width}} | instructions (valgrind) | × floor |")
+        print(f"| {'-' * width} | ----------------------: | ------: |")
+        for name, count in counts.items():
+            print(f"| {name:<{width}} | {count / 1e6:21.0f} M | {count / counts[floor_name]:6.2f}× |")
     return 0
+
+
+def instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions executed by one run (valgrind's callgrind): the same count however loaded the machine is."""
+    import re
+
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)  # fmt: skip
+    return int(re.findall(r"Collected : (\d+)", result.stderr)[-1])
 
 
 if __name__ == "__main__":
