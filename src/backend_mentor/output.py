@@ -11,15 +11,63 @@ the terminal, and a markup string broken by text inside it (``[/bold]`` in a tit
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from enum import Enum
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 JSON_SCHEMA_VERSION = 1
+
+Json: TypeAlias = "dict[str, Json] | list[Json] | str | int | float | bool | None"
+Result = TypeVar("Result")
+
+
+def to_json(value: object) -> Json:
+    """A result as JSON data: dataclasses (nested too) as objects, enums as their value, dates as ISO
+    text, paths as text, tuples as lists.
+
+    A dataclass field marked ``VIEW_ONLY`` (see ``results``) is left out, one marked ``OMIT_NONE`` is
+    left out while it is None, and one marked ``FLATTEN`` has its keys merged into its parent's. An
+    object with its own ``to_dict`` (a verifier's ``Check``) is written as that.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        own = getattr(value, "to_dict", None)
+        if callable(own):
+            return to_json(own())
+        document: dict[str, Json] = {}
+        for spec in dataclasses.fields(value):
+            if not spec.metadata.get("json", True):
+                continue
+            item = getattr(value, spec.name)
+            if item is None and spec.metadata.get("omit_none"):
+                continue
+            converted = to_json(item)
+            if spec.metadata.get("flatten") and isinstance(converted, dict):
+                document.update(converted)
+            else:
+                document[spec.name] = converted
+        return document
+    if isinstance(value, Enum):
+        return to_json(value.value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -116,7 +164,17 @@ class Output:
             self._err = _console(stderr=True)
         return self._err
 
-    def json(self, payload: dict[str, Any]) -> None:
+    def emit(self, result: Result, human: Callable[[Output, Result], object]) -> None:
+        """The one way a command prints its result: one JSON document with ``--json``, else its view."""
+        if self.json_mode:
+            document = to_json(result)
+            if not isinstance(document, dict):
+                raise TypeError(f"a JSON result must be an object, not {type(result).__name__}")
+            self.json(document)
+        else:
+            human(self, result)
+
+    def json(self, payload: Mapping[str, object]) -> None:
         document = {"schema_version": JSON_SCHEMA_VERSION, **payload}
         from .text import json_safe
 

@@ -1,15 +1,16 @@
 """Use-cases of the learner: next lesson, marking progress, plans, stats, recommendations.
 
-No Typer and no Rich here: functions take the catalog and the store and return plain data that
-the views render and ``--json`` prints.
+No Typer and no Rich here: functions take the catalog and the store and return the frozen
+dataclasses of ``results``, which the views render and ``--json`` prints (``Output.emit``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from .curriculum.catalog import Catalog
@@ -17,6 +18,36 @@ from .curriculum.models import LearningPath, Topic
 from .curriculum.schema import COVERED_STATUSES, FINISHED_STATUSES, LEVELS, PATH_GROUPS, TopicStatus
 from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
+from .results import (
+    CalendarDay,
+    CatalogSize,
+    CategoryCount,
+    CheckpointCounts,
+    CheckpointSummary,
+    Dashboard,
+    ImportResult,
+    LevelCount,
+    NextLesson,
+    PathDetail,
+    PathEntry,
+    PathGroup,
+    PathModule,
+    PathOverview,
+    PathProgress,
+    PathStage,
+    PathStarted,
+    PathSummary,
+    PathTopic,
+    Plan,
+    PlanTopic,
+    PlanWeek,
+    Portfolio,
+    StageProgress,
+    Stats,
+    Streak,
+    StreakSummary,
+    TopicCounts,
+)
 
 FINISHED = FINISHED_STATUSES  # no longer the next lesson (defined once, in curriculum.schema)
 COVERED = COVERED_STATUSES  # counts as learned: progress, prerequisites
@@ -142,7 +173,7 @@ def paths_by_group(catalog: Catalog) -> dict[str, list[LearningPath]]:
     return {g: ps for g, ps in groups.items() if ps}
 
 
-def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> dict[str, Any]:
+def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathProgress:
     """Topics per stage: done, known (placement, test-out), covered (both) and skipped."""
 
     def count(ids: list[str], *wanted: str) -> int:
@@ -152,34 +183,61 @@ def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]
     for stage in path.stages:
         ids = list(dict.fromkeys(stage.topic_ids))
         hours = sum(catalog.topics[t].hours for t in ids if t in catalog.topics)
-        stages.append({"level": stage.level, "months": stage.months, "topics": len(ids), "done": count(ids, TopicStatus.DONE),
-                       "known": count(ids, TopicStatus.KNOWN), "covered": count(ids, *COVERED),
-                       "skipped": count(ids, TopicStatus.SKIPPED),
-                       "hours": hours})  # fmt: skip
+        stages.append(StageProgress(level=stage.level, months=stage.months, topics=len(ids),
+                                    done=count(ids, TopicStatus.DONE), known=count(ids, TopicStatus.KNOWN),
+                                    covered=count(ids, *COVERED), skipped=count(ids, TopicStatus.SKIPPED),
+                                    hours=hours))  # fmt: skip
     ids = path.topic_ids
     covered = count(ids, *COVERED)
-    return {"topics": len(ids), "done": count(ids, TopicStatus.DONE), "known": count(ids, TopicStatus.KNOWN), "covered": covered,
-            "percent": round(100 * covered / len(ids)) if ids else 0, "stages": stages}  # fmt: skip
+    return PathProgress(topics=len(ids), done=count(ids, TopicStatus.DONE), known=count(ids, TopicStatus.KNOWN),
+                        covered=covered, percent=round(100 * covered / len(ids)) if ids else 0,
+                        stages=tuple(stages))  # fmt: skip
 
 
-@dataclass(frozen=True)
-class PathView:
-    """What ``path show`` draws besides the path itself: its progress and the stage you are on."""
-
-    progress: dict[str, Any]
-    current_stage: int | None
+def path_summary(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathSummary:
+    return PathSummary(path.id, path.title, path_progress(catalog, path, statuses))
 
 
-def path_view(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathView:
-    return PathView(path_progress(catalog, path, statuses), current_stage(path, statuses))
+def path_detail(
+    catalog: Catalog, path: LearningPath, statuses: dict[str, str], passed: frozenset[str] = frozenset()
+) -> PathDetail:
+    """``path show``: the path with each topic's status, its progress and the stage you are on;
+    ``passed``: the checkpoints passed."""
+
+    def topic_entry(tid: str) -> PathTopic:
+        topic = catalog.topics.get(tid)
+        return PathTopic(id=tid, title=topic.title if topic else tid, hours=topic.hours if topic else 0,
+                         status=statuses.get(tid, TopicStatus.NOT_STARTED.value))  # fmt: skip
+
+    stages = tuple(
+        PathStage(level=s.level, months=s.months, title=s.title, goals=tuple(s.goals),
+                  modules=tuple(PathModule(m.title, tuple(topic_entry(t) for t in m.topics)) for m in s.modules),
+                  projects=tuple(s.projects), checkpoints=tuple(s.checkpoints))
+        for s in path.stages
+    )  # fmt: skip
+    return PathDetail(
+        id=path.id, title=path.title, kind=path.kind, group=path.group, summary=path.summary,
+        languages=tuple(path.languages), frameworks=tuple(path.frameworks), career=path.career,
+        technologies=path.technologies, success_metrics=tuple(path.success_metrics), resources=tuple(path.resources),
+        next=tuple(path.next), stages=stages, progress=path_progress(catalog, path, statuses),
+        current_stage=current_stage(path, statuses), passed_checkpoints=passed,
+    )  # fmt: skip
 
 
-def path_overview(
-    catalog: Catalog, statuses: dict[str, str]
-) -> list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]]:
-    """Every path by group, each with its progress: what ``path list`` shows."""
-    return [(group, [(p, path_progress(catalog, p, statuses)) for p in paths])
-            for group, paths in paths_by_group(catalog).items()]  # fmt: skip
+def path_overview(catalog: Catalog, statuses: dict[str, str], active: str | None = None) -> PathOverview:
+    """Every path by group, each with its progress, and the active one: what ``path list`` shows."""
+    groups = tuple(
+        PathGroup(group, tuple(PathEntry(p.id, p.title, p.kind, p.summary, tuple(p.next),
+                                         path_progress(catalog, p, statuses)) for p in paths))
+        for group, paths in paths_by_group(catalog).items()
+    )  # fmt: skip
+    return PathOverview(active=active, groups=groups)
+
+
+def switch_path(catalog: Catalog, store: Store, path_id: str) -> PathStarted:
+    """``path start``: make a path the active one; its progress so far carries over."""
+    path = start_path(catalog, store, path_id)
+    return PathStarted(active=path.id, progress=path_progress(catalog, path, store.statuses()), title=path.title)
 
 
 def current_stage(path: LearningPath, statuses: dict[str, str]) -> int | None:
@@ -413,44 +471,38 @@ def _is_right(question: dict[str, Any], picked: int) -> bool:
 # --- planning ---------------------------------------------------------------------------------
 
 
-def plan(catalog: Catalog, path: LearningPath, statuses: dict[str, str], hours_per_week: float) -> list[dict[str, Any]]:
+def plan(catalog: Catalog, path: LearningPath, statuses: dict[str, str], hours_per_week: float) -> Plan:
     """Weeks of study: topics in order, each week filled up to the weekly hours.
 
     A topic longer than what is left in a week continues into the next one.
     """
     if hours_per_week <= 0:
         raise MentorError("hours per week must be more than 0")
-    weeks: list[dict[str, Any]] = []
-    current: dict[str, Any] = {"week": 1, "hours": 0.0, "topics": []}
+    weeks: list[PlanWeek] = []
+    topics: list[PlanTopic] = []
+    hours = 0.0
     for topic_id in ordered_topics(catalog, path):
         if statuses.get(topic_id) in FINISHED or topic_id not in catalog.topics:
             continue
         topic = catalog.topics[topic_id]
         remaining = float(topic.hours)
         while remaining > 1e-9:
-            room = hours_per_week - current["hours"]
+            room = hours_per_week - hours
             if room <= 1e-9:
-                weeks.append(current)
-                current = {"week": current["week"] + 1, "hours": 0.0, "topics": []}
+                weeks.append(PlanWeek(len(weeks) + 1, hours, tuple(topics)))
+                topics, hours = [], 0.0
                 continue
             spent = min(room, remaining)
-            current["topics"].append({"id": topic.id, "title": topic.title, "hours": round(spent, 2),
-                                      "stage": stage_of(path, topic.id), "continues": remaining - spent > 1e-9})  # fmt: skip
-            current["hours"] = round(current["hours"] + spent, 2)
+            topics.append(PlanTopic(id=topic.id, title=topic.title, hours=round(spent, 2),
+                                    stage=stage_of(path, topic.id), continues=remaining - spent > 1e-9))  # fmt: skip
+            hours = round(hours + spent, 2)
             remaining -= spent
-    if current["topics"]:
-        weeks.append(current)
-    return weeks
+    if topics:
+        weeks.append(PlanWeek(len(weeks) + 1, hours, tuple(topics)))
+    return Plan(path=path.id, hours_per_week=hours_per_week, weeks=tuple(weeks), title=path.title)
 
 
 # --- stats ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Streak:
-    current: int = 0
-    longest: int = 0
-    days: list[str] = field(default_factory=list)
 
 
 def streak(active_days: Iterable[str], today: date | None = None) -> Streak:
@@ -470,45 +522,42 @@ def streak(active_days: Iterable[str], today: date | None = None) -> Streak:
             if later - earlier != timedelta(days=1):
                 break
             current += 1
-    return Streak(current=current, longest=longest, days=[d.isoformat() for d in days])
+    return Streak(current=current, longest=longest, days=tuple(d.isoformat() for d in days))
 
 
-def calendar(activity: dict[str, int], weeks: int = 12, today: date | None = None) -> list[list[dict[str, Any]]]:
+def calendar(
+    activity: dict[str, int], weeks: int = 12, today: date | None = None
+) -> tuple[tuple[CalendarDay, ...], ...]:
     """The last ``weeks`` weeks as rows of 7 days (Monday first), each with its event count."""
     today = today or utcnow().date()
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    grid = []
-    for w in range(weeks):
-        row = []
-        for d in range(7):
-            day = start + timedelta(weeks=w, days=d)
-            row.append({"date": day.isoformat(), "events": activity.get(day.isoformat(), 0), "future": day > today})
-        grid.append(row)
-    return grid
+    days = [[start + timedelta(weeks=w, days=d) for d in range(7)] for w in range(weeks)]
+    return tuple(tuple(CalendarDay(day, activity.get(day.isoformat(), 0), day > today) for day in row) for row in days)
 
 
-def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
+def checkpoint_summaries(store: Store) -> dict[str, CheckpointSummary]:
+    """Per checkpoint attempted: passed ever, best score, attempts, last attempt time."""
+    return {cid: CheckpointSummary(passed=bool(row["passed"]), best=row["best"], attempts=row["attempts"],
+                                   last=row["last"]) for cid, row in store.checkpoint_summary().items()}  # fmt: skip
+
+
+def stats(catalog: Catalog, store: Store) -> Stats:
     statuses = store.statuses()
     counts = {s.value: 0 for s in (TopicStatus.DONE, TopicStatus.LEARNING, TopicStatus.SKIPPED, TopicStatus.KNOWN)}
     for status in statuses.values():
         if status in counts:
             counts[status] += 1
-    by_category = {}
     topics_by_category = catalog.topics_by_category()
+    by_category = {}
     for cid, category in catalog.categories.items():
         ids = [t.id for t in topics_by_category.get(cid, [])]
-        by_category[cid] = {
-            "title": category.title,
-            "topics": len(ids),
-            "done": sum(statuses.get(t) == TopicStatus.DONE for t in ids),
-        }
+        done = sum(statuses.get(t) == TopicStatus.DONE for t in ids)
+        by_category[cid] = CategoryCount(title=category.title, topics=len(ids), done=done)
     by_level = {
-        level: {
-            "topics": sum(1 for t in catalog.topics.values() if t.level == level),
-            "done": sum(
-                1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == TopicStatus.DONE
-            ),
-        }
+        level: LevelCount(
+            topics=sum(1 for t in catalog.topics.values() if t.level == level),
+            done=sum(1 for t in catalog.topics.values() if t.level == level and statuses.get(t.id) == TopicStatus.DONE),
+        )
         for level in LEVELS
     }
     activity = store.activity_days()
@@ -518,26 +567,59 @@ def stats(catalog: Catalog, store: Store) -> dict[str, Any]:
         catalog.topics[t].hours for t, s in statuses.items() if s == TopicStatus.DONE and t in catalog.topics
     )
     s = streak(activity)
-    return {
-        "topics": {**counts, "total": len(catalog.topics), "hours_done": hours_done},
-        "by_level": by_level,
-        "by_category": by_category,
-        "path": {"id": path.id, "title": path.title, **path_progress(catalog, path, statuses)} if path else None,
-        "checkpoints": {
-            "passed": sum(1 for c in checkpoints.values() if c["passed"]),
-            "total": len(catalog.checkpoints),
-            "attempted": len(checkpoints),
-        },  # fmt: skip
-        "streak": {"current": s.current, "longest": s.longest, "active_days": len(s.days)},
-        "calendar": calendar(activity),
-        "unknown_topics": sorted(t for t in statuses if t not in catalog.topics),
-    }
+    return Stats(
+        topics=TopicCounts(**counts, total=len(catalog.topics), hours_done=hours_done),
+        by_level=by_level,
+        by_category=by_category,
+        path=path_summary(catalog, path, statuses) if path else None,
+        checkpoints=CheckpointCounts(
+            passed=sum(1 for c in checkpoints.values() if c["passed"]),
+            total=len(catalog.checkpoints),
+            attempted=len(checkpoints),
+        ),  # fmt: skip
+        streak=StreakSummary(current=s.current, longest=s.longest, active_days=len(s.days)),
+        calendar=calendar(activity),
+        unknown_topics=tuple(sorted(t for t in statuses if t not in catalog.topics)),
+    )
 
 
-def portfolio(catalog: Catalog, store: Store) -> dict[str, Any]:
+def portfolio(catalog: Catalog, store: Store) -> Portfolio:
     """What the Markdown export shows: the stats, checkpoint summaries, and done topics with their dates."""
     completed = {r["topic_id"]: r["completed_at"] for r in store.status_rows() if r["status"] == TopicStatus.DONE}
-    return {"stats": stats(catalog, store), "checkpoints": store.checkpoint_summary(), "completed": completed}
+    return Portfolio(stats=stats(catalog, store), checkpoints=checkpoint_summaries(store), completed=completed)
+
+
+DASHBOARD_COMMANDS = ("backend-mentor learn", "backend-mentor path list")
+
+
+def dashboard(catalog: Catalog, store: Store) -> Dashboard:
+    """The no-argument screen: your path's progress, the next lesson, streak, reviews and checkpoints."""
+    path = active_path(catalog, store)
+    size = CatalogSize(topics=len(catalog.topics), paths=len(catalog.paths), checkpoints=len(catalog.checkpoints))
+    if path is None:
+        return Dashboard(new_user=True, path=None, next=None, commands=DASHBOARD_COMMANDS, catalog=size)
+    statuses = store.statuses()
+    upcoming = next_topic(catalog, path, statuses)
+    data = stats(catalog, store)
+    commands = ("backend-mentor learn", f"backend-mentor path show {path.id}", "backend-mentor checkpoint list",
+                "backend-mentor review")  # fmt: skip
+    return Dashboard(
+        new_user=False,
+        path=path_summary(catalog, path, statuses),
+        next=NextLesson(upcoming.id, upcoming.title, upcoming.hours) if upcoming else None,
+        streak=data.streak,
+        reviews_due=len(due_reviews(catalog, store)),
+        checkpoints=data.checkpoints,
+        commands=commands,
+        catalog=size,
+    )
+
+
+def import_progress(store: Store, file: Path) -> ImportResult:
+    """Merge an exported progress file (all of it or nothing); what was added and updated."""
+    from .progress import transfer
+
+    return ImportResult(file=str(file), merged=transfer.import_progress(store, file))
 
 
 def estimate_weeks(hours: float, hours_per_week: float | None) -> int | None:
