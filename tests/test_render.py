@@ -209,9 +209,12 @@ def test_timestamps_in_tables_are_local_date_and_time(shipped, monkeypatch):
         from backend_mentor.render import local_time
 
         assert local_time("2026-03-01T12:34:56+00:00") == "2026-03-01 13:34"
-        summaries = {next(iter(shipped.checkpoints)): {"attempts": 2, "best": 0.5, "passed": 0,
-                                                       "last": "2026-03-01T12:34:56+00:00"}}  # fmt: skip
-        text = rendered(110, lambda out: show_checkpoints(out, shipped, summaries))
+        from backend_mentor.results import CheckpointSummary
+        from backend_mentor.services import checkpoint_rows
+
+        summaries = {next(iter(shipped.checkpoints)): CheckpointSummary(attempts=2, best=0.5, passed=False,
+                                                                        last="2026-03-01T12:34:56+00:00")}  # fmt: skip
+        text = rendered(110, lambda out: show_checkpoints(out, checkpoint_rows(shipped, summaries)))
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()

@@ -9,19 +9,27 @@ from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, To
 from .text import escape_markup as esc
 
 if TYPE_CHECKING:
+    from .checkpoints.base import Check
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
     from .output import Output
     from .results import (
         CalendarDay,
+        CheckpointDetail,
+        CheckpointList,
         Dashboard,
         ImportResult,
+        ManualCompletion,
         PathDetail,
         PathOverview,
         PathStarted,
         Plan,
         Portfolio,
+        ProjectDetail,
+        ProjectList,
+        StarterFiles,
         Stats,
+        VerifyResult,
     )
 
 MARKS: dict[str, str] = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
@@ -530,46 +538,57 @@ def show_path_started(out: Output, started: PathStarted) -> None:
 # --- checkpoints ------------------------------------------------------------------------------
 
 
-def checkpoint_state(summary: dict[str, Any] | None) -> str:
-    if not summary:
-        return "not attempted"
-    if summary["passed"]:
-        return "passed"
-    return f"best {round(100 * summary['best'])}%"
-
-
-def show_checkpoints(out: Output, catalog: Catalog, summaries: dict[str, Any]) -> None:
+def show_checkpoints(out: Output, listing: CheckpointList) -> None:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
     for column in ("id", "title", "verifier", "status", "attempts", "last attempt"):
         table.add_column(column)
-    for checkpoint in catalog.checkpoints.values():
-        summary = summaries.get(checkpoint.id)
-        table.add_row(checkpoint.id, checkpoint.title, checkpoint.kind, checkpoint_state(summary),
-                      str(summary["attempts"]) if summary else "0", local_time(summary["last"]) if summary else "—")  # fmt: skip
+    for row in listing.checkpoints:
+        table.add_row(row.id, row.title, row.kind, row.status, str(row.attempts), local_time(row.last_attempt))
     out.print(table)
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
 
-def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attempts: list[dict[str, Any]]) -> None:
+def show_checkpoint(out: Output, checkpoint: CheckpointDetail) -> None:
     from rich.markdown import Markdown
     from rich.panel import Panel
 
     out.print(Panel(esc(checkpoint.summary), title=f"[bold]{esc(checkpoint.title)}[/bold]", title_align="left"))
     out.print(Markdown(checkpoint.instructions))
-    topics = ", ".join(t for t in checkpoint.topics if t in catalog.topics)
-    out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {topics}")
+    out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {', '.join(checkpoint.study)}")
+    attempts = checkpoint.attempts
     if attempts:
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
         for attempt in attempts[-5:]:
-            how = "manual" if attempt["manual"] else f"{round(100 * attempt['score'])}%"
-            out.print(
-                f"  {local_time(attempt['at'])}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False
-            )
+            how = "manual" if attempt.manual else f"{round(100 * attempt.score)}%"
+            out.print(f"  {local_time(attempt.at)}  {'passed' if attempt.passed else 'failed'}  {how}", markup=False)
 
 
-def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
+def show_starter_files(out: Output, files: StarterFiles) -> None:
+    from pathlib import Path
+
+    for name in files.written:
+        out.line(f"wrote {Path(files.directory) / name}")
+    for name in files.kept:
+        out.message(f"kept  {Path(files.directory) / name} (already exists, not overwritten)")
+    out.hint(f"Next: read the instructions with 'backend-mentor checkpoint show {files.checkpoint}'")
+
+
+def show_verification(out: Output, result: VerifyResult) -> None:
+    """The report of a recorded run, and what the record means."""
+    show_report(out, result.title, result.kind, result.checks)
+    if result.passed:
+        out.success("Checkpoint passed and recorded.")
+    elif result.counts["skip"] and not result.counts["fail"]:
+        out.hint("Recorded as not passed: some checks could not run (SKIP); fix what stopped them and run again.")
+
+
+def show_manual_completion(out: Output, done: ManualCompletion) -> None:
+    out.success(f"Recorded '{done.checkpoint}' as passed, with your evidence.")
+
+
+def show_report(out: Output, title: str, kind: str, checks: Sequence[Check]) -> None:
     """One line per check (PASS, FAIL or SKIP), details under failures, like a test runner.
 
     Everything a check says may come from the learner's server or files, so it is printed as
@@ -579,7 +598,7 @@ def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
 
     from .checkpoints.base import printable, verdict
 
-    out.print(Text.assemble((checkpoint.title, "bold"), " ", (f"({checkpoint.kind})", "dim")))
+    out.print(Text.assemble((title, "bold"), " ", (f"({kind})", "dim")))
     for check in checks:
         name, message = printable(check.name), printable(check.message or "")
         if check.passed:
@@ -610,7 +629,7 @@ def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
                 details.extend(f"  {command}" for command in commands)
         for line in details:
             out.print(f"       {line}", markup=False, soft_wrap=True)
-    counts = verdict(checks)["counts"]
+    counts = verdict(list(checks))["counts"]
     style = "green" if not counts["fail"] and not counts["skip"] else "red" if counts["fail"] else "yellow"
     summary = f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
     if counts["warn"]:
@@ -751,13 +770,13 @@ def show_dashboard(out: Output, board: Dashboard) -> None:
 # --- projects ---------------------------------------------------------------------------------
 
 
-def show_projects(out: Output, catalog: Catalog, used_by: dict[str, list[str]]) -> None:
+def show_projects(out: Output, listing: ProjectList) -> None:
     from rich.table import Table
 
     from .curriculum.schema import LEVELS
 
     for level in LEVELS:
-        projects = [p for p in catalog.projects.values() if p.level == level]
+        projects = [p for p in listing.projects if p.level == level]
         if not projects:
             continue
         table = Table(title=f"[bold]{level.title()}[/bold]", title_justify="left", box=None, pad_edge=False)
@@ -765,14 +784,12 @@ def show_projects(out: Output, catalog: Catalog, used_by: dict[str, list[str]]) 
         table.add_column("title")
         table.add_column("used in", style="dim")
         for project in projects:
-            table.add_row(project.id, project.title, str(len(used_by.get(project.id, []))) + " paths")
+            table.add_row(project.id, project.title, str(len(project.paths)) + " paths")
         out.print(table)
     out.hint("Details: backend-mentor project show ID")
 
 
-def show_project(
-    out: Output, catalog: Catalog, project: Any, statuses: dict[str, str], summaries: dict[str, Any]
-) -> None:
+def show_project(out: Output, project: ProjectDetail, catalog: Catalog) -> None:
     from rich.panel import Panel
 
     out.print(Panel(f"{esc(project.summary)}\n\n[dim]{project.level} project[/dim]", title=f"[bold]{esc(project.title)}[/bold]",
@@ -784,13 +801,14 @@ def show_project(
         for criterion in milestone["acceptance"]:
             out.print(f"     ✓ {criterion}", markup=False)
     _bullets(out, "Stretch goals", project.stretch)
+    statuses = project.statuses
     if project.topics:
         marks = ", ".join(f"{MARKS[statuses.get(t, NOT_STARTED)]} {t}" for t in project.topics if t in catalog.topics)
         out.print(f"\n[bold]Topics it exercises[/bold]: {marks}")
     for cid in project.checkpoints:
         checkpoint = catalog.checkpoints.get(cid)
         if checkpoint:
-            state = checkpoint_state(summaries.get(cid))
+            state = project.checkpoint_states.get(cid, "not attempted")
             out.print(
                 f"[bold]Prove it[/bold]: {esc(checkpoint.title)} ({state}) — backend-mentor checkpoint verify {cid}"
             )

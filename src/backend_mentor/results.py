@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .checkpoints.base import Check
     from .curriculum.models import Topic
     from .curriculum.validate import Problem
 
@@ -451,6 +452,21 @@ class CheckpointList:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One recorded checkpoint attempt (a verifier run, or a manual completion with evidence)."""
+
+    id: int
+    checkpoint_id: str
+    at: str
+    passed: bool
+    score: float
+    manual: bool
+    evidence: str | None
+    report: JsonObject
+    uid: str
+
+
+@dataclass(frozen=True)
 class CheckpointDetail:
     id: str
     title: str
@@ -458,7 +474,7 @@ class CheckpointDetail:
     kind: str
     topics: tuple[str, ...]
     instructions: str
-    attempts: tuple[JsonObject, ...]
+    attempts: tuple[Attempt, ...]
     study: tuple[str, ...] = field(default=(), metadata=VIEW_ONLY)  # its topics that are in the curriculum
 
 
@@ -481,7 +497,7 @@ class VerifyResult:
     counts: Mapping[str, int]
     language: str | None = field(default=None, metadata=OMIT_NONE)
     engine: str | None = field(default=None, metadata=OMIT_NONE)
-    checks: tuple[object, ...] = ()  # checkpoints.base.Check, written with its own to_dict
+    checks: tuple[Check, ...] = ()  # each written with its own to_dict
     title: str = field(default="", metadata=VIEW_ONLY)
     kind: str = field(default="", metadata=VIEW_ONLY)
 
@@ -518,7 +534,7 @@ class ProjectDetail:
     level: str
     summary: str
     features: tuple[str, ...]
-    milestones: tuple[JsonObject, ...]
+    milestones: tuple[Mapping[str, list[str] | str], ...]
     stretch: tuple[str, ...]
     topics: tuple[str, ...]
     checkpoints: tuple[str, ...]

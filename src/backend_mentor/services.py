@@ -7,26 +7,31 @@ dataclasses of ``results``, which the views render and ``--json`` prints (``Outp
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from .curriculum.catalog import Catalog
-from .curriculum.models import LearningPath, Topic
+from .curriculum.models import Checkpoint, LearningPath, Topic
 from .curriculum.schema import COVERED_STATUSES, FINISHED_STATUSES, LEVELS, PATH_GROUPS, TopicStatus
 from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
 from .results import (
+    Attempt,
     CalendarDay,
     CatalogSize,
     CategoryCount,
     CheckpointCounts,
+    CheckpointDetail,
+    CheckpointList,
+    CheckpointRow,
     CheckpointSummary,
     Dashboard,
     ImportResult,
     LevelCount,
+    ManualCompletion,
     NextLesson,
     PathDetail,
     PathEntry,
@@ -42,11 +47,16 @@ from .results import (
     PlanTopic,
     PlanWeek,
     Portfolio,
+    ProjectDetail,
+    ProjectEntry,
+    ProjectList,
     StageProgress,
+    StarterFiles,
     Stats,
     Streak,
     StreakSummary,
     TopicCounts,
+    VerifyResult,
 )
 
 FINISHED = FINISHED_STATUSES  # no longer the next lesson (defined once, in curriculum.schema)
@@ -257,6 +267,25 @@ def projects_in_paths(catalog: Catalog) -> dict[str, list[str]]:
                 if path.id not in used.setdefault(pid, []):
                     used[pid].append(path.id)
     return used
+
+
+def project_list(catalog: Catalog) -> ProjectList:
+    """Every practice project with the paths that use it."""
+    used_by = projects_in_paths(catalog)
+    return ProjectList(tuple(ProjectEntry(p.id, p.title, p.level, p.summary, tuple(used_by.get(p.id, [])))
+                             for p in catalog.projects.values()))  # fmt: skip
+
+
+def project_detail(catalog: Catalog, store: Store, project_id: str) -> ProjectDetail:
+    """A project with the paths that use it, your topic statuses and its checkpoints' states."""
+    p = catalog.project(project_id)
+    summaries = checkpoint_summaries(store)
+    return ProjectDetail(
+        id=p.id, title=p.title, level=p.level, summary=p.summary, features=tuple(p.features),
+        milestones=tuple(p.milestones), stretch=tuple(p.stretch), topics=tuple(p.topics),
+        checkpoints=tuple(p.checkpoints), paths=tuple(projects_in_paths(catalog).get(p.id, [])),
+        statuses=store.statuses(), checkpoint_states={c: checkpoint_state(summaries.get(c)) for c in p.checkpoints},
+    )  # fmt: skip
 
 
 def example_language(store: Store, override: str | None = None) -> str | None:
@@ -638,23 +667,58 @@ def find_topic_or_raise(catalog: Catalog, topic_id: str) -> Topic:
 # --- checkpoints ------------------------------------------------------------------------------
 
 
-def verify_checkpoint(
-    catalog: Catalog, store: Store, checkpoint_id: str, **options: Any
-) -> tuple[list[Any], dict[str, Any]]:
+def checkpoint_state(summary: CheckpointSummary | None) -> str:
+    """'not attempted', 'passed' or 'best 40%'."""
+    if summary is None:
+        return "not attempted"
+    if summary.passed:
+        return "passed"
+    return f"best {round(100 * summary.best)}%"
+
+
+def checkpoint_rows(catalog: Catalog, summaries: Mapping[str, CheckpointSummary]) -> CheckpointList:
+    """Every checkpoint with its status, best score and last attempt (``summaries``: the attempted ones)."""
+    from .checkpoints.registry import available
+
+    rows = []
+    for c in catalog.checkpoints.values():
+        summary = summaries.get(c.id)
+        rows.append(CheckpointRow(id=c.id, title=c.title, kind=c.kind, automatic=available(c.kind),
+                                  status=checkpoint_state(summary), passed=bool(summary and summary.passed),
+                                  best_score=summary.best if summary else None,
+                                  attempts=summary.attempts if summary else 0,
+                                  last_attempt=summary.last if summary else None))  # fmt: skip
+    return CheckpointList(tuple(rows))
+
+
+def checkpoint_detail(catalog: Catalog, store: Store, checkpoint_id: str) -> CheckpointDetail:
+    """What a checkpoint asks for, and your attempts at it (oldest first)."""
+    c = catalog.checkpoint(checkpoint_id)
+    return CheckpointDetail(id=c.id, title=c.title, summary=c.summary, kind=c.kind, topics=tuple(c.topics),
+                            instructions=c.instructions, attempts=tuple(attempt(row) for row in store.attempts(c.id)),
+                            study=tuple(t for t in c.topics if t in catalog.topics))  # fmt: skip
+
+
+def attempt(row: Mapping[str, Any]) -> Attempt:
+    """A stored attempt row as a result."""
+    return Attempt(id=row["id"], checkpoint_id=row["checkpoint_id"], at=row["at"], passed=row["passed"],
+                   score=row["score"], manual=row["manual"], evidence=row["evidence"], report=row["report"],
+                   uid=row["uid"])  # fmt: skip
+
+
+def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> VerifyResult:
     """Run a checkpoint's verifier on the learner's work and record the attempt.
 
     Nothing is recorded when the verifier cannot start (``VerifierInputError``: no file, a remote
     URL, nothing listening at the URL). The verdict counts passed, failed and skipped checks; a
     check skipped because the server went away or the time ran out keeps the attempt from passing.
     """
-    checks, summary = run_checkpoint(catalog, store, checkpoint_id, **options)
-    record_verification(store, catalog.checkpoint(checkpoint_id), checks, summary)
-    return checks, summary
+    result = run_checkpoint(catalog, store, checkpoint_id, **options)
+    record_verification(store, catalog.checkpoint(checkpoint_id), result)
+    return result
 
 
-def run_checkpoint(
-    catalog: Catalog, store: Store, checkpoint_id: str, **options: Any
-) -> tuple[list[Any], dict[str, Any]]:
+def run_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> VerifyResult:
     """Run a checkpoint's verifier once, without recording it (``--watch`` records only changes)."""
     from .checkpoints.base import VerifyOptions, verdict
     from .checkpoints.registry import verifier_module
@@ -670,21 +734,22 @@ def run_checkpoint(
     params = dict(checkpoint.verifier.get("params") or {})
     checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
     result = verdict(checks)
-    chosen = {k: options[k] for k in ("language", "engine") if options.get(k)}
-    summary = {"checkpoint": checkpoint.id, "passed": result["passed"], "score": result["score"],
-               "counts": result["counts"], **chosen}  # fmt: skip
-    return checks, summary
+    return VerifyResult(checkpoint=checkpoint.id, passed=result["passed"], score=result["score"],
+                        counts=result["counts"], language=options.get("language") or None,
+                        engine=options.get("engine") or None, checks=tuple(checks), title=checkpoint.title,
+                        kind=checkpoint.kind)  # fmt: skip
 
 
-def record_verification(store: Store, checkpoint: Any, checks: list[Any], summary: dict[str, Any]) -> None:
-    passed, score = summary["passed"], summary["score"]
-    report = {"kind": checkpoint.kind, "counts": summary["counts"], "checks": [c.to_dict() for c in checks]}
+def record_verification(store: Store, checkpoint: Checkpoint, result: VerifyResult) -> None:
+    report = {"kind": checkpoint.kind, "counts": dict(result.counts), "checks": [c.to_dict() for c in result.checks]}
     with store.transaction() as db:
-        store.record_attempt(db, checkpoint.id, passed, score, report)
-        store.log(db, "checkpoint.verified", checkpoint.id, passed=passed, score=score)
+        store.record_attempt(db, checkpoint.id, result.passed, result.score, report)
+        store.log(db, "checkpoint.verified", checkpoint.id, passed=result.passed, score=result.score)
 
 
-def checkpoint_options(checkpoint: Any, module: Any, store: Store | None, options: dict[str, Any]) -> dict[str, Any]:
+def checkpoint_options(
+    checkpoint: Checkpoint, module: Any, store: Store | None, options: dict[str, Any]
+) -> dict[str, Any]:
     """Refuse options the checkpoint's verifier does not understand, in one place for every kind, and
     fill in the learner's language: ``--language`` for the test-writing checkpoint (default: the
     profile's language), ``--engine``/``--dsn`` for the SQL ones."""
@@ -715,23 +780,21 @@ def checkpoint_options(checkpoint: Any, module: Any, store: Store | None, option
     return options
 
 
-def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: str, evidence: str) -> dict[str, Any]:
+def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: str, evidence: str) -> ManualCompletion:
     checkpoint = catalog.checkpoint(checkpoint_id)
     if not evidence.strip():
         raise MentorError("--evidence must say what you built (a link, a commit, a short description)")
     with store.transaction() as db:
         store.record_attempt(db, checkpoint.id, True, 1.0, {"kind": "manual"}, manual=True, evidence=evidence.strip())
         store.log(db, "checkpoint.done", checkpoint.id, evidence=evidence.strip())
-    return {"checkpoint": checkpoint.id, "passed": True, "manual": True, "evidence": evidence.strip()}
+    return ManualCompletion(checkpoint=checkpoint.id, passed=True, manual=True, evidence=evidence.strip())
 
 
 def write_starter_files(
-    catalog: Catalog, checkpoint_id: str, directory: Any, language: str | None = None, store: Store | None = None
-) -> dict[str, Any]:
+    catalog: Catalog, checkpoint_id: str, directory: str | Path, language: str | None = None, store: Store | None = None
+) -> StarterFiles:
     """Write a checkpoint's starter files into ``directory``; existing files are never overwritten.
     A checkpoint that speaks several languages writes the one asked for, else the learner's own."""
-    from pathlib import Path
-
     from .checkpoints.registry import verifier_module
 
     checkpoint = catalog.checkpoint(checkpoint_id)
@@ -740,7 +803,8 @@ def write_starter_files(
     chosen = checkpoint_options(checkpoint, module, store, {"language": language}).get("language")
     files = module.starter_files(params, chosen) if chosen else module.starter_files(params)
     target = Path(directory)
-    written, kept = [], []
+    written: list[str] = []
+    kept: list[str] = []
     try:
         target.mkdir(parents=True, exist_ok=True)
         for rel, content in files.items():
@@ -755,10 +819,8 @@ def write_starter_files(
             written.append(rel)
     except OSError as exc:
         raise MentorError(f"cannot write starter files into {target}: {exc.strerror}") from None
-    result: dict[str, Any] = {"directory": str(target), "written": written, "kept": kept}
-    if chosen:
-        result["language"] = chosen
-    return result
+    return StarterFiles(directory=str(target), written=tuple(written), kept=tuple(kept), language=chosen or None,
+                        checkpoint=checkpoint.id)  # fmt: skip
 
 
 def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> list[dict[str, Any]]:
