@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         CalendarDay,
         CheckpointDetail,
         CheckpointList,
+        CurriculumInfo,
         Dashboard,
         ImportResult,
         ManualCompletion,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
         ProjectList,
         StarterFiles,
         Stats,
+        Validation,
         VerifyResult,
     )
 
@@ -812,3 +814,39 @@ def show_project(out: Output, project: ProjectDetail, catalog: Catalog) -> None:
             out.print(
                 f"[bold]Prove it[/bold]: {esc(checkpoint.title)} ({state}) — backend-mentor checkpoint verify {cid}"
             )
+
+
+# --- the curriculum ---------------------------------------------------------------------------
+
+
+def show_validation(out: Output, report: Validation) -> None:
+    for problem in report.problems:
+        out.line(str(problem))
+    summary = ", ".join(f"{n} {kind}s" for kind, n in report.counts.items())
+    if report.problems:
+        out.message(
+            f"{plural(len(report.problems), 'problem')} in {plural(report.files, 'file')} ({summary})", style="red"
+        )
+    else:
+        out.success(f"curriculum is valid: {report.files} files ({summary})")
+
+
+def show_curriculum_info(out: Output, info: CurriculumInfo) -> None:
+    from rich.table import Table
+
+    out.print(f"[bold]backend-mentor {info.version}[/bold]")
+    for index, source in enumerate(info.sources):
+        out.print(f"  {'shipped' if index == 0 else 'pack':8} {source}", markup=False)
+    out.print(
+        "  "
+        + ", ".join(f"{n} {name}" for name, n in info.counts.items())
+        + f" from {info.files} files"
+        + (" (cached)" if info.cache.from_cache else " (compiled now)"),
+        markup=False,
+    )
+    table = Table("category", "topics", box=None, pad_edge=False)
+    for cid, count in info.topics_by_category.items():
+        table.add_row(info.category_titles.get(cid, cid), str(count))
+    out.print(table)
+    out.print(f"  cache    {info.cache.file or 'not written'}", markup=False)
+    out.print(f"  progress {info.database}", markup=False)

@@ -20,6 +20,7 @@ from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
 from .results import (
     Attempt,
+    CacheInfo,
     CalendarDay,
     CatalogSize,
     CategoryCount,
@@ -28,6 +29,7 @@ from .results import (
     CheckpointList,
     CheckpointRow,
     CheckpointSummary,
+    CurriculumInfo,
     Dashboard,
     ImportResult,
     LevelCount,
@@ -56,6 +58,7 @@ from .results import (
     Streak,
     StreakSummary,
     TopicCounts,
+    Validation,
     VerifyResult,
 )
 
@@ -833,3 +836,40 @@ def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[st
             if open_checkpoints:
                 result.append({"level": stage.level, "projects": stage.projects, "checkpoints": open_checkpoints})
     return result
+
+
+# --- the curriculum ---------------------------------------------------------------------------
+
+
+def validate_curriculum(extra_dirs: list[Path], directory: Path | None, standalone: bool) -> Validation:
+    """Load every source fully (``directory`` on top, or alone when ``standalone``) and list every problem."""
+    from .curriculum.catalog import resolve_sources
+    from .curriculum.loader import load_sources
+    from .curriculum.sources import Source, check_source_dir
+
+    sources = resolve_sources(extra_dirs, include_shipped=not standalone)
+    if directory is not None:
+        check_source_dir(directory)
+        sources.append(Source(directory.resolve()))
+    loaded = load_sources(sources)
+    counts = {kind: len(docs) for kind, docs in loaded.entities.items()}
+    return Validation(valid=not loaded.problems, files=loaded.files, counts=counts, problems=tuple(loaded.problems))
+
+
+def curriculum_info(catalog: Catalog) -> CurriculumInfo:
+    """Where the curriculum was loaded from, the cache, and what it holds."""
+    from . import __version__
+    from .paths import cache_dir, database_path
+
+    return CurriculumInfo(
+        version=__version__,
+        sources=tuple(catalog.sources),
+        counts=catalog.counts(),
+        topics_by_category={cid: len(topics) for cid, topics in catalog.topics_by_category().items()},
+        files=catalog.files,
+        cache=CacheInfo(file=str(catalog.cache_file) if catalog.cache_file else None, directory=str(cache_dir()),
+                        from_cache=catalog.from_cache, built_at=catalog.built_at,
+                        fingerprint=catalog.fingerprint[:16]),
+        database=str(database_path()),
+        category_titles={cid: c.title for cid, c in catalog.categories.items()},
+    )  # fmt: skip
