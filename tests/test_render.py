@@ -13,7 +13,7 @@ from backend_mentor import render
 from backend_mentor.curriculum.catalog import load_catalog
 from backend_mentor.output import Output
 from backend_mentor.render import show_checkpoints, show_hits, show_stats
-from backend_mentor.services import path_detail, path_overview
+from backend_mentor.services import categories, path_detail, path_overview
 
 WIDTHS = (50, 80, 110)
 
@@ -119,7 +119,7 @@ def test_code_is_never_wrapped_or_cut(shipped, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_ids_are_never_split_or_cut(shipped, width):
-    text = rendered(width, lambda out: show_categories(out, shipped, {}))
+    text = rendered(width, lambda out: show_categories(out, categories(shipped, {})))
     words = set(re.findall(r"[\w.#+-]+", text))
     missing = [tid for tid in shipped.topics if tid not in words]
     assert missing == []
@@ -134,7 +134,7 @@ def test_ids_are_never_split_or_cut(shipped, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_titles_are_not_cut_with_an_ellipsis(shipped, width):
-    text = rendered(width, lambda out: show_categories(out, shipped, {}))
+    text = rendered(width, lambda out: show_categories(out, categories(shipped, {})))
     text += rendered(width, lambda out: show_path_list(out, path_overview(shipped, {})))
     assert "…" not in text
 

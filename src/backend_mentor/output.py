@@ -188,6 +188,9 @@ class Output:
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def message(self, text: str, style: str | None = None) -> None:
+        """A message or hint on stderr; none with ``--json`` (stdout holds the document, stderr only errors)."""
+        if self.json_mode:
+            return
         self.err.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
     def hint(self, text: str) -> None:

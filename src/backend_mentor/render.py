@@ -15,13 +15,18 @@ if TYPE_CHECKING:
     from .output import Output
     from .results import (
         CalendarDay,
+        Categories,
         CheckpointDetail,
         CheckpointList,
         CurriculumInfo,
         Dashboard,
         ImportResult,
+        Lesson,
         ManualCompletion,
+        Marked,
+        NextStep,
         PathDetail,
+        PathFinished,
         PathOverview,
         PathStarted,
         Plan,
@@ -159,16 +164,6 @@ def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
     for marker, text in rows:
         grid.add_row(marker, Text(text))
     out.print(Padding(grid, (0, 0, 0, indent)))
-
-
-# --- JSON shapes --------------------------------------------------------------------------------
-
-
-def topic_json(topic: Topic, statuses: dict[str, str] | None = None) -> dict[str, Any]:
-    data = {name: getattr(topic, name) for name in topic.__slots__}
-    if statuses is not None:
-        data["status"] = statuses.get(topic.id, NOT_STARTED)
-    return data
 
 
 # --- topics -----------------------------------------------------------------------------------
@@ -336,11 +331,11 @@ def show_hits(out: Output, hits: list[Any], query: str) -> None:
     out.hint(f"Show one with: backend-mentor mentor {hits[0].id}")
 
 
-def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str], pager: bool = True) -> None:
+def show_categories(out: Output, listing: Categories, pager: bool = True) -> None:
     from .pager import paged
 
     with paged(out, pager):
-        _categories(out, catalog, statuses)
+        _categories(out, listing)
     out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
 
 
@@ -365,21 +360,18 @@ def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[
     return (Text.assemble(tid, "\n", (title, title_style or "dim")),)
 
 
-def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
+def _categories(out: Output, listing: Categories) -> None:
     from rich.table import Table
 
-    side = _side_by_side(out, catalog.topics, 5)
-    by_category = catalog.topics_by_category()
-    for cid, category in catalog.categories.items():
-        topics = by_category.get(cid, [])
-        if not topics:
+    side = _side_by_side(out, [t.id for c in listing.categories for t in c.topics], 5)
+    for category in listing.categories:
+        if not category.topics:
             continue
         table = Table(title=f"[bold]{esc(category.title)}[/bold]", title_justify="left", box=None, show_header=False)
         table.add_column(width=2, no_wrap=True)
-        _id_columns(table, side, [t.id for t in topics], header=False)
-        for topic in topics:
-            status = statuses.get(topic.id, NOT_STARTED)
-            table.add_row(MARKS[status], *_id_cells(side, topic.id, topic.title, "dim"))
+        _id_columns(table, side, [t.id for t in category.topics], header=False)
+        for topic in category.topics:
+            table.add_row(MARKS[topic.status], *_id_cells(side, topic.id, topic.title, "dim"))
         out.print(table)
 
 
@@ -511,6 +503,44 @@ def _path_extras(out: Output, catalog: Catalog, path: PathDetail) -> None:
     if path.next:
         names = ", ".join(f"{esc(catalog.paths[n].title)} ({n})" for n in path.next if n in catalog.paths)
         out.print(f"\n[bold]Next[/bold]: {names}")
+
+
+def show_path_finished(out: Output, finished: PathFinished) -> None:
+    out.success(f"You have finished every topic of {finished.title}.")
+    if finished.next_paths:
+        names = ", ".join(finished.next_paths)
+        out.message(
+            f"Continue with a specialization: backend-mentor path start {finished.next_paths[0]}  (options: {names})"
+        )
+    out.hint("Prove your skills: backend-mentor checkpoint list")
+
+
+def show_next_step(out: Output, step: NextStep) -> None:
+    """After done or skip: the next step of the path, said the same way."""
+    if step.topic:
+        out.hint(f"Next: {step.topic.title} ({step.topic.id}) — run 'backend-mentor learn'")
+    elif step.finished_path:
+        out.hint(f"That was the last topic of {step.finished_path}: run 'backend-mentor learn' to see what comes next.")
+
+
+def show_marked(out: Output, marked: Marked) -> None:
+    out.success(f"Marked {marked.status}: {', '.join(marked.topics)}")
+    if marked.next_step:
+        show_next_step(out, marked.next_step)
+
+
+def show_lesson_notes(out: Output, lesson: Lesson) -> None:
+    """What comes before a lesson: reviews due and finished stages to prove."""
+    if lesson.reviews_due:
+        out.print(
+            f"[bold]{plural(lesson.reviews_due, 'review')} due[/bold] — keep what you learned: backend-mentor review"
+        )
+    for stage in lesson.stages_to_prove:
+        out.print(f"[bold green]You finished the {stage.level} stage.[/bold green] Prove it before you go on:")
+        for cid in stage.checkpoints:
+            out.print(f"  backend-mentor checkpoint show {cid}", markup=False)
+        for pid in stage.projects:
+            out.print(f"  backend-mentor project show {pid}", markup=False)
 
 
 def show_plan(out: Output, plan: Plan) -> None:

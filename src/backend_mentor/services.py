@@ -19,11 +19,14 @@ from .curriculum.schema import COVERED_STATUSES, FINISHED_STATUSES, LEVELS, PATH
 from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
 from .results import (
+    Answer,
     Attempt,
     CacheInfo,
     CalendarDay,
     CatalogSize,
+    Categories,
     CategoryCount,
+    CategoryTopics,
     CheckpointCounts,
     CheckpointDetail,
     CheckpointList,
@@ -31,12 +34,19 @@ from .results import (
     CheckpointSummary,
     CurriculumInfo,
     Dashboard,
+    DueReview,
+    FinishedStage,
+    GradedAnswer,
     ImportResult,
+    Lesson,
     LevelCount,
     ManualCompletion,
+    Marked,
     NextLesson,
+    NextStep,
     PathDetail,
     PathEntry,
+    PathFinished,
     PathGroup,
     PathModule,
     PathOverview,
@@ -52,12 +62,18 @@ from .results import (
     ProjectDetail,
     ProjectEntry,
     ProjectList,
+    QuizResult,
+    ReviewQueue,
+    SearchHit,
     StageProgress,
     StarterFiles,
     Stats,
     Streak,
     StreakSummary,
+    TopicBrief,
     TopicCounts,
+    TopicRef,
+    TopicView,
     Validation,
     VerifyResult,
 )
@@ -310,7 +326,7 @@ def example_language(store: Store, override: str | None = None) -> str | None:
 # --- marking progress -------------------------------------------------------------------------
 
 
-def mark_topics(catalog: Catalog, store: Store, topic_ids: Iterable[str], status: str) -> list[str]:
+def mark_topics(catalog: Catalog, store: Store, topic_ids: Iterable[str], status: TopicStatus) -> list[str]:
     """Set a status on several topics at once: all of them, or (on an unknown id) none."""
     ids = list(dict.fromkeys(topic_ids))
     for topic_id in ids:
@@ -322,6 +338,89 @@ def mark_topics(catalog: Catalog, store: Store, topic_ids: Iterable[str], status
     return ids
 
 
+def lesson(catalog: Catalog, store: Store, topic: Topic) -> Lesson:
+    """``learn``: the lesson to study, prerequisites not covered, stages to prove, reviews due."""
+    statuses = store.statuses()
+    path = active_path(catalog, store)
+    passed = {cid for cid, summary in store.checkpoint_summary().items() if summary["passed"]}
+    return Lesson(
+        path=path.id if path else None,
+        topic=topic_view(topic, statuses),
+        missing_prerequisites=tuple(missing_prerequisites(catalog, topic, statuses)),
+        stages_to_prove=finished_stages(path, statuses, passed) if path else (),
+        reviews_due=len(due_reviews(catalog, store)),
+    )
+
+
+def path_finished(path: LearningPath) -> PathFinished:
+    """``learn`` when every topic of the path is done or skipped."""
+    return PathFinished(path=path.id, topic=None, finished=True, next_paths=tuple(path.next), title=path.title)
+
+
+def topic_view(topic: Topic, statuses: dict[str, str]) -> TopicView:
+    return TopicView(topic=topic, status=statuses.get(topic.id, TopicStatus.NOT_STARTED.value))
+
+
+def next_step(catalog: Catalog, store: Store) -> NextStep:
+    """After done or skip: the next lesson of the path, or the path just finished."""
+    path = active_path(catalog, store)
+    upcoming = next_topic(catalog, path, store.statuses()) if path else None
+    if upcoming:
+        return NextStep(topic=NextLesson(upcoming.id, upcoming.title, upcoming.hours), finished_path=None)
+    return NextStep(topic=None, finished_path=path.title if path else None)
+
+
+def mark(catalog: Catalog, store: Store, topic_ids: list[str] | None, status: TopicStatus) -> Marked:
+    """``learn done`` / ``learn skip``: the topics named, or (without ids) the current lesson."""
+    if not topic_ids:
+        path = active_path(catalog, store)
+        current = next_topic(catalog, path, store.statuses()) if path else None
+        if current is None:
+            why = "your path is finished" if path else "no learning path chosen yet"
+            verb = "done" if status == TopicStatus.DONE else "skip"
+            raise MentorError(f"no current lesson ({why}); name the topic: backend-mentor learn {verb} TOPIC")
+        topic_ids = [current.id]
+    marked = mark_topics(catalog, store, topic_ids, status)
+    return Marked(status=status, topics=tuple(marked), next_step=next_step(catalog, store))
+
+
+def categories(catalog: Catalog, statuses: dict[str, str]) -> Categories:
+    """``mentor`` without a query: every category with its topics and your status on each."""
+    by_category = catalog.topics_by_category()
+    return Categories(tuple(
+        CategoryTopics(cid, c.title, tuple(TopicBrief(t.id, t.title, t.level,
+                                                      statuses.get(t.id, TopicStatus.NOT_STARTED.value))
+                                           for t in by_category.get(cid, [])))
+        for cid, c in catalog.categories.items()
+    ))  # fmt: skip
+
+
+def answer(catalog: Catalog, statuses: dict[str, str], query: str, limit: int) -> Answer:
+    """``mentor QUERY``: the topic that clearly answers (with what to read first), and the close matches."""
+    from .curriculum.search import search, suggestions
+
+    result = search(catalog, query, limit=limit)
+    if not result.hits:
+        close = suggestions(catalog, query)
+        hint = f"; did you mean: {', '.join(close)}?" if close else "; list all topics with 'backend-mentor mentor'"
+        raise NotFound(f"no topic matches '{query}'{hint}")
+    hits = tuple(SearchHit(h.id, h.title, round(h.score, 3), h.exact) for h in result.hits)
+    best = result.best
+    if best is None:
+        return Answer(query=query, match=None, results=hits, corrected=result.corrected, clear=False)
+    return answer_with(catalog, statuses, query, hits, result.corrected, catalog.topics[best.id])
+
+
+def answer_with(
+    catalog: Catalog, statuses: dict[str, str], query: str, hits: tuple[SearchHit, ...],
+    corrected: Mapping[str, str], topic: Topic,
+) -> Answer:  # fmt: skip
+    """The answer once a topic is chosen (the clear match, or the learner's pick from the list)."""
+    missing = missing_prerequisites(catalog, topic, statuses)
+    return Answer(query=query, match=topic_view(topic, statuses), results=hits, corrected=corrected, clear=True,
+                  missing_prerequisites=tuple(TopicRef(m, catalog.topics[m].title) for m in missing))  # fmt: skip
+
+
 def begin_topic(store: Store, topic_id: str) -> None:
     """Mark a topic as being learned when its lesson is first shown."""
     if store.statuses().get(topic_id, TopicStatus.NOT_STARTED) == TopicStatus.NOT_STARTED:
@@ -331,17 +430,18 @@ def begin_topic(store: Store, topic_id: str) -> None:
 
 
 def record_quiz(
-    store: Store, topic: Topic, answers: list[int], shown: list[list[int] | None] | None = None, source: str = "quiz"
-) -> dict[str, Any]:
+    store: Store, topic: Topic, answers: list[int], shown: list[list[int]] | None = None, source: str = "quiz"
+) -> QuizResult:
     """Score a quiz, log it, and grade its review cards from the answers (right: good, wrong: again).
 
     ``answers`` are original option indexes; ``shown`` the order each question's options were
     shown in. Grading is by content, so a shuffled order never changes what counts as right.
     """
-    answered = [(index, picked, (shown or [None] * len(answers))[index]) for index, picked in enumerate(answers)]
+    orders: list[list[int] | None] = list(shown) if shown else [None] * len(answers)
+    answered = [(index, picked, orders[index]) for index, picked in enumerate(answers)]
     graded = grade_answers(store, topic, answered, source)
-    correct = sum(1 for g in graded if g["correct"])
-    result = {"topic": topic.id, "questions": len(topic.quiz), "correct": correct}
+    correct = sum(1 for g in graded if g.correct)
+    result = QuizResult(topic=topic.id, questions=len(topic.quiz), correct=correct)
     with store.transaction() as db:
         store.log(db, "quiz.taken", topic.id, correct=correct, questions=len(topic.quiz), source=source)
     return result
@@ -349,7 +449,7 @@ def record_quiz(
 
 def grade_answers(
     store: Store, topic: Topic, answered: list[tuple[int, int, list[int] | None]], source: str
-) -> list[dict[str, Any]]:
+) -> list[GradedAnswer]:
     """Grade answered questions ``(question, picked, shown)`` of one topic: cards scheduled, answers kept."""
     from .review import AGAIN, GOOD, is_correct, new_card, schedule
 
@@ -367,16 +467,32 @@ def grade_answers(
             store.upsert_card(db, card)
             store.record_answer(db, source=source, card_id=card["card_id"], topic_id=topic.id, question=index,
                                 shown=shown, picked=picked, correct=right, rating=GOOD if right else AGAIN)  # fmt: skip
-            graded.append({"card": card, "correct": right})
+            graded.append(GradedAnswer(card=card, correct=right))
     return graded
 
 
-def due_reviews(catalog: Catalog, store: Store) -> list[dict[str, Any]]:
+def due_reviews(catalog: Catalog, store: Store) -> tuple[DueReview, ...]:
     """Cards due now whose question still exists in the curriculum, oldest first."""
     from .review import due_cards
 
-    return [c for c in due_cards(store.review_cards()) if c["topic_id"] in catalog.topics
-            and 0 <= c["question"] < len(catalog.topics[c["topic_id"]].quiz)]  # fmt: skip
+    return tuple(DueReview(card_id=c["card_id"], topic=c["topic_id"], due=c["due"], question=c["question"])
+                 for c in due_cards(store.review_cards()) if c["topic_id"] in catalog.topics
+                 and 0 <= c["question"] < len(catalog.topics[c["topic_id"]].quiz))  # fmt: skip
+
+
+def review_queue(catalog: Catalog, store: Store, limit: int) -> ReviewQueue:
+    """``review``: the cards due now (at most ``limit``), of how many, and when the next one is due."""
+    cards = store.review_cards()
+    return ReviewQueue(cards=len(cards), due=due_reviews(catalog, store)[:limit],
+                       next_due=min((c["due"] for c in cards), default=None))  # fmt: skip
+
+
+def answer_review(store: Store, topic: Topic, card: DueReview, picked: int, shown: list[int]) -> bool:
+    """Grade one reviewed question (its card is scheduled again) and log it; whether it was right."""
+    (graded,) = grade_answers(store, topic, [(card.question, picked, shown)], "review")
+    with store.transaction() as db:
+        store.log(db, "review.answered", card.card_id, correct=graded.correct)
+    return graded.correct
 
 
 # --- placement --------------------------------------------------------------------------------
@@ -826,16 +942,17 @@ def write_starter_files(
                         checkpoint=checkpoint.id)  # fmt: skip
 
 
-def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> list[dict[str, Any]]:
+def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> tuple[FinishedStage, ...]:
     """Stages whose topics are all done or skipped but whose checkpoints are not all passed yet."""
     result = []
     for stage in path.stages:
         topics = stage.topic_ids
         if topics and all(statuses.get(t) in FINISHED for t in topics):
-            open_checkpoints = [c for c in stage.checkpoints if c not in passed]
+            open_checkpoints = tuple(c for c in stage.checkpoints if c not in passed)
             if open_checkpoints:
-                result.append({"level": stage.level, "projects": stage.projects, "checkpoints": open_checkpoints})
-    return result
+                result.append(FinishedStage(level=stage.level, projects=tuple(stage.projects),
+                                            checkpoints=open_checkpoints))  # fmt: skip
+    return tuple(result)
 
 
 # --- the curriculum ---------------------------------------------------------------------------
