@@ -157,7 +157,7 @@ def start_path(catalog: Catalog, store: Store, path_id: str, **profile: Any) -> 
     return path
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recommendation:
     path: LearningPath
     reasons: list[str]
@@ -503,7 +503,7 @@ PASS_RIGHT = 3  # this many right answers (with at most one miss) show a module 
 STOP_MISSES = 2  # a module stops at its second miss
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlacementModule:
     stage: str
     title: str
@@ -849,7 +849,7 @@ def run_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options
     if profile and profile not in profiles:
         choices = f"; choose one of: {', '.join(profiles)}" if profiles else ""
         raise MentorError(f"{checkpoint.id} has no profile '{profile}'{choices}")
-    options = checkpoint_options(checkpoint, module, store, options)
+    options = _checkpoint_options(checkpoint, module, store, options)
     params = dict(checkpoint.verifier.get("params") or {})
     checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
     result = verdict(checks)
@@ -866,7 +866,7 @@ def record_verification(store: Store, checkpoint: Checkpoint, result: VerifyResu
         store.log(db, "checkpoint.verified", checkpoint.id, passed=result.passed, score=result.score)
 
 
-def checkpoint_options(
+def _checkpoint_options(
     checkpoint: Checkpoint, module: Any, store: Store | None, options: dict[str, Any]
 ) -> dict[str, Any]:
     """Refuse options the checkpoint's verifier does not understand, in one place for every kind, and
@@ -919,7 +919,7 @@ def write_starter_files(
     checkpoint = catalog.checkpoint(checkpoint_id)
     module = verifier_module(checkpoint.kind)
     params = dict(checkpoint.verifier.get("params") or {})
-    chosen = checkpoint_options(checkpoint, module, store, {"language": language}).get("language")
+    chosen = _checkpoint_options(checkpoint, module, store, {"language": language}).get("language")
     files = module.starter_files(params, chosen) if chosen else module.starter_files(params)
     target = Path(directory)
     written: list[str] = []
