@@ -19,10 +19,10 @@ import sys
 from collections.abc import Callable, Mapping
 from enum import Enum
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
 
 JSON_SCHEMA_VERSION = 1
 
@@ -80,10 +80,10 @@ def _console(stderr: bool = False) -> Console:
     class _Clean:
         """Renders a renderable and makes every text segment terminal-safe (Rich's own styles stay)."""
 
-        def __init__(self, inner: Any):
+        def __init__(self, inner: ConsoleRenderable):
             self.inner = inner
 
-        def __rich_console__(self, console: Any, options: Any) -> Any:
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
             for segment in console.render(self.inner, options):
                 if segment.control or not segment.text:
                     yield segment
@@ -91,7 +91,7 @@ def _console(stderr: bool = False) -> Console:
                     yield Segment(clean(segment.text), segment.style, segment.control)
 
     class _Hook:
-        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+        def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
             return [_Clean(r) for r in renderables]
 
     class SafeConsole(Console):
@@ -217,7 +217,7 @@ def print_error(message: str) -> None:
 class CleanWriter:
     """A text stream that writes through ``text.clean``: for file contents shown on a terminal."""
 
-    def __init__(self, stream: Any):
+    def __init__(self, stream: TextIO):
         self.stream = stream
 
     def write(self, text: str) -> int:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, TopicStatus
 from .text import escape_markup as esc
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
     from .checkpoints.base import Check
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
+    from .curriculum.search import Hit
     from .output import Output
     from .results import (
         CalendarDay,
@@ -33,6 +39,7 @@ if TYPE_CHECKING:
         Portfolio,
         ProjectDetail,
         ProjectList,
+        SearchHit,
         StarterFiles,
         Stats,
         Validation,
@@ -104,7 +111,7 @@ class Code:
         self.code = code.rstrip()
         self.lexer = lexer or "text"
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
         from rich.text import Text
 
@@ -119,7 +126,7 @@ class Code:
             yield from line.render(console)
             yield Segment.line()
 
-    def __rich_measure__(self, console: Any, options: Any) -> Any:
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
         width = max((len(line) for line in self.code.splitlines()), default=0)
@@ -131,7 +138,7 @@ def show_markdown(out: Output, text: str) -> None:
     from rich.markdown import CodeBlock, Markdown
 
     class _CodeBlock(CodeBlock):
-        def __rich_console__(self, console: Any, options: Any) -> Any:
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
             yield Code(str(self.text), self.lexer_name)
 
     class _Markdown(Markdown):
@@ -318,7 +325,7 @@ def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
         hanging(out, [("✓", item) for item in exercise["done_when"]], indent=4)
 
 
-def show_hits(out: Output, hits: list[Any], query: str) -> None:
+def show_hits(out: Output, hits: Sequence[SearchHit | Hit], query: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"Topics matching '{query}'", title_justify="left", box=None, pad_edge=False)
@@ -339,12 +346,12 @@ def show_categories(out: Output, listing: Categories, pager: bool = True) -> Non
     out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
 
 
-def _side_by_side(out: Output, ids: Any, other: int) -> bool:
+def _side_by_side(out: Output, ids: Iterable[str], other: int) -> bool:
     """Whether ids (never cut) and titles (wrapped at spaces) fit as two columns."""
     return max((len(i) for i in ids), default=2) + 2 + 22 + other <= out.console.width
 
 
-def _id_columns(table: Any, side: bool, ids: Any, header: bool = True) -> None:
+def _id_columns(table: Table, side: bool, ids: Iterable[str], header: bool = True) -> None:
     if side:
         table.add_column("id" if header else "", no_wrap=True, min_width=max((len(i) for i in ids), default=2))
         table.add_column("title" if header else "")
@@ -352,7 +359,7 @@ def _id_columns(table: Any, side: bool, ids: Any, header: bool = True) -> None:
         table.add_column("id / title" if header else "")
 
 
-def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[Any, ...]:
+def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[str | Text, ...]:
     from rich.text import Text
 
     if side:
