@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -70,8 +71,9 @@ def show(
     from ..render import show_checkpoint
 
     state = app_context(ctx)
-    detail = services.checkpoint_detail(state.catalog(), state.store(), checkpoint_id)
-    Output(json_output).emit(detail, human=show_checkpoint)
+    catalog = state.catalog()
+    detail = services.checkpoint_detail(catalog, state.store(), checkpoint_id)
+    Output(json_output).emit(detail, human=partial(show_checkpoint, catalog=catalog))
 
 
 @app.command("start")
