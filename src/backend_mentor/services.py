@@ -149,7 +149,7 @@ def require_active_path(catalog: Catalog, store: Store) -> LearningPath:
     return path
 
 
-def start_path(catalog: Catalog, store: Store, path_id: str, **profile: Any) -> LearningPath:
+def start_path(catalog: Catalog, store: Store, path_id: str, **profile: str | float | None) -> LearningPath:
     path = catalog.path(path_id)
     with store.transaction() as db:
         store.save_profile(db, active_path=path.id, **{k: v for k, v in profile.items() if v is not None})
