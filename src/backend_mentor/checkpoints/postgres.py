@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._sqlite import Row, normalize_rows
-from .base import VerifierInputError
+from .base import VerifierInputError, run_checks
 
 MAX_ROWS = 10_000  # rows fetched from one answer; more is a failed check, never a full read
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -269,9 +269,8 @@ def verify_queries(options: Any) -> list[Any]:
         def run(sql: str) -> Any:
             return run_query(conn, schema, sql, time_limit)
 
-        return [
-            queries.judge_answer(ex, answers.get(ex.id), expected[ex.id], run, PostgresRunError) for ex in exercises
-        ]
+        context = queries.Answers(answers, lambda ex: expected[ex.id], run, PostgresRunError)
+        return run_checks(queries.declared_checks(options), context, aborts=(require_driver().Error,))
 
 
 # --- optimize-queries on PostgreSQL ---------------------------------------------------------------
