@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..curriculum.schema import VERIFIER_KINDS
 from ..errors import VerifierMissing
+
+if TYPE_CHECKING:
+    from .base import CheckSpec, VerifyOptions
 
 MODULES = {kind: f"{__package__}.{kind.replace('-', '_')}" for kind in VERIFIER_KINDS}
 
@@ -41,3 +45,11 @@ def available(kind: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def declared_checks(kind: str, options: VerifyOptions | None = None) -> list[CheckSpec]:
+    """The checks a kind's verifier runs, in report order, for these options (params, profile,
+    language, engine); with none, the defaults."""
+    from .base import VerifyOptions
+
+    return list(verifier_module(kind).declared_checks(options or VerifyOptions()))
