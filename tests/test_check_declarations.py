@@ -250,3 +250,13 @@ def test_the_report_lists_the_declared_checks_in_order(tmp_path: Path) -> None:
     checks = sql_queries.verify(VerifyOptions(file=answers))
     assert [c.name for c in checks] == [spec.name for spec in declared_checks("sql-queries")]
     assert [c.hint_topic for c in checks] == [spec.hint for spec in declared_checks("sql-queries")]
+
+
+def test_checkpoint_show_lists_the_declared_checks_and_their_hints(invoke, mini) -> None:
+    result = invoke("checkpoint", "show", "sql-check")
+
+    specs = declared_checks("sql-queries")
+    assert result.exit_code == 0
+    assert f"Checks ({len(specs)}):" in result.stdout
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert all(f"{spec.name}  · study: {spec.hint}" in lines for spec in specs), result.stdout

@@ -8,6 +8,9 @@ from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, To
 from .text import escape_markup as esc
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .checkpoints.base import CheckSpec
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
     from .output import Output
@@ -595,14 +598,27 @@ def show_checkpoints(out: Output, catalog: Catalog, summaries: dict[str, Any]) -
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
 
-def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attempts: list[dict[str, Any]]) -> None:
+def show_checkpoint(
+    out: Output,
+    catalog: Catalog,
+    checkpoint: Checkpoint,
+    attempts: list[dict[str, Any]],
+    checks: Sequence[CheckSpec] = (),
+) -> None:
+    """The checkpoint, the checks its verifier runs (``CheckSpec`` rows: name and hint topic) and
+    the last attempts."""
     from rich.markdown import Markdown
     from rich.panel import Panel
+    from rich.text import Text
 
     out.print(Panel(esc(checkpoint.summary), title=f"[bold]{esc(checkpoint.title)}[/bold]", title_align="left"))
     out.print(Markdown(checkpoint.instructions))
     topics = ", ".join(t for t in checkpoint.topics if t in catalog.topics)
     out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {topics}")
+    if checks:
+        out.print(f"[bold]Checks[/bold] ({len(checks)}):")
+        for spec in checks:
+            out.print(Text.assemble(f"  {spec.name}", (f"  · study: {spec.hint}", "dim")), soft_wrap=True)
     if attempts:
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
         for attempt in attempts[-5:]:

@@ -53,3 +53,13 @@ def declared_checks(kind: str, options: VerifyOptions | None = None) -> list[Che
     from .base import VerifyOptions
 
     return list(verifier_module(kind).declared_checks(options or VerifyOptions()))
+
+
+def checkpoint_checks(kind: str, params: dict | None = None) -> list[CheckSpec]:
+    """What ``checkpoint show`` lists: the checks a checkpoint's verifier runs with its params and the
+    default profile, language and engine; none when this version has no verifier for the kind."""
+    from .base import VerifyOptions
+
+    if not available(kind):
+        return []
+    return declared_checks(kind, VerifyOptions(params=dict(params or {})))

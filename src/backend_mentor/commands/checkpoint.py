@@ -76,6 +76,7 @@ def show(
 
     Example: backend-mentor checkpoint show build-rest-api
     """
+    from ..checkpoints.registry import checkpoint_checks
     from ..output import Output
     from ..render import show_checkpoint
 
@@ -88,7 +89,9 @@ def show(
         out.json({"id": checkpoint.id, "title": checkpoint.title, "summary": checkpoint.summary, "kind": checkpoint.kind,
                   "topics": checkpoint.topics, "instructions": checkpoint.instructions, "attempts": attempts})  # fmt: skip
         return
-    show_checkpoint(out, catalog, checkpoint, attempts)
+    show_checkpoint(
+        out, catalog, checkpoint, attempts, checkpoint_checks(checkpoint.kind, checkpoint.verifier.get("params"))
+    )
 
 
 @app.command("start")
