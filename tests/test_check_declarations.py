@@ -244,12 +244,34 @@ def test_a_test_run_that_cannot_start_fails_the_first_check_and_skips_the_bugs(t
     assert all(c.skipped for c in checks[1:-1]) and checks[-1].outcome is Outcome.FAIL
 
 
-def test_the_report_lists_the_declared_checks_in_order(tmp_path: Path) -> None:
+def report(checks: list[Check]) -> list[tuple[str, str | None]]:
+    return [(c.name, c.hint_topic) for c in checks]
+
+
+def declared(kind: str, options: VerifyOptions | None = None) -> list[tuple[str, str | None]]:
+    return [(spec.name, spec.hint) for spec in declared_checks(kind, options)]
+
+
+def test_a_report_lists_the_declared_checks_in_order_with_their_hints(tmp_path: Path) -> None:
     answers = tmp_path / "answers.sql"
     answers.write_text("-- name: q1\nSELECT 1;\n")
-    checks = sql_queries.verify(VerifyOptions(file=answers))
-    assert [c.name for c in checks] == [spec.name for spec in declared_checks("sql-queries")]
-    assert [c.hint_topic for c in checks] == [spec.hint for spec in declared_checks("sql-queries")]
+    assert report(sql_queries.verify(VerifyOptions(file=answers))) == declared("sql-queries")
+
+    (tmp_path / "schema.sql").write_text((DATA / "sql_schema" / "schema.sql").read_text(encoding="utf-8"))
+    (tmp_path / "load.sql").write_text("INSERT INTO nowhere SELECT 1;\n")
+    assert report(sql_schema.verify(VerifyOptions(file=tmp_path / "schema.sql"))) == declared("sql-schema")
+
+    tests = tmp_path / "test_pricing.py"
+    tests.write_text("def test_ok():\n    pass\n")
+
+    def runner(source: str, timeout: float) -> pytest_bugs.RunResult:
+        return pytest_bugs.RunResult(0 if source == pytest_bugs.module_source() else 1, "1 passed in 0.01s")
+
+    checks = pytest_bugs.verify(VerifyOptions(file=tests), runner=runner)
+    *rows, (summary, hint) = declared("pytest-bugs")
+    bugs = len(rows) - 1  # after the run on the correct module
+    assert report(checks) == [*rows, (f"caught {bugs}/{bugs} seeded bugs (need >= 80%)", hint)]
+    assert summary == "seeded bugs caught (need >= 80%)"
 
 
 def test_checkpoint_show_lists_the_declared_checks_and_their_hints(invoke, mini) -> None:
