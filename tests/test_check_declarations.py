@@ -170,6 +170,12 @@ def test_a_long_error_is_cut_to_one_short_line() -> None:
     assert len(check.message) < 300 and check.message.endswith("…)")
 
 
+def test_a_check_that_returns_no_check_is_a_failed_check() -> None:
+    (check,) = run_checks([CheckSpec("a", "http-basics", lambda _: "fine")], None)
+    assert check.outcome is Outcome.FAIL
+    assert check.message == "the check stopped on an unexpected error (TypeError: the check returned 'fine')"
+
+
 def test_an_input_error_or_an_abort_ends_the_run() -> None:
     def cannot_start(_: object) -> Check:
         raise VerifierInputError("nothing is listening")

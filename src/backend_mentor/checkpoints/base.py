@@ -220,6 +220,8 @@ def run_checks(
                 raise
             except Exception as exc:  # a bug or an input nobody planned for: one failed check, the run goes on
                 check = Check(spec.name, False, unexpected_error(exc), spec.hint)
+            if not isinstance(check, Check):
+                check = Check(spec.name, False, unexpected_error(TypeError(f"the check returned {check!r}")))
         check.name = check.name or spec.name
         if check.hint_topic is None:
             check.hint_topic = spec.hint
