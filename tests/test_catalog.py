@@ -86,3 +86,41 @@ def test_full_text_index_is_in_the_cache(pack):
     catalog = load(pack)
     rows = catalog.search_db().execute("SELECT id FROM topic_fts ORDER BY id").fetchall()
     assert [r[0] for r in rows] == ["alpha", "beta"]
+
+
+def test_a_cached_catalog_decodes_only_the_topics_a_command_uses(pack):
+    load(pack)
+    cached = load(pack)
+    assert cached.from_cache and list(cached.topics) == ["alpha", "beta"] and len(cached.topics) == 2
+    assert cached.topics._loaded == {}  # ids and order known, nothing decoded yet
+    assert cached.topics["beta"].prerequisites == ["alpha"] and list(cached.topics._loaded) == ["beta"]
+    assert "gamma" not in cached.topics and cached.topics.get("gamma") is None
+    assert [t.id for t in cached.topics.values()] == ["alpha", "beta"]  # all, in catalog order
+    assert [tid for tid, _ in cached.topics.items()] == ["alpha", "beta"]
+
+
+def test_a_cache_missing_topic_rows_is_rebuilt(pack):
+    import sqlite3
+
+    first = load(pack)
+    first._search_db and first._search_db.close()
+    db = sqlite3.connect(first.cache_file)
+    with db:
+        db.execute("DELETE FROM topic WHERE id = 'beta'")
+    db.close()
+    again = load(pack)
+    assert not again.from_cache and again.topics["beta"].prerequisites == ["alpha"]
+
+
+def test_a_topic_row_damaged_after_loading_is_one_clear_error(pack):
+    import sqlite3
+
+    load(pack)
+    cached = load(pack)
+    db = sqlite3.connect(cached.cache_file)
+    with db:
+        db.execute("UPDATE topic SET value = 'not json' WHERE id = 'alpha'")
+    db.close()
+    with pytest.raises(CurriculumError) as info:
+        cached.topics["alpha"]
+    assert "is damaged; delete it" in str(info.value)

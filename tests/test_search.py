@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backend_mentor.curriculum.catalog import load_catalog
@@ -103,19 +105,16 @@ def test_a_query_whose_key_word_the_top_topic_never_mentions_is_not_a_clear_win(
     assert result.hits[0].id == "design-patterns" and result.best is None
 
 
-def test_the_name_index_is_kept_next_to_the_catalog_cache_and_rebuilt_when_stale_or_damaged(make_pack, mini):
-    from backend_mentor.curriculum import search as module
+def test_the_name_index_is_compiled_into_the_catalog_and_read_word_by_word(make_pack, mini):
+    from backend_mentor.curriculum.catalog import catalog_from_sources
+    from backend_mentor.curriculum.sources import Source
 
     catalog = pack_catalog(make_pack, mini, {"idem": {"title": "Idempotency Keys"}})
-    module._NAMES.clear()
     assert search(catalog, "idempotency keys").best.id == "idem"
-    index = module._names_file(catalog)
-    assert index is not None and index.exists()
-    module._NAMES.clear()
-    assert module._load_names(catalog) is not None  # the next process reads it instead of rebuilding
-    for damaged in ("{not json", '{"format": 1, "fingerprint": "other"}', '{"format": 1, "fingerprint": "%s"}'):
-        index.write_text(damaged.replace("%s", catalog.fingerprint))
-        module._NAMES.clear()
-        assert module._load_names(catalog) is None
-        assert search(catalog, "idempotency keys").best.id == "idem"  # rebuilt, and written again
-    assert module._load_names(catalog) is not None
+    tables = {row[0] for row in catalog.search_db().execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"name_exact", "name_set", "name_stem", "summary_stem", "vocabulary"} <= tables
+    assert catalog.cache_file is not None
+    assert not catalog.cache_file.with_name(catalog.cache_file.name + ".names.json").exists()
+    # without a cache file the same index is built in memory
+    uncached = catalog_from_sources([Source(Path(s)) for s in catalog.sources], use_cache=False)
+    assert uncached.cache_file is None and search(uncached, "idempotency keys").best.id == "idem"

@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import checkpoint, curriculum, learn, mentor, path, progress, project, review
 from .context import AppContext
 from .errors import MentorError
 from .output import print_error
@@ -139,25 +138,12 @@ def _is_framework_signal(exc: BaseException) -> bool:
     return type(exc).__module__.split(".")[0] in {"typer", "click"}
 
 
-app = typer.Typer(
-    cls=MentorGroup,
-    name="backend-mentor",
-    help="A terminal mentor for learning backend development.\n\nExample: backend-mentor learn",
-    context_settings=CONTEXT_SETTINGS,
-    no_args_is_help=False,
-    add_completion=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"backend-mentor {__version__}")
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
     curriculum_dirs: Annotated[
@@ -181,15 +167,66 @@ def root(
         show_dashboard(ctx.obj, json_output)
 
 
-app.add_typer(learn.app, name="learn")
-app.command("mentor", context_settings=CONTEXT_SETTINGS)(mentor.mentor)
-app.add_typer(path.app, name="path")
-app.add_typer(checkpoint.app, name="checkpoint")
-app.add_typer(project.app, name="project")
-app.add_typer(progress.app, name="progress")
-app.command("review", context_settings=CONTEXT_SETTINGS)(review.review)
-app.add_typer(curriculum.app, name="curriculum")
+def _register(application: typer.Typer, name: str) -> None:
+    """Add one command (group) to the root; its module is imported only now."""
+    from importlib import import_module
+
+    module = import_module(f".commands.{name}", __package__)
+    if name in ("mentor", "review"):  # single commands; the others are groups of subcommands
+        application.command(name, context_settings=CONTEXT_SETTINGS)(getattr(module, name))
+    else:
+        application.add_typer(module.app, name=name)
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The root app with every command, or with just ``only``: Typer builds the whole command tree
+    (every option of every command) before running one, so a run that names its command gets a tree
+    of that command alone. Help, errors and behaviour of that command are the same either way."""
+    application = typer.Typer(
+        cls=MentorGroup,
+        name="backend-mentor",
+        help="A terminal mentor for learning backend development.\n\nExample: backend-mentor learn",
+        context_settings=CONTEXT_SETTINGS,
+        no_args_is_help=False,
+        add_completion=True,
+        rich_markup_mode="rich",
+        pretty_exceptions_enable=False,
+    )
+    application.callback(invoke_without_command=True)(root)
+    for name in COMMAND_ORDER:
+        if only in (None, name):
+            _register(application, name)
+    return application
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``cli.app``: the root with every command, built on first use (``main`` builds only what it runs)."""
+    if name == "app":
+        globals()["app"] = application = build_app()
+        return application
+    raise AttributeError(name)
+
+
+ROOT_FLAGS = {"--json"}  # root options that take no value; --curriculum takes one
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command a command line runs, if it is plainly one of ours; None means: build them all
+    (no command, an unknown one, help or completion of the root, a root option we do not know)."""
+    if "_BACKEND_MENTOR_COMPLETE" in os.environ:  # shell completion walks the whole tree
+        return None
+    args = iter(argv)
+    for arg in args:
+        if arg == "--curriculum":
+            next(args, None)
+        elif arg.startswith("--curriculum=") or arg in ROOT_FLAGS:
+            continue
+        else:
+            return arg if arg in COMMAND_ORDER else None
+    return None
 
 
 def main() -> None:
-    app(prog_name="backend-mentor")
+    import sys
+
+    build_app(invoked_command(sys.argv[1:]))(prog_name="backend-mentor")

@@ -103,18 +103,152 @@ class Code:
         return Measurement(min(width, options.max_width), min(width, options.max_width))
 
 
-def show_markdown(out: Output, text: str) -> None:
-    """Markdown prose wraps to the terminal; code blocks are never wrapped and never cut."""
-    from rich.markdown import CodeBlock, Markdown
+def show_markdown(out: Output, blocks: list[Any]) -> None:
+    """Compiled Markdown (``curriculum.markup``): prose wraps to the terminal with hanging indents
+    in lists; code blocks are never wrapped and never cut."""
+    from rich.console import Group
 
-    class _CodeBlock(CodeBlock):
-        def __rich_console__(self, console: Any, options: Any) -> Any:
-            yield Code(str(self.text), self.lexer_name)
+    out.print(Group(*_blocks_view(blocks)), crop=False)  # crop=False: long code lines pass whole
 
-    class _Markdown(Markdown):
-        elements = {**Markdown.elements, "fence": _CodeBlock, "code_block": _CodeBlock}
 
-    out.print(_Markdown(text), crop=False)  # crop=False: long code lines pass whole
+INLINE_STYLES = {"b": "bold", "i": "italic", "c": "bold cyan", "s": "strike", "u": "underline", "h": "dim"}
+
+
+def _inline_text(runs: list[list[str]], style: str = "") -> Any:
+    from rich.text import Text
+
+    text = Text(style=style)
+    for chunk, flags in runs:
+        text.append(chunk, " ".join(INLINE_STYLES[f] for f in flags if f in INLINE_STYLES) or None)
+    return text
+
+
+def _blocks_view(blocks: list[Any], nested: bool = False) -> list[Any]:
+    """Rich renderables for blocks, one blank line between blocks (none inside a tight list item)."""
+    from rich.text import Text
+
+    views: list[Any] = []
+    for block in blocks:
+        if views and not nested:
+            views.append(Text())
+        kind = block[0]
+        if kind == "heading":
+            views.append(_inline_text(block[2], "bold underline" if block[1] == 1 else "bold"))
+        elif kind == "paragraph":
+            views.append(_inline_text(block[1]))
+        elif kind == "code":
+            views.append(Code(block[2], block[1]))
+        elif kind == "list":
+            views.append(_list_view(*block[1:]))
+        elif kind == "table":
+            views.append(_table_view(*block[1:]))
+        elif kind == "quote":
+            views.append(Hanging([("▌", _group(_blocks_view(block[1])))]))
+        elif kind == "rule":
+            from rich.rule import Rule
+
+            views.append(Rule())
+        elif kind == "html":
+            views.append(Text(block[1]))
+    return views
+
+
+def _group(views: list[Any]) -> Any:
+    from rich.console import Group
+
+    return views[0] if len(views) == 1 else Group(*views)
+
+
+def _list_view(ordered: bool, start: int, tight: bool, items: list[list[Any]]) -> Any:
+    from rich.text import Text
+
+    last = start + len(items) - 1
+    rows: list[tuple[str, Any]] = []
+    for number, item in enumerate(items, start):
+        marker = f"{number}.".rjust(len(f"{last}.")) if ordered else "•"
+        views = _blocks_view(item, nested=tight)
+        if not tight and number < last:
+            views.append(Text())
+        rows.append((marker, _group(views) if views else Text()))
+    return Hanging(rows, indent=1)
+
+
+def _table_view(header: list[Any], rows: list[list[Any]], aligns: list[str | None]) -> Any:
+    justify = [a if a in ("left", "center", "right") else "left" for a in aligns] + ["left"] * len(header)
+    return MarkdownTable(
+        [_inline_text(cell, "bold") for cell in header],
+        [[_inline_text(cell) for cell in row[: len(header)]] for row in rows],
+        justify[: len(header)],
+    )
+
+
+class MarkdownTable:
+    """A lesson's table: the header in bold, a rule, then the rows, columns two spaces apart.
+
+    Columns keep their natural width when the table fits; otherwise each column gives up width in
+    proportion to what it has beyond its longest word, and its cells wrap (words fold only when
+    even the longest words do not fit).
+    """
+
+    GAP = 2
+
+    def __init__(self, header: list[Any], rows: list[list[Any]], justify: list[str]):
+        self.header = header
+        self.rows = [row + [type(header[0])("")] * (len(header) - len(row)) for row in rows] if header else []
+        self.justify = justify
+
+    def widths(self, available: int) -> list[int]:
+        from rich.cells import cell_len
+
+        cells = [self.header, *self.rows]
+        columns = range(len(self.header))
+        natural = [max(max((cell_len(line) for line in row[c].plain.split("\n")), default=0) for row in cells)
+                   for c in columns]  # fmt: skip
+        least = [max((cell_len(word) for row in cells for word in row[c].plain.split()), default=1) for c in columns]
+        least = [max(1, min(n, w)) for n, w in zip(natural, least)]
+        natural = [max(1, n) for n in natural]
+        room = available - self.GAP * (len(natural) - 1)
+        if sum(natural) <= room:
+            return natural
+        spare, extra = room - sum(least), sum(n - m for n, m in zip(natural, least))
+        if spare >= 0 and extra:
+            return [m + (n - m) * spare // extra for n, m in zip(natural, least)]
+        total = sum(natural)
+        return [max(1, room * n // total) for n in natural]  # even the longest words do not fit: fold
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+
+        if not self.header:
+            return
+        widths = self.widths(options.max_width)
+        gap = Segment(" " * self.GAP)
+        rendered = []
+        for row in [self.header, *self.rows]:
+            cells = []
+            for cell, width, justify in zip(row, widths, self.justify):
+                cell.justify, cell.overflow = justify, "fold"
+                cells.append(console.render_lines(cell, options.update(width=width, max_width=width), pad=True))
+            rendered.append(cells)
+        spaced = any(len(lines) > 1 for cells in rendered[1:] for lines in cells)  # wrapped rows: a blank line between
+        for number, cells in enumerate(rendered):
+            if spaced and number > 1:
+                yield Segment.line()
+            for line in range(max(len(c) for c in cells)):
+                for column, lines in enumerate(cells):
+                    if column:
+                        yield gap
+                    yield from lines[line] if line < len(lines) else [Segment(" " * widths[column])]
+                yield Segment.line()
+            if number == 0:
+                yield Segment("─" * (sum(widths) + self.GAP * (len(widths) - 1)))
+                yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        width = min(options.max_width, sum(self.widths(options.max_width)) + self.GAP * (len(self.header) - 1))
+        return Measurement(width, width)
 
 
 def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
@@ -127,20 +261,50 @@ def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
         out.print(Text("    " + res["url"]), soft_wrap=True)
 
 
+class Hanging:
+    """Marker + content rows: wrapped lines align under the content, not under the marker.
+
+    Content is text or any renderable (a list item's blocks); long words fold, never overflow.
+    Cheaper than a Rich table grid, which measures every cell of every row twice.
+    """
+
+    def __init__(self, rows: list[tuple[str, Any]], indent: int = 0):
+        self.rows = rows
+        self.indent = indent
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+        from rich.text import Text
+
+        marker_width = max((cell_len(marker) for marker, _ in self.rows), default=0)
+        width = max(1, options.max_width - self.indent - marker_width - 1)
+        inner = options.update(width=width, max_width=width)
+        blank = Segment(" " * (self.indent + marker_width + 1))
+        for marker, content in self.rows:
+            if isinstance(content, str):
+                content = Text(content)
+            if isinstance(content, Text):
+                content.overflow = "fold"
+            lines = console.render_lines(content, inner, pad=False, new_lines=False)
+            for number, line in enumerate(lines or [[]]):
+                if number == 0:
+                    yield Segment(" " * self.indent + " " * (marker_width - cell_len(marker)) + marker + " ")
+                else:
+                    yield blank
+                yield from line
+                yield Segment.line()
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement(options.max_width, options.max_width)
+
+
 def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
     """Marker + text rows whose wrapped lines align under the text, not under the marker."""
-    if not rows:
-        return
-    from rich.padding import Padding
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for marker, text in rows:
-        grid.add_row(marker, Text(text))
-    out.print(Padding(grid, (0, 0, 0, indent)))
+    if rows:
+        out.print(Hanging(list(rows), indent))
 
 
 # --- JSON shapes --------------------------------------------------------------------------------
@@ -231,7 +395,7 @@ def _topic(
     if missing:
         names = ", ".join(f"{esc(catalog.topics[m].title)} ({m})" for m in missing)
         out.print(f"[yellow]Read first:[/yellow] {names}")
-    show_markdown(out, topic.lesson)
+    show_markdown(out, catalog.markup(f"topic:{topic.id}", topic.lesson))
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Pitfalls", topic.pitfalls)
     show_examples(out, topic, language, all_languages)
@@ -264,15 +428,17 @@ def show_lesson(
     from .pager import paged
 
     with paged(out, pager):
-        _lesson(out, topic, position, language, all_languages)
+        _lesson(out, catalog, topic, position, language, all_languages)
 
 
-def _lesson(out: Output, topic: Topic, position: str, language: str | None, all_languages: bool) -> None:
+def _lesson(
+    out: Output, catalog: Catalog, topic: Topic, position: str, language: str | None, all_languages: bool
+) -> None:
     from rich.rule import Rule
 
     out.print(Rule(f"[bold]{esc(topic.title)}[/bold]  [dim]{esc(position)}[/dim]", align="left"))
     out.print(f"[dim]{esc(topic.summary)}[/dim]\n")
-    show_markdown(out, topic.lesson)
+    show_markdown(out, catalog.markup(f"topic:{topic.id}", topic.lesson))
     _bullets(out, "Key points", topic.key_points)
     _bullets(out, "Watch out for", topic.pitfalls)
     show_examples(out, topic, language, all_languages)
@@ -607,12 +773,11 @@ def show_checkpoint(
 ) -> None:
     """The checkpoint, the checks its verifier runs (``CheckSpec`` rows: name and hint topic) and
     the last attempts."""
-    from rich.markdown import Markdown
     from rich.panel import Panel
     from rich.text import Text
 
     out.print(Panel(esc(checkpoint.summary), title=f"[bold]{esc(checkpoint.title)}[/bold]", title_align="left"))
-    out.print(Markdown(checkpoint.instructions))
+    show_markdown(out, catalog.markup(f"checkpoint:{checkpoint.id}", checkpoint.instructions))
     topics = ", ".join(t for t in checkpoint.topics if t in catalog.topics)
     out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {topics}")
     if checks:

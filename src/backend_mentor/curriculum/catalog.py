@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,80 @@ from ..paths import cache_dir, extra_curriculum_dirs, shipped_curriculum_dir
 from .models import Category, Checkpoint, LearningPath, Project, Topic
 from .schema import SCHEMA_VERSION
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 4  # 2: lessons as compiled blocks (table markup); 3: one row per topic; 4: names index tables
+
+
+class CachedTopics(Mapping[str, Topic]):
+    """The topics of a cached catalog, each decoded from its own row when first used.
+
+    Ids (and their order) are known at once; ``mentor jwt`` decodes a handful of the topics,
+    while ``values()``/``items()`` decode them all in one query.
+    """
+
+    def __init__(self, db: sqlite3.Connection, ids: list[str], cache_file: Path):
+        self._db = db
+        self._order = dict.fromkeys(ids)
+        self._loaded: dict[str, Topic] = {}
+        self._cache_file = cache_file
+
+    def __getitem__(self, topic_id: str) -> Topic:
+        topic = self._loaded.get(topic_id)
+        if topic is None:
+            if topic_id not in self._order:
+                raise KeyError(topic_id)
+            row = self._fetch("SELECT id, value FROM topic WHERE id = ?", (topic_id,))
+            if not row:
+                raise self._damaged()
+            topic = self._loaded[topic_id] = self._decode(row[0][1])
+        return topic
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, topic_id: object) -> bool:
+        return topic_id in self._order
+
+    def _load_all(self) -> None:
+        if len(self._loaded) < len(self._order):
+            for topic_id, value in self._fetch("SELECT id, value FROM topic", ()):
+                if topic_id not in self._loaded:
+                    self._loaded[topic_id] = self._decode(value)
+            if len(self._loaded) < len(self._order):
+                raise self._damaged()
+
+    def values(self) -> Any:
+        self._load_all()
+        return [self._loaded[t] for t in self._order]
+
+    def items(self) -> Any:
+        self._load_all()
+        return [(t, self._loaded[t]) for t in self._order]
+
+    def _fetch(self, sql: str, params: tuple[str, ...]) -> list[Any]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error:
+            raise self._damaged() from None
+
+    def _decode(self, value: str) -> Topic:
+        try:
+            return Topic.from_dict(json.loads(value))
+        except (ValueError, TypeError):
+            raise self._damaged() from None
+
+    def _damaged(self) -> CurriculumError:
+        return CurriculumError(
+            [f"the curriculum cache {self._cache_file} is damaged; delete it and it is rebuilt on the next run"]
+        )
 
 
 @dataclass
 class Catalog:
     categories: dict[str, Category]
-    topics: dict[str, Topic]
+    topics: Mapping[str, Topic]
     paths: dict[str, LearningPath]
     checkpoints: dict[str, Checkpoint]
     projects: dict[str, Project]
@@ -60,9 +127,29 @@ class Catalog:
             if self.cache_file and self.cache_file.exists():
                 self._search_db = sqlite3.connect(f"file:{self.cache_file}?mode=ro", uri=True)
             else:
+                from .search import write_names
+
                 self._search_db = sqlite3.connect(":memory:")
                 _write_index(self._search_db, self.topics.values())
+                write_names(self._search_db, self.topics.values())
         return self._search_db
+
+    def markup(self, key: str, text: str) -> list[Any]:
+        """The compiled blocks (``markup.parse``) of a lesson (``topic:ID``) or of checkpoint
+        instructions (``checkpoint:ID``): read from the cache, so no Markdown parser is loaded;
+        parsed here only when the catalog has no cache file or the cache lacks them."""
+        if self.cache_file is not None and self.cache_file.exists():
+            try:
+                row = self.search_db().execute("SELECT value FROM markup WHERE key = ?", (key,)).fetchone()
+                if row is not None:
+                    blocks = json.loads(row[0])
+                    if isinstance(blocks, list):
+                        return blocks
+            except (sqlite3.Error, ValueError):
+                pass
+        from .markup import parse
+
+        return parse(text)
 
     def topics_by_category(self) -> dict[str, list[Topic]]:
         """Every category (in curriculum order, empty ones too) with its topics in catalog order."""
@@ -81,13 +168,13 @@ class Catalog:
         }
 
 
-def _lookup(entities: dict[str, Any], kind: str, entity_id: str, see: str) -> Any:
+def _lookup(entities: Mapping[str, Any], kind: str, entity_id: str, see: str) -> Any:
     """An entity by id, or ``NotFound`` with a "did you mean" and where to look."""
-    from .validate import did_you_mean
-
     try:
         return entities[entity_id]
     except KeyError:
+        from .validate import did_you_mean  # loads the YAML reader: only for the error
+
         raise NotFound(f"unknown {kind} '{entity_id}'{did_you_mean(entity_id, entities)}{see}") from None
 
 
@@ -161,11 +248,13 @@ def compile_sources(sources: list[Any], print_: str, cache_file: Path | None) ->
     return catalog
 
 
-def _build(data: dict[str, Any], print_: str, from_cache: bool = False) -> Catalog:
+def _build(
+    data: dict[str, Any], print_: str, from_cache: bool = False, topics: Mapping[str, Topic] | None = None
+) -> Catalog:
     meta = data["meta"]
     return Catalog(
         categories={cid: Category(**c) for cid, c in data["categories"].items()},
-        topics={tid: Topic.from_dict(t) for tid, t in data["topic"].items()},
+        topics=topics if topics is not None else {tid: Topic.from_dict(t) for tid, t in data["topic"].items()},
         paths={pid: LearningPath.from_dict(p) for pid, p in data["path"].items()},
         checkpoints={cid: Checkpoint.from_dict(c) for cid, c in data["checkpoint"].items()},
         projects={pid: Project.from_dict(p) for pid, p in data["project"].items()},
@@ -181,20 +270,27 @@ def _read_cache(cache_file: Path, print_: str) -> Catalog | None:
     """The cached catalog, or None to rebuild it: a cache is disposable, whatever shape it is in."""
     if not cache_file.exists():
         return None
+    db = None
     try:
-        db = sqlite3.connect(f"file:{cache_file}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-            if not row or row[0] != print_:
-                return None
-            (blob,) = db.execute("SELECT value FROM meta WHERE key = 'catalog'").fetchone()
-        finally:
+        db = sqlite3.connect(f"file:{cache_file}?mode=ro", uri=True, check_same_thread=False)
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if not row or row[0] != print_:
             db.close()
-        catalog = _build(json.loads(blob), print_, from_cache=True)
+            return None
+        (blob,) = db.execute("SELECT value FROM meta WHERE key = 'catalog'").fetchone()
+        data = json.loads(blob)
+        ids = data["topic_ids"]
+        (rows,) = db.execute("SELECT count(*) FROM topic").fetchone()
+        if not isinstance(ids, list) or rows != len(ids):
+            raise ValueError("topic rows do not match the index")
+        catalog = _build(data, print_, from_cache=True, topics=CachedTopics(db, ids, cache_file))
     except Exception as exc:  # noqa: BLE001 - any damage (wrong tables, wrong JSON shape) means: rebuild
+        if db is not None:
+            db.close()
         _notice(f"the curriculum cache {cache_file} was unreadable ({type(exc).__name__}); rebuilding it")
         return None
     catalog.cache_file = cache_file
+    catalog._search_db = db  # one connection, one snapshot of the file, for topics, search and lessons
     return catalog
 
 
@@ -207,6 +303,7 @@ def _notice(text: str) -> None:
 def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | None:
     """Write the cache atomically (temp file + rename); a cache that cannot be written is skipped."""
     from ..tempfiles import clean_stale, temp_prefix
+    from .search import write_names
 
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -219,20 +316,43 @@ def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | 
         db = sqlite3.connect(tmp_name)
         with db:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            light = {key: value for key, value in data.items() if key != "topic"}
+            light["topic_ids"] = list(data["topic"])
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
-                [("fingerprint", print_), ("catalog", json.dumps(data, separators=(",", ":")))],
+                [("fingerprint", print_), ("catalog", json.dumps(light, separators=(",", ":")))],
+            )
+            db.execute("CREATE TABLE topic (id TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.executemany(
+                "INSERT INTO topic VALUES (?, ?)",
+                [(tid, json.dumps(t, separators=(",", ":"))) for tid, t in data["topic"].items()],
             )
             topics = [Topic.from_dict(t) for t in data["topic"].values()]
             _write_index(db, topics)
+            write_names(db, topics)
+            _write_markup(db, topics, [Checkpoint.from_dict(c) for c in data["checkpoint"].values()])
         db.close()
         if cache_file.is_dir():
             raise IsADirectoryError(cache_file)
         os.replace(tmp_name, cache_file)
+        # the names index lived beside the cache before format 4; it is in the cache file now
+        cache_file.with_name(cache_file.name + ".names.json").unlink(missing_ok=True)
         return cache_file
     except (OSError, sqlite3.Error):
         Path(tmp_name).unlink(missing_ok=True)
         return None
+
+
+def _write_markup(db: sqlite3.Connection, topics: Iterable[Topic], checkpoints: Iterable[Checkpoint]) -> None:
+    """Lessons and checkpoint instructions as compiled blocks (``Catalog.markup`` reads them)."""
+    from .markup import parse
+
+    db.execute("CREATE TABLE markup (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    rows = [(f"topic:{t.id}", t.lesson) for t in topics] + [(f"checkpoint:{c.id}", c.instructions) for c in checkpoints]
+    db.executemany(
+        "INSERT INTO markup VALUES (?, ?)",
+        [(key, json.dumps(parse(text), separators=(",", ":"))) for key, text in rows],
+    )
 
 
 def _fts_available(db: sqlite3.Connection) -> bool:

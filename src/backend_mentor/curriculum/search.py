@@ -18,14 +18,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .catalog import Catalog
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .models import Topic
 
 WORD = re.compile(r"[a-z0-9#]+")
 VOWELS = re.compile(r"[aeiouy]")
@@ -118,95 +121,81 @@ def _undouble(word: str) -> str:
     return word[:-1] if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "aeiouls" else word
 
 
-# --- the curriculum's names, once per catalog --------------------------------------------------
+# --- the curriculum's names, compiled into the catalog's SQLite file ---------------------------
 
 
-@dataclass
 class _Names:
-    exact: dict[str, dict[str, int]]  # normalised name -> {topic id: 0 for id/title, 1 for alias}
-    names: dict[str, list[frozenset[str]]]  # topic id -> each name as a set of stems, filler included
-    name_stems: dict[str, set[str]]  # topic id -> every stem of its names
-    summary_stems: dict[str, set[str]]
-    vocabulary: set[str]  # words of ids, titles and aliases (targets for correction)
+    """The names of the topics (ids, titles, aliases) and their summaries as stems, in SQLite tables
+    written with the catalog (``write_names``), so a search reads only the rows of the words it has."""
 
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self._vocabulary: list[str] | None = None
 
-_NAMES: dict[int, tuple[Catalog, _Names]] = {}
+    def owners(self, name: str) -> dict[str, int]:
+        """Topic id -> 0 (its id or title) or 1 (an alias) for a normalised name."""
+        import json
+
+        row = self.db.execute("SELECT owners FROM name_exact WHERE name = ?", (name,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def knows(self, word: str) -> bool:
+        return self.db.execute("SELECT 1 FROM vocabulary WHERE word = ?", (word,)).fetchone() is not None
+
+    def vocabulary(self) -> list[str]:
+        if self._vocabulary is None:
+            self._vocabulary = [row[0] for row in self.db.execute("SELECT word FROM vocabulary")]
+        return self._vocabulary
+
+    def _stem_rows(self, table: str, stems: set[str]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        if not stems:
+            return found
+        marks = ",".join("?" * len(stems))
+        for stem_, tid in self.db.execute(f"SELECT stem, tid FROM {table} WHERE stem IN ({marks})", sorted(stems)):
+            found.setdefault(tid, set()).add(stem_)
+        return found
+
+    def in_names(self, stems: set[str]) -> dict[str, set[str]]:
+        """Topic id -> which of ``stems`` are in its names (filler aside)."""
+        return self._stem_rows("name_stem", stems)
+
+    def in_summaries(self, stems: set[str]) -> dict[str, set[str]]:
+        return self._stem_rows("summary_stem", stems)
+
+    def names_within(self, typed: set[str]) -> dict[str, list[frozenset[str]]]:
+        """Topic id -> each of its names whose every word is among ``typed`` (stems)."""
+        if not typed:
+            return {}
+        marks = ",".join("?" * len(typed))
+        rows = self.db.execute(
+            f"SELECT tid, stems FROM name_set WHERE id IN (SELECT set_id FROM name_set_stem WHERE stem IN ({marks}))"
+            " ORDER BY id",
+            sorted(typed),
+        )
+        found: dict[str, list[frozenset[str]]] = {}
+        for tid, stems in rows:
+            name = frozenset(stems.split(" "))
+            if name <= typed:
+                found.setdefault(tid, []).append(name)
+        return found
 
 
 def _names(catalog: Catalog) -> _Names:
-    """The name index, built once per curriculum and kept next to the catalog cache."""
-    cached = _NAMES.get(id(catalog))
-    if cached and cached[0] is catalog:
-        return cached[1]
-    result = _load_names(catalog)
-    if result is None:
-        result = _build_names(catalog)
-        _save_names(catalog, result)
-    _NAMES.clear()
-    _NAMES[id(catalog)] = (catalog, result)
-    return result
+    return _Names(catalog.search_db())
 
 
-def _names_file(catalog: Catalog):  # -> Path | None
-    return catalog.cache_file.with_name(catalog.cache_file.name + ".names.json") if catalog.cache_file else None
-
-
-def _load_names(catalog: Catalog) -> _Names | None:
+def write_names(db: sqlite3.Connection, topics: Iterable[Topic]) -> None:
+    """The names index of ``_Names``: written once, when the catalog is compiled."""
     import json
 
-    path = _names_file(catalog)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("fingerprint") != catalog.fingerprint or data.get("format") != 1:
-        return None
-    try:
-        return _Names(
-            exact=data["exact"],
-            names={tid: [frozenset(n) for n in sets] for tid, sets in data["names"].items()},
-            name_stems={tid: set(v) for tid, v in data["name_stems"].items()},
-            summary_stems={tid: set(v) for tid, v in data["summary_stems"].items()},
-            vocabulary=set(data["vocabulary"]),
-        )
-    except (KeyError, TypeError, AttributeError):
-        return None
-
-
-def _save_names(catalog: Catalog, names: _Names) -> None:
-    """Best effort: a read-only or full cache directory only costs the rebuild next time."""
-    import json
-    import os
-    import tempfile
-
-    path = _names_file(catalog)
-    if path is None or not path.parent.is_dir():
-        return
-    data = {"format": 1, "fingerprint": catalog.fingerprint, "exact": names.exact,
-            "names": {tid: [sorted(n) for n in sets] for tid, sets in names.names.items()},
-            "name_stems": {tid: sorted(v) for tid, v in names.name_stems.items()},
-            "summary_stems": {tid: sorted(v) for tid, v in names.summary_stems.items()},
-            "vocabulary": sorted(names.vocabulary)}  # fmt: skip
-    try:
-        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".names-", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(data, file, separators=(",", ":"))
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
-def _build_names(catalog: Catalog) -> _Names:
     exact: dict[str, dict[str, int]] = {}
-    names: dict[str, list[frozenset[str]]] = {}
-    name_stems: dict[str, set[str]] = {}
-    summary_stems: dict[str, set[str]] = {}
     vocabulary: set[str] = set()
-    for topic in catalog.topics.values():
+    name_sets: list[tuple[str, frozenset[str]]] = []
+    name_stems: list[tuple[str, str]] = []
+    summary_stems: list[tuple[str, str]] = []
+    filler = {stem(w) for w in FILLER}
+    for topic in topics:
         plain_title = re.sub(r"\s*\(.*?\)", "", topic.title)
         entries = [(topic.id.replace("-", " "), 0), (topic.title, 0), (plain_title, 0)]
         entries += [(alias, 1) for alias in topic.aliases]
@@ -221,10 +210,34 @@ def _build_names(catalog: Catalog) -> _Names:
         # a parenthesised part of a title ("Normalization (1NF to BCNF)") is a name of its own
         for inner in re.findall(r"\((.*?)\)", topic.title):
             sets.append(frozenset(stem(w) for w in normalise(inner).split()))
-        names[topic.id] = [s for s in sets if s]
-        name_stems[topic.id] = {st for s in names[topic.id] for st in s} - {stem(w) for w in FILLER}
-        summary_stems[topic.id] = {stem(w) for w in normalise(topic.summary).split()}
-    return _Names(exact, names, name_stems, summary_stems, vocabulary)
+        sets = [s for s in sets if s]
+        name_sets += [(topic.id, s) for s in sets]
+        name_stems += [(st, topic.id) for st in sorted({st for s in sets for st in s} - filler)]
+        summary_stems += [(st, topic.id) for st in sorted({stem(w) for w in normalise(topic.summary).split()})]
+    db.executescript(
+        """
+        CREATE TABLE name_exact (name TEXT PRIMARY KEY, owners TEXT NOT NULL);
+        CREATE TABLE name_set (id INTEGER PRIMARY KEY, tid TEXT NOT NULL, stems TEXT NOT NULL);
+        CREATE TABLE name_set_stem (stem TEXT NOT NULL, set_id INTEGER NOT NULL);
+        CREATE TABLE name_stem (stem TEXT NOT NULL, tid TEXT NOT NULL);
+        CREATE TABLE summary_stem (stem TEXT NOT NULL, tid TEXT NOT NULL);
+        CREATE TABLE vocabulary (word TEXT PRIMARY KEY);
+        """
+    )
+    db.executemany("INSERT INTO name_exact VALUES (?, ?)", [(n, json.dumps(o)) for n, o in exact.items()])
+    for number, (tid, name_set) in enumerate(name_sets, 1):
+        db.execute("INSERT INTO name_set VALUES (?, ?, ?)", (number, tid, " ".join(sorted(name_set))))
+        db.executemany("INSERT INTO name_set_stem VALUES (?, ?)", [(st, number) for st in name_set])
+    db.executemany("INSERT INTO name_stem VALUES (?, ?)", name_stems)
+    db.executemany("INSERT INTO summary_stem VALUES (?, ?)", summary_stems)
+    db.executemany("INSERT INTO vocabulary VALUES (?)", [(w,) for w in sorted(vocabulary)])
+    db.executescript(
+        """
+        CREATE INDEX name_set_stem_by_stem ON name_set_stem (stem);
+        CREATE INDEX name_stem_by_stem ON name_stem (stem);
+        CREATE INDEX summary_stem_by_stem ON summary_stem (stem);
+        """
+    )
 
 
 # --- the lesson text: FTS5 when SQLite has it, plain Python otherwise --------------------------
@@ -305,12 +318,12 @@ def _correct(words: list[str], names: _Names, text: _Text) -> tuple[list[str], d
     """Only words the curriculum never uses are corrected, towards the words of topic names."""
     fixed, corrected = [], {}
     for word in words:
-        if word in names.vocabulary or len(word) < 4 or not word.isalpha() or text.known(word):
+        if len(word) < 4 or not word.isalpha() or names.knows(word) or text.known(word):
             fixed.append(word)
             continue
         import difflib
 
-        close = difflib.get_close_matches(word, names.vocabulary, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(word, names.vocabulary(), n=1, cutoff=0.75)
         if close:
             corrected[word] = close[0]
             fixed.append(close[0])
@@ -328,7 +341,7 @@ def search(catalog: Catalog, query: str, limit: int = 8) -> SearchResult:
     words, corrected = _correct(meaning_words(normal), names, text)
     owners: dict[str, int] = {}
     for candidate in (normal, " ".join(meaning_words(normal)), " ".join(words)):
-        owners = names.exact.get(candidate, {})
+        owners = names.owners(candidate)
         if owners:
             break
     exact, shared = _exact_owner(owners)
@@ -373,17 +386,19 @@ def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], type
             scores[tid] = scores.get(tid, 0.0) + value
             matched.setdefault(tid, set()).update(found)
 
+    in_names, in_summaries = names.in_names(set(stems.values())), names.in_summaries(set(stems.values()))
+    within = names.names_within(typed)  # names the query contains whole, filler and all
+    nothing: set[str] = set()
     for tid in catalog.topics:
-        own = names.name_stems[tid]
+        own = in_names.get(tid, nothing)
         in_name = [w for w in terms if stems[w] in own]
         add(tid, NAME_WEIGHT * sum(idf[w] for w in in_name), *in_name)
         whole = 0.0
-        for name in names.names[tid]:
-            if name <= typed:  # the whole name, filler and all, is in the query
-                covered = sum(idf[w] for w in terms if stems[w] in name)
-                whole = max(whole, covered * covered / total_idf)
+        for name in within.get(tid, ()):
+            covered = sum(idf[w] for w in terms if stems[w] in name)
+            whole = max(whole, covered * covered / total_idf)
         add(tid, WHOLE_NAME_WEIGHT * whole)
-        summary = names.summary_stems[tid]
+        summary = in_summaries.get(tid, nothing)
         in_summary = [w for w in terms if stems[w] in summary]
         add(tid, SUMMARY_WEIGHT * sum(idf[w] for w in in_summary), *in_summary)
     for word in terms:

@@ -1,0 +1,167 @@
+"""Lesson Markdown compiled once into plain blocks, so showing a lesson never loads a Markdown parser.
+
+``parse`` runs when the catalog is compiled (markdown-it-py, the parser Rich itself uses, with the
+same CommonMark + tables + strikethrough rules); the result is JSON and is stored in the catalog
+cache beside the topic. ``render.markdown_view`` turns the blocks into Rich renderables.
+
+Blocks (JSON lists, first item the kind):
+    ["heading", level, inline]        ["paragraph", inline]        ["rule"]
+    ["code", language, text]          ["quote", blocks]            ["html", text]
+    ["list", ordered, start, tight, [blocks, ...]]
+    ["table", header, rows, aligns]   header: [inline, ...], rows: [[inline, ...], ...]
+Inline text is a list of [text, flags] runs; flags holds ``b`` (strong), ``i`` (emphasis),
+``c`` (code), ``s`` (strikethrough) and ``u`` (link text); a link's target follows as a run
+flagged ``h``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = list[Any]
+Inline = list[list[str]]
+
+_FLAGS = {"strong": "b", "em": "i", "s": "s", "link": "u"}
+
+
+def parse(text: str) -> list[Block]:
+    """Markdown text as blocks (see the module docstring)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("strikethrough").enable("table").parse(text or "")
+    blocks, _ = _blocks(tokens, 0, None)
+    return blocks
+
+
+def _blocks(tokens: list[Any], i: int, until: str | None) -> tuple[list[Block], int]:
+    """Blocks from ``tokens[i:]`` up to the closing token ``until``; returns them and the index after it."""
+    out: list[Block] = []
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        if until is not None and kind == until:
+            return out, i + 1
+        if kind == "heading_open":
+            out.append(["heading", int(tok.tag[1:]), _inline(tokens[i + 1])])
+            i += 3
+        elif kind == "paragraph_open":
+            out.append(["paragraph", _inline(tokens[i + 1])])
+            i += 3
+        elif kind in ("fence", "code_block"):
+            language = (tok.info or "").strip().split(" ")[0] if kind == "fence" else ""
+            out.append(["code", language, tok.content])
+            i += 1
+        elif kind == "hr":
+            out.append(["rule"])
+            i += 1
+        elif kind == "html_block":
+            out.append(["html", tok.content.rstrip("\n")])
+            i += 1
+        elif kind == "blockquote_open":
+            inner, i = _blocks(tokens, i + 1, "blockquote_close")
+            out.append(["quote", inner])
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            block, i = _list(tokens, i)
+            out.append(block)
+        elif kind == "table_open":
+            block, i = _table(tokens, i)
+            out.append(block)
+        else:  # a closing token of an outer level, or a kind this format does not know: skip it
+            i += 1
+    return out, i
+
+
+def _list(tokens: list[Any], i: int) -> tuple[Block, int]:
+    opening = tokens[i]
+    ordered = opening.type == "ordered_list_open"
+    close = "ordered_list_close" if ordered else "bullet_list_close"
+    start = int(opening.attrs.get("start", 1) or 1) if ordered else 1
+    items: list[list[Block]] = []
+    tight = True
+    i += 1
+    while i < len(tokens) and tokens[i].type != close:
+        if tokens[i].type == "list_item_open":
+            tight = tight and all(t.hidden for t in tokens[i + 1 : i + 2] if t.type == "paragraph_open")
+            item, i = _blocks(tokens, i + 1, "list_item_close")
+            items.append(item)
+        else:
+            i += 1
+    return ["list", ordered, start, tight, items], i + 1
+
+
+def _table(tokens: list[Any], i: int) -> tuple[Block, int]:
+    header: list[Inline] = []
+    rows: list[list[Inline]] = []
+    aligns: list[str | None] = []
+    row: list[Inline] | None = None
+    in_head = False
+    i += 1
+    while i < len(tokens) and tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type == "tr_close" and row is not None:
+            if in_head:
+                header = row
+            else:
+                rows.append(row)
+        elif tok.type in ("th_open", "td_open") and row is not None:
+            if in_head:
+                style = str(tok.attrs.get("style") or "")
+                aligns.append(style.removeprefix("text-align:") or None)
+            row.append(_inline(tokens[i + 1]))
+        i += 1
+    return ["table", header, rows, aligns], i + 1
+
+
+def _inline(token: Any) -> Inline:
+    """The runs of an inline token: text with the flags of the markup around it."""
+    runs: Inline = []
+    flags: list[str] = []
+    target: list[str] = []
+
+    def add(text: str, extra: str = "") -> None:
+        style = "".join(sorted(set("".join(flags) + extra)))
+        if runs and runs[-1][1] == style:
+            runs[-1][0] += text
+        elif text:
+            runs.append([text, style])
+
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            add(child.content)
+        elif kind == "code_inline":
+            add(child.content, "c")
+        elif kind == "softbreak":
+            add(" ")
+        elif kind == "hardbreak":
+            add("\n")
+        elif kind == "image":
+            add(child.content or str(child.attrs.get("src") or ""))
+        elif kind == "html_inline":
+            add(child.content)
+        elif kind.endswith("_open") and kind[:-5] in _FLAGS:
+            flags.append(_FLAGS[kind[:-5]])
+            if kind == "link_open":
+                target.append(str(child.attrs.get("href") or ""))
+        elif kind.endswith("_close") and kind[:-6] in _FLAGS:
+            if flags:
+                flags.pop()
+            if kind == "link_close" and target:
+                href = target.pop()
+                shown = runs[-1][0] if runs else ""
+                if href and not shown.endswith(href):
+                    runs.append([f" ({href})", "h"])
+        else:
+            add(child.content)
+    return runs
+
+
+def plain(inline: Inline) -> str:
+    """The text of inline runs without their markup (for searching and tests)."""
+    return "".join(text for text, _ in inline)
