@@ -757,10 +757,15 @@ def show_checkpoints(out: Output, listing: CheckpointList) -> None:
 
 def show_checkpoint(out: Output, checkpoint: CheckpointDetail, catalog: Catalog) -> None:
     from rich.panel import Panel
+    from rich.text import Text
 
     out.print(Panel(esc(checkpoint.summary), title=f"[bold]{esc(checkpoint.title)}[/bold]", title_align="left"))
     show_markdown(out, catalog.markup(f"checkpoint:{checkpoint.id}", checkpoint.instructions))
     out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {', '.join(checkpoint.study)}")
+    if checkpoint.checks:
+        out.print(f"[bold]Checks[/bold] ({len(checkpoint.checks)}):")
+        for name, hint in checkpoint.checks:
+            out.print(Text.assemble(f"  {name}", (f"  · study: {hint}", "dim")), soft_wrap=True)
     attempts = checkpoint.attempts
     if attempts:
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")

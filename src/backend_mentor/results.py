@@ -476,6 +476,7 @@ class CheckpointDetail:
     instructions: str
     attempts: tuple[Attempt, ...]
     study: tuple[str, ...] = field(default=(), metadata=VIEW_ONLY)  # its topics that are in the curriculum
+    checks: tuple[tuple[str, str], ...] = field(default=(), metadata=VIEW_ONLY)  # (name, hint topic) its verifier runs
 
 
 @dataclass(frozen=True)

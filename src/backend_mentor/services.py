@@ -812,10 +812,13 @@ def checkpoint_rows(catalog: Catalog, summaries: Mapping[str, CheckpointSummary]
 
 def checkpoint_detail(catalog: Catalog, store: Store, checkpoint_id: str) -> CheckpointDetail:
     """What a checkpoint asks for, and your attempts at it (oldest first)."""
+    from .checkpoints.registry import checkpoint_checks
+
     c = catalog.checkpoint(checkpoint_id)
+    checks = tuple((spec.name, spec.hint) for spec in checkpoint_checks(c.kind, c.verifier.get("params")))
     return CheckpointDetail(id=c.id, title=c.title, summary=c.summary, kind=c.kind, topics=tuple(c.topics),
                             instructions=c.instructions, attempts=tuple(attempt(row) for row in store.attempts(c.id)),
-                            study=tuple(t for t in c.topics if t in catalog.topics))  # fmt: skip
+                            study=tuple(t for t in c.topics if t in catalog.topics), checks=checks)  # fmt: skip
 
 
 def attempt(row: Mapping[str, Any]) -> Attempt:
