@@ -130,7 +130,8 @@ def public_services():
 def test_services_return_dataclasses_not_string_keyed_dicts():
     offenders = {}
     for name, function in public_services():
-        returned = typing.get_type_hints(function).get("return", None)
+        # services imports its results only when it builds them: resolve the names from the package
+        returned = typing.get_type_hints(function, localns=result_classes()).get("return", None)
         problems = bad_parts(returned)
         if problems:
             offenders[name] = problems
@@ -149,11 +150,31 @@ def test_the_return_check_bites():
     assert bad_parts(tuple[results.PlanWeek, ...] | None) == []
 
 
+def result_classes() -> dict[str, type]:
+    return {name: getattr(results, name) for name in results.MODULES}
+
+
 def test_every_result_is_frozen():
-    loose = [name for name, cls in inspect.getmembers(results, inspect.isclass)
-             if cls.__module__ == results.__name__ and dataclasses.is_dataclass(cls)
-             and not cls.__dataclass_params__.frozen]  # fmt: skip
+    loose = [name for name, cls in result_classes().items()
+             if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen]  # fmt: skip
     assert loose == []
+
+
+def test_every_result_class_is_reachable_from_the_package_and_loads_alone():
+    """The package's lazy map names every result of every area module, and each area loads by itself."""
+    import importlib
+    import subprocess
+    import sys
+
+    for area in sorted(set(results.MODULES.values())):
+        module = importlib.import_module(f"{results.__name__}.{area}")
+        defined = {
+            name for name, cls in inspect.getmembers(module, inspect.isclass) if cls.__module__ == module.__name__
+        }
+        assert defined == {name for name, owner in results.MODULES.items() if owner == area}, area
+    probe = "import sys; from backend_mentor.results import Answer; print(sorted(m for m in sys.modules if m.startswith('backend_mentor.results.')))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "['backend_mentor.results._fields', 'backend_mentor.results.answers']"
 
 
 # --- emit -----------------------------------------------------------------------------------------

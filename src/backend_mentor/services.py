@@ -11,72 +11,56 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .curriculum.catalog import Catalog
 from .curriculum.models import Checkpoint, LearningPath, Topic
 from .curriculum.schema import COVERED_STATUSES, FINISHED_STATUSES, LEVELS, PATH_GROUPS, TopicStatus
 from .errors import MentorError, NotFound
 from .progress.store import Store, utcnow
-from .results import (
-    Answer,
-    Attempt,
-    CacheInfo,
-    CalendarDay,
-    CatalogSize,
-    Categories,
-    CategoryCount,
-    CategoryTopics,
-    CheckpointCounts,
-    CheckpointDetail,
-    CheckpointList,
-    CheckpointRow,
-    CheckpointSummary,
-    CurriculumInfo,
-    Dashboard,
-    DueReview,
-    FinishedStage,
-    GradedAnswer,
-    ImportResult,
-    Lesson,
-    LevelCount,
-    ManualCompletion,
-    Marked,
-    NextLesson,
-    NextStep,
-    PathDetail,
-    PathEntry,
-    PathFinished,
-    PathGroup,
-    PathModule,
-    PathOverview,
-    PathProgress,
-    PathStage,
-    PathStarted,
-    PathSummary,
-    PathTopic,
-    Plan,
-    PlanTopic,
-    PlanWeek,
-    Portfolio,
-    ProjectDetail,
-    ProjectEntry,
-    ProjectList,
-    QuizResult,
-    ReviewQueue,
-    SearchHit,
-    StageProgress,
-    StarterFiles,
-    Stats,
-    Streak,
-    StreakSummary,
-    TopicBrief,
-    TopicCounts,
-    TopicRef,
-    TopicView,
-    Validation,
-    VerifyResult,
-)
+
+if TYPE_CHECKING:
+    from .results import (
+        Answer,
+        Attempt,
+        CalendarDay,
+        Categories,
+        CheckpointDetail,
+        CheckpointList,
+        CheckpointSummary,
+        CurriculumInfo,
+        Dashboard,
+        DueReview,
+        FinishedStage,
+        GradedAnswer,
+        ImportResult,
+        Lesson,
+        ManualCompletion,
+        Marked,
+        NextStep,
+        PathDetail,
+        PathFinished,
+        PathOverview,
+        PathProgress,
+        PathStarted,
+        PathSummary,
+        PathTopic,
+        Plan,
+        PlanTopic,
+        PlanWeek,
+        Portfolio,
+        ProjectDetail,
+        ProjectList,
+        QuizResult,
+        ReviewQueue,
+        SearchHit,
+        StarterFiles,
+        Stats,
+        Streak,
+        TopicView,
+        Validation,
+        VerifyResult,
+    )
 
 FINISHED = FINISHED_STATUSES  # no longer the next lesson (defined once, in curriculum.schema)
 COVERED = COVERED_STATUSES  # counts as learned: progress, prerequisites
@@ -205,6 +189,8 @@ def paths_by_group(catalog: Catalog) -> dict[str, list[LearningPath]]:
 def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathProgress:
     """Topics per stage: done, known (placement, test-out), covered (both) and skipped."""
 
+    from .results import PathProgress, StageProgress
+
     def count(ids: list[str], *wanted: str) -> int:
         return sum(1 for t in ids if statuses.get(t) in wanted)
 
@@ -224,6 +210,8 @@ def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]
 
 
 def path_summary(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathSummary:
+    from .results import PathSummary
+
     return PathSummary(path.id, path.title, path_progress(catalog, path, statuses))
 
 
@@ -232,6 +220,8 @@ def path_detail(
 ) -> PathDetail:
     """``path show``: the path with each topic's status, its progress and the stage you are on;
     ``passed``: the checkpoints passed."""
+
+    from .results import PathDetail, PathModule, PathStage, PathTopic
 
     def topic_entry(tid: str) -> PathTopic:
         topic = catalog.topics.get(tid)
@@ -255,6 +245,9 @@ def path_detail(
 
 def path_overview(catalog: Catalog, statuses: dict[str, str], active: str | None = None) -> PathOverview:
     """Every path by group, each with its progress, and the active one: what ``path list`` shows."""
+
+    from .results import PathEntry, PathGroup, PathOverview
+
     groups = tuple(
         PathGroup(group, tuple(PathEntry(p.id, p.title, p.kind, p.summary, tuple(p.next),
                                          path_progress(catalog, p, statuses)) for p in paths))
@@ -265,6 +258,9 @@ def path_overview(catalog: Catalog, statuses: dict[str, str], active: str | None
 
 def switch_path(catalog: Catalog, store: Store, path_id: str) -> PathStarted:
     """``path start``: make a path the active one; its progress so far carries over."""
+
+    from .results import PathStarted
+
     path = start_path(catalog, store, path_id)
     return PathStarted(active=path.id, progress=path_progress(catalog, path, store.statuses()), title=path.title)
 
@@ -290,6 +286,9 @@ def projects_in_paths(catalog: Catalog) -> dict[str, list[str]]:
 
 def project_list(catalog: Catalog) -> ProjectList:
     """Every practice project with the paths that use it."""
+
+    from .results import ProjectEntry, ProjectList
+
     used_by = projects_in_paths(catalog)
     return ProjectList(tuple(ProjectEntry(p.id, p.title, p.level, p.summary, tuple(used_by.get(p.id, [])))
                              for p in catalog.projects.values()))  # fmt: skip
@@ -297,6 +296,9 @@ def project_list(catalog: Catalog) -> ProjectList:
 
 def project_detail(catalog: Catalog, store: Store, project_id: str) -> ProjectDetail:
     """A project with the paths that use it, your topic statuses and its checkpoints' states."""
+
+    from .results import ProjectDetail
+
     p = catalog.project(project_id)
     summaries = checkpoint_summaries(store)
     return ProjectDetail(
@@ -340,6 +342,9 @@ def mark_topics(catalog: Catalog, store: Store, topic_ids: Iterable[str], status
 
 def lesson(catalog: Catalog, store: Store, topic: Topic) -> Lesson:
     """``learn``: the lesson to study, prerequisites not covered, stages to prove, reviews due."""
+
+    from .results import Lesson
+
     statuses = store.statuses()
     path = active_path(catalog, store)
     passed = {cid for cid, summary in store.checkpoint_summary().items() if summary["passed"]}
@@ -354,15 +359,23 @@ def lesson(catalog: Catalog, store: Store, topic: Topic) -> Lesson:
 
 def path_finished(path: LearningPath) -> PathFinished:
     """``learn`` when every topic of the path is done or skipped."""
+
+    from .results import PathFinished
+
     return PathFinished(path=path.id, topic=None, finished=True, next_paths=tuple(path.next), title=path.title)
 
 
 def topic_view(topic: Topic, statuses: dict[str, str]) -> TopicView:
+    from .results import TopicView
+
     return TopicView(topic=topic, status=statuses.get(topic.id, TopicStatus.NOT_STARTED.value))
 
 
 def next_step(catalog: Catalog, store: Store) -> NextStep:
     """After done or skip: the next lesson of the path, or the path just finished."""
+
+    from .results import NextLesson, NextStep
+
     path = active_path(catalog, store)
     upcoming = next_topic(catalog, path, store.statuses()) if path else None
     if upcoming:
@@ -372,6 +385,9 @@ def next_step(catalog: Catalog, store: Store) -> NextStep:
 
 def mark(catalog: Catalog, store: Store, topic_ids: list[str] | None, status: TopicStatus) -> Marked:
     """``learn done`` / ``learn skip``: the topics named, or (without ids) the current lesson."""
+
+    from .results import Marked
+
     if not topic_ids:
         path = active_path(catalog, store)
         current = next_topic(catalog, path, store.statuses()) if path else None
@@ -386,6 +402,9 @@ def mark(catalog: Catalog, store: Store, topic_ids: list[str] | None, status: To
 
 def categories(catalog: Catalog, statuses: dict[str, str]) -> Categories:
     """``mentor`` without a query: every category with its topics and your status on each."""
+
+    from .results import Categories, CategoryTopics, TopicBrief
+
     by_category = catalog.topics_by_category()
     return Categories(tuple(
         CategoryTopics(cid, c.title, tuple(TopicBrief(t.id, t.title, t.level,
@@ -397,7 +416,9 @@ def categories(catalog: Catalog, statuses: dict[str, str]) -> Categories:
 
 def answer(catalog: Catalog, statuses: dict[str, str], query: str, limit: int) -> Answer:
     """``mentor QUERY``: the topic that clearly answers (with what to read first), and the close matches."""
+
     from .curriculum.search import search, suggestions
+    from .results import Answer, SearchHit
 
     result = search(catalog, query, limit=limit)
     if not result.hits:
@@ -416,6 +437,9 @@ def answer_with(
     corrected: Mapping[str, str], topic: Topic,
 ) -> Answer:  # fmt: skip
     """The answer once a topic is chosen (the clear match, or the learner's pick from the list)."""
+
+    from .results import Answer, TopicRef
+
     missing = missing_prerequisites(catalog, topic, statuses)
     return Answer(query=query, match=topic_view(topic, statuses), results=hits, corrected=corrected, clear=True,
                   missing_prerequisites=tuple(TopicRef(m, catalog.topics[m].title) for m in missing))  # fmt: skip
@@ -437,6 +461,9 @@ def record_quiz(
     ``answers`` are original option indexes; ``shown`` the order each question's options were
     shown in. Grading is by content, so a shuffled order never changes what counts as right.
     """
+
+    from .results import QuizResult
+
     orders: list[list[int] | None] = list(shown) if shown else [None] * len(answers)
     answered = [(index, picked, orders[index]) for index, picked in enumerate(answers)]
     graded = grade_answers(store, topic, answered, source)
@@ -451,6 +478,8 @@ def grade_answers(
     store: Store, topic: Topic, answered: list[tuple[int, int, list[int] | None]], source: str
 ) -> list[GradedAnswer]:
     """Grade answered questions ``(question, picked, shown)`` of one topic: cards scheduled, answers kept."""
+
+    from .results import GradedAnswer
     from .review import AGAIN, GOOD, is_correct, new_card, schedule
 
     now = utcnow()
@@ -473,6 +502,8 @@ def grade_answers(
 
 def due_reviews(catalog: Catalog, store: Store) -> tuple[DueReview, ...]:
     """Cards due now whose question still exists in the curriculum, oldest first."""
+
+    from .results import DueReview
     from .review import due_cards
 
     return tuple(DueReview(card_id=c["card_id"], topic=c["topic_id"], due=c["due"], question=c["question"])
@@ -482,6 +513,9 @@ def due_reviews(catalog: Catalog, store: Store) -> tuple[DueReview, ...]:
 
 def review_queue(catalog: Catalog, store: Store, limit: int) -> ReviewQueue:
     """``review``: the cards due now (at most ``limit``), of how many, and when the next one is due."""
+
+    from .results import ReviewQueue
+
     cards = store.review_cards()
     return ReviewQueue(cards=len(cards), due=due_reviews(catalog, store)[:limit],
                        next_due=min((c["due"] for c in cards), default=None))  # fmt: skip
@@ -624,6 +658,9 @@ def plan(catalog: Catalog, path: LearningPath, statuses: dict[str, str], hours_p
 
     A topic longer than what is left in a week continues into the next one.
     """
+
+    from .results import Plan, PlanTopic, PlanWeek
+
     if hours_per_week <= 0:
         raise MentorError("hours per week must be more than 0")
     weeks: list[PlanWeek] = []
@@ -655,6 +692,9 @@ def plan(catalog: Catalog, path: LearningPath, statuses: dict[str, str], hours_p
 
 def streak(active_days: Iterable[str], today: date | None = None) -> Streak:
     """Consecutive days with activity; the current streak may end today or yesterday."""
+
+    from .results import Streak
+
     days = sorted({date.fromisoformat(d) for d in active_days})
     today = today or utcnow().date()
     longest = run = 0
@@ -677,6 +717,9 @@ def calendar(
     activity: dict[str, int], weeks: int = 12, today: date | None = None
 ) -> tuple[tuple[CalendarDay, ...], ...]:
     """The last ``weeks`` weeks as rows of 7 days (Monday first), each with its event count."""
+
+    from .results import CalendarDay
+
     today = today or utcnow().date()
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     days = [[start + timedelta(weeks=w, days=d) for d in range(7)] for w in range(weeks)]
@@ -685,11 +728,16 @@ def calendar(
 
 def checkpoint_summaries(store: Store) -> dict[str, CheckpointSummary]:
     """Per checkpoint attempted: passed ever, best score, attempts, last attempt time."""
+
+    from .results import CheckpointSummary
+
     return {cid: CheckpointSummary(passed=bool(row["passed"]), best=row["best"], attempts=row["attempts"],
                                    last=row["last"]) for cid, row in store.checkpoint_summary().items()}  # fmt: skip
 
 
 def stats(catalog: Catalog, store: Store) -> Stats:
+    from .results import CategoryCount, CheckpointCounts, LevelCount, Stats, StreakSummary, TopicCounts
+
     statuses = store.statuses()
     counts = {s.value: 0 for s in (TopicStatus.DONE, TopicStatus.LEARNING, TopicStatus.SKIPPED, TopicStatus.KNOWN)}
     for status in statuses.values():
@@ -733,6 +781,9 @@ def stats(catalog: Catalog, store: Store) -> Stats:
 
 def portfolio(catalog: Catalog, store: Store) -> Portfolio:
     """What the Markdown export shows: the stats, checkpoint summaries, and done topics with their dates."""
+
+    from .results import Portfolio
+
     completed = {r["topic_id"]: r["completed_at"] for r in store.status_rows() if r["status"] == TopicStatus.DONE}
     return Portfolio(stats=stats(catalog, store), checkpoints=checkpoint_summaries(store), completed=completed)
 
@@ -742,6 +793,9 @@ DASHBOARD_COMMANDS = ("backend-mentor learn", "backend-mentor path list")
 
 def dashboard(catalog: Catalog, store: Store) -> Dashboard:
     """The no-argument screen: your path's progress, the next lesson, streak, reviews and checkpoints."""
+
+    from .results import CatalogSize, Dashboard, NextLesson
+
     path = active_path(catalog, store)
     size = CatalogSize(topics=len(catalog.topics), paths=len(catalog.paths), checkpoints=len(catalog.checkpoints))
     if path is None:
@@ -765,7 +819,9 @@ def dashboard(catalog: Catalog, store: Store) -> Dashboard:
 
 def import_progress(store: Store, file: Path) -> ImportResult:
     """Merge an exported progress file (all of it or nothing); what was added and updated."""
+
     from .progress import transfer
+    from .results import ImportResult
 
     return ImportResult(file=str(file), merged=transfer.import_progress(store, file))
 
@@ -797,7 +853,9 @@ def checkpoint_state(summary: CheckpointSummary | None) -> str:
 
 def checkpoint_rows(catalog: Catalog, summaries: Mapping[str, CheckpointSummary]) -> CheckpointList:
     """Every checkpoint with its status, best score and last attempt (``summaries``: the attempted ones)."""
+
     from .checkpoints.registry import available
+    from .results import CheckpointList, CheckpointRow
 
     rows = []
     for c in catalog.checkpoints.values():
@@ -812,7 +870,9 @@ def checkpoint_rows(catalog: Catalog, summaries: Mapping[str, CheckpointSummary]
 
 def checkpoint_detail(catalog: Catalog, store: Store, checkpoint_id: str) -> CheckpointDetail:
     """What a checkpoint asks for, and your attempts at it (oldest first)."""
+
     from .checkpoints.registry import checkpoint_checks
+    from .results import CheckpointDetail
 
     c = catalog.checkpoint(checkpoint_id)
     checks = tuple((spec.name, spec.hint) for spec in checkpoint_checks(c.kind, c.verifier.get("params")))
@@ -823,6 +883,9 @@ def checkpoint_detail(catalog: Catalog, store: Store, checkpoint_id: str) -> Che
 
 def attempt(row: Mapping[str, Any]) -> Attempt:
     """A stored attempt row as a result."""
+
+    from .results import Attempt
+
     return Attempt(id=row["id"], checkpoint_id=row["checkpoint_id"], at=row["at"], passed=row["passed"],
                    score=row["score"], manual=row["manual"], evidence=row["evidence"], report=row["report"],
                    uid=row["uid"])  # fmt: skip
@@ -842,8 +905,10 @@ def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **opti
 
 def run_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> VerifyResult:
     """Run a checkpoint's verifier once, without recording it (``--watch`` records only changes)."""
+
     from .checkpoints.base import VerifyOptions, verdict
     from .checkpoints.registry import verifier_module
+    from .results import VerifyResult
 
     checkpoint = catalog.checkpoint(checkpoint_id)
     module = verifier_module(checkpoint.kind)
@@ -903,6 +968,8 @@ def _checkpoint_options(
 
 
 def complete_checkpoint_manually(catalog: Catalog, store: Store, checkpoint_id: str, evidence: str) -> ManualCompletion:
+    from .results import ManualCompletion
+
     checkpoint = catalog.checkpoint(checkpoint_id)
     if not evidence.strip():
         raise MentorError("--evidence must say what you built (a link, a commit, a short description)")
@@ -917,7 +984,9 @@ def write_starter_files(
 ) -> StarterFiles:
     """Write a checkpoint's starter files into ``directory``; existing files are never overwritten.
     A checkpoint that speaks several languages writes the one asked for, else the learner's own."""
+
     from .checkpoints.registry import verifier_module
+    from .results import StarterFiles
 
     checkpoint = catalog.checkpoint(checkpoint_id)
     module = verifier_module(checkpoint.kind)
@@ -947,6 +1016,9 @@ def write_starter_files(
 
 def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> tuple[FinishedStage, ...]:
     """Stages whose topics are all done or skipped but whose checkpoints are not all passed yet."""
+
+    from .results import FinishedStage
+
     result = []
     for stage in path.stages:
         topics = stage.topic_ids
@@ -963,9 +1035,11 @@ def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[st
 
 def validate_curriculum(extra_dirs: list[Path], directory: Path | None, standalone: bool) -> Validation:
     """Load every source fully (``directory`` on top, or alone when ``standalone``) and list every problem."""
+
     from .curriculum.catalog import resolve_sources
     from .curriculum.loader import load_sources
     from .curriculum.sources import Source, check_source_dir
+    from .results import Validation
 
     sources = resolve_sources(extra_dirs, include_shipped=not standalone)
     if directory is not None:
@@ -978,8 +1052,10 @@ def validate_curriculum(extra_dirs: list[Path], directory: Path | None, standalo
 
 def curriculum_info(catalog: Catalog) -> CurriculumInfo:
     """Where the curriculum was loaded from, the cache, and what it holds."""
+
     from . import __version__
     from .paths import cache_dir, database_path
+    from .results import CacheInfo, CurriculumInfo
 
     return CurriculumInfo(
         version=__version__,

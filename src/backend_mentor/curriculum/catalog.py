@@ -192,13 +192,13 @@ def resolve_sources(extra_dirs: list[Path] | None = None, include_shipped: bool 
 
 
 def fingerprint(sources: list[Any]) -> str:
-    from .sources import file_signature, source_files
+    from .sources import source_entries
 
     digest = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{CACHE_FORMAT}".encode())
     for source in sources:
         digest.update(f"\0source\0{source.root}\0{source.shipped}".encode())
-        for kind, path in source_files(source):
-            digest.update(f"\0{kind}\0{path}\0{file_signature(path)}".encode("utf-8", "surrogateescape"))
+        for kind, path, signature in source_entries(source):
+            digest.update(f"\0{kind}\0{path}\0{signature}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
