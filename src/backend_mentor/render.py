@@ -113,14 +113,15 @@ class Code:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
-        from rich.text import Text
 
-        if console.no_color or console.color_system is None:
-            text = Text(self.code)  # no colour: skip loading a Pygments lexer
-        else:
-            from rich.syntax import Syntax
+        if console.no_color or console.color_system is None:  # no colour: plain lines, no Pygments lexer
+            for plain in self.code.split("\n"):
+                yield Segment(plain.rstrip("\r"))
+                yield Segment.line()
+            return
+        from rich.syntax import Syntax
 
-            text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
+        text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
         text.rstrip()
         for line in text.split("\n", allow_blank=True):
             yield from line.render(console)
@@ -314,9 +315,11 @@ class Hanging:
         for marker, content in self.rows:
             if isinstance(content, str):
                 content = Text(content)
-            if isinstance(content, Text):
+            if isinstance(content, Text):  # the common case, wrapped directly (cheaper than render_lines)
                 content.overflow = "fold"
-            lines = console.render_lines(content, inner, pad=False, new_lines=False)
+                lines: list[list[Segment]] = [list(line.render(console)) for line in content.wrap(console, width)]
+            else:
+                lines = console.render_lines(content, inner, pad=False, new_lines=False)
             for number, line in enumerate(lines or [[]]):
                 if number == 0:
                     yield Segment(" " * self.indent + " " * (marker_width - cell_len(marker)) + marker + " ")
