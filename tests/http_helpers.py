@@ -1,7 +1,7 @@
 """Helpers every ``http-*`` verifier test may use: run a verifier, pick its failures, misfit servers.
 
 ``verify(module, url, **options)`` runs one verifier with a short timeout; ``failed``/``skipped``
-select checks by outcome; ``by_name`` indexes them. ``ScriptedServer`` is a real HTTP/1.1 server on
+select checks by outcome; ``by_name`` indexes them. ``scripted_server`` (from http_servers) is a real HTTP/1.1 server on
 127.0.0.1 (ephemeral port) that answers every request with the same raw bytes — for answers no
 framework would send (control characters in the reason phrase, a 100,000-deep JSON body).
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from types import ModuleType
 
-from http_servers import closed_port_url, raw_server  # noqa: F401  (re-exported for other test modules)
+from http_servers import closed_port_url, raw_server, scripted_server  # noqa: F401  (re-exported for other test modules)
 
 from backend_mentor.checkpoints.base import Check, Outcome, VerifyOptions
 
@@ -36,59 +36,6 @@ def skipped(checks: list[Check]) -> list[Check]:
 
 def by_name(checks: list[Check]) -> dict[str, Check]:
     return {c.name: c for c in checks}
-
-
-class ScriptedServer:
-    """Reads each request (headers and Content-Length body) and answers ``reply`` verbatim."""
-
-    def __init__(self, reply: bytes) -> None:
-        self.reply = reply
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.05)
-        self.stopped = threading.Event()
-        self.requests: list[bytes] = []
-        self.thread = threading.Thread(target=self.accept_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-
-    def accept_forever(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            with suppress(OSError), connection:
-                connection.settimeout(2)
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = connection.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                head, _, body = data.partition(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)  # fmt: skip
-                while len(body) < length:
-                    chunk = connection.recv(65536)
-                    if not chunk:
-                        break
-                    body += chunk
-                self.requests.append(head)
-                connection.sendall(self.reply)
-
-
-@contextmanager
-def scripted_server(reply: bytes) -> Iterator[ScriptedServer]:
-    server = ScriptedServer(reply)
-    server.thread.start()
-    try:
-        yield server
-    finally:
-        server.stopped.set()
-        server.thread.join()
-        server.listener.close()
 
 
 def http_reply(body: bytes, status: str = "200 OK", headers: dict[str, str] | None = None) -> bytes:

@@ -11,6 +11,7 @@ server that never answers, one that answers garbage).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -22,7 +23,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -149,19 +150,52 @@ class RawServer:
                 connection, _ = self.listener.accept()
             except TimeoutError:
                 continue
-            self.connections.append(connection)
-            if self.reply is not None:
-                with suppress(OSError):
-                    connection.settimeout(0.2)
-                    connection.recv(65536)
-                    connection.sendall(self.reply)
-                    connection.close()
+            self.answer(connection)
+
+    def answer(self, connection: socket.socket) -> None:
+        """Read once and send ``reply``; with no reply keep the connection open, unanswered."""
+        self.connections.append(connection)
+        if self.reply is not None:
+            with suppress(OSError):
+                connection.settimeout(0.2)
+                connection.recv(65536)
+                connection.sendall(self.reply)
+                connection.close()
+
+
+class ScriptedServer(RawServer):
+    """Reads each whole request (headers and Content-Length body), then answers ``reply`` verbatim."""
+
+    def __init__(self, reply: bytes) -> None:
+        super().__init__(reply)
+        self.requests: list[bytes] = []
+
+    def answer(self, connection: socket.socket) -> None:
+        with suppress(OSError), connection:
+            connection.settimeout(2)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                           if line.lower().startswith(b"content-length:")), 0)  # fmt: skip
+            while len(body) < length:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+            self.requests.append(head)
+            connection.sendall(self.reply or b"")
+
+
+Listener = TypeVar("Listener", bound=RawServer)
 
 
 @contextmanager
-def raw_server(reply: bytes | None) -> Iterator[RawServer]:
-    """``reply=None``: accepts and never answers (a hanging server)."""
-    server = RawServer(reply)
+def running(server: Listener) -> Iterator[Listener]:
     server.thread.start()
     try:
         yield server
@@ -171,6 +205,15 @@ def raw_server(reply: bytes | None) -> Iterator[RawServer]:
         for connection in server.connections:
             connection.close()
         server.listener.close()
+
+
+def raw_server(reply: bytes | None) -> contextlib.AbstractContextManager[RawServer]:
+    """``reply=None``: accepts and never answers (a hanging server)."""
+    return running(RawServer(reply))
+
+
+def scripted_server(reply: bytes) -> contextlib.AbstractContextManager[ScriptedServer]:
+    return running(ScriptedServer(reply))
 
 
 def closed_port_url() -> str:

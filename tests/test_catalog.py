@@ -93,6 +93,7 @@ def test_a_cached_catalog_decodes_only_the_topics_a_command_uses(pack):
     cached = load(pack)
     assert cached.from_cache and list(cached.topics) == ["alpha", "beta"] and len(cached.topics) == 2
     assert cached.topics._loaded == {}  # ids and order known, nothing decoded yet
+    assert cached.paths._loaded == {} and cached.checkpoints._loaded == {} and cached.projects._loaded == {}
     assert cached.topics["beta"].prerequisites == ["alpha"] and list(cached.topics._loaded) == ["beta"]
     assert "gamma" not in cached.topics and cached.topics.get("gamma") is None
     assert [t.id for t in cached.topics.values()] == ["alpha", "beta"]  # all, in catalog order
@@ -106,7 +107,7 @@ def test_a_cache_missing_topic_rows_is_rebuilt(pack):
     first._search_db and first._search_db.close()
     db = sqlite3.connect(first.cache_file)
     with db:
-        db.execute("DELETE FROM topic WHERE id = 'beta'")
+        db.execute("DELETE FROM entity WHERE kind = 'topic' AND id = 'beta'")
     db.close()
     again = load(pack)
     assert not again.from_cache and again.topics["beta"].prerequisites == ["alpha"]
@@ -119,7 +120,7 @@ def test_a_topic_row_damaged_after_loading_is_one_clear_error(pack):
     cached = load(pack)
     db = sqlite3.connect(cached.cache_file)
     with db:
-        db.execute("UPDATE topic SET value = 'not json' WHERE id = 'alpha'")
+        db.execute("UPDATE entity SET value = 'not json' WHERE kind = 'topic' AND id = 'alpha'")
     db.close()
     with pytest.raises(CurriculumError) as info:
         cached.topics["alpha"]

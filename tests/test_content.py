@@ -373,10 +373,13 @@ def test_gofmt_rejects_what_is_not_go(tmp_path):
 
 
 JAVA_TYPE = re.compile(r"^public\s+(?:(?:final|abstract|sealed)\s+)*(?:class|interface|record|enum)\s+(\w+)", re.M)
-# Errors javac reports for names it cannot resolve, or for several public types shown in one snippet:
-# the only errors a snippet that is not self-contained may have. Syntax errors are never among them.
+# Errors javac reports for names it cannot resolve (and for @Override on a method of a framework type it
+# cannot see), or for several public types shown in one snippet: the only errors a snippet that is not
+# self-contained may have. Syntax errors are never among them.
 JAVA_NOT_SELF_CONTAINED = re.compile(
-    r"error: (cannot find symbol|package [\w.]+ does not exist|cannot access |static import only from classes|(class|interface|record|enum) \w+ is public, should be declared in a file)"
+    r"error: (cannot find symbol|package [\w.]+ does not exist|cannot access |static import only from classes"
+    r"|method does not override or implement a method from a supertype"
+    r"|(class|interface|record|enum) \w+ is public, should be declared in a file)"
 )
 JDK_PACKAGES = ("java.", "javax.", "jdk.", "com.sun.net.httpserver.")
 
@@ -385,6 +388,38 @@ def java_is_self_contained(code: str) -> bool:
     """Imports only from the JDK (at least one), and at most one public top-level type."""
     imports = re.findall(r"^import\s+(?:static\s+)?([\w.]+)", code, re.M)
     return bool(imports) and all(i.startswith(JDK_PACKAGES) for i in imports) and len(JAVA_TYPE.findall(code)) <= 1
+
+
+def javac_errors(tmp_path, code: str) -> list[str]:
+    import subprocess
+
+    (tmp_path / "Snippet.java").write_text(code)
+    result = subprocess.run(
+        ["javac", "-proc:none", "-d", str(tmp_path / "out"), str(tmp_path / "Snippet.java")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    return [line for line in result.stderr.splitlines() if ": error: " in line]
+
+
+@pytest.mark.slow
+def test_javac_tolerates_only_unresolved_framework_names(tmp_path):
+    """A framework snippet may fail only on names javac cannot see, including @Override on a method of an
+    unresolved supertype (a Servlet filter); a syntax error in it is still an error."""
+    import shutil
+
+    if shutil.which("javac") is None:
+        pytest.skip("javac is not installed")
+    framework = (
+        "import jakarta.servlet.http.HttpFilter;\n"
+        "class LoggingFilter extends HttpFilter {\n"
+        "    @Override\n"
+        '    protected void init() { log("up"); }\n'
+        "}\n"
+    )
+    errors = javac_errors(tmp_path, framework)
+    assert errors and all(JAVA_NOT_SELF_CONTAINED.search(e) for e in errors)
+    broken = framework.replace('log("up");', 'log("up")')
+    assert not all(JAVA_NOT_SELF_CONTAINED.search(e) for e in javac_errors(tmp_path, broken))
 
 
 @pytest.mark.slow

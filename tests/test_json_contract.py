@@ -40,26 +40,15 @@ def shape(value: Any, prefix: str = "") -> set[str]:
     return keys
 
 
+def progress_keys(prefix: str) -> set[str]:
+    """A path's progress and its stages' progress, under ``prefix`` (the same shape everywhere)."""
+    stage = ("covered", "done", "hours", "known", "level", "months", "skipped", "topics")
+    return {prefix, *(f"{prefix}.{key}" for key in ("covered", "done", "known", "percent", "stages", "topics")),
+            *(f"{prefix}.stages[].{key}" for key in stage)}  # fmt: skip
+
+
 # The active path's progress, in the dashboard and in `progress` alike.
-PATH_PROGRESS = {
-    "path",
-    "path.covered",
-    "path.done",
-    "path.id",
-    "path.known",
-    "path.percent",
-    "path.stages",
-    "path.stages[].covered",
-    "path.stages[].done",
-    "path.stages[].hours",
-    "path.stages[].known",
-    "path.stages[].level",
-    "path.stages[].months",
-    "path.stages[].skipped",
-    "path.stages[].topics",
-    "path.title",
-    "path.topics",
-}
+PATH_PROGRESS = {"path.id", "path.title", *progress_keys("path")}
 
 CONTRACTS: dict[tuple[str, ...], set[str]] = {
     ("--json",): {
@@ -201,21 +190,7 @@ CONTRACTS: dict[tuple[str, ...], set[str]] = {
         "kind",
         "languages",
         "next",
-        "progress",
-        "progress.covered",
-        "progress.done",
-        "progress.known",
-        "progress.percent",
-        "progress.stages",
-        "progress.stages[].covered",
-        "progress.stages[].done",
-        "progress.stages[].hours",
-        "progress.stages[].known",
-        "progress.stages[].level",
-        "progress.stages[].months",
-        "progress.stages[].skipped",
-        "progress.stages[].topics",
-        "progress.topics",
+        *progress_keys("progress"),
         "resources",
         "resources[].kind",
         "resources[].title",
@@ -446,21 +421,7 @@ CONTRACTS: dict[tuple[str, ...], set[str]] = {
     },
     ("path", "start", "backend-developer", "--json"): {
         "active",
-        "progress",
-        "progress.covered",
-        "progress.done",
-        "progress.known",
-        "progress.percent",
-        "progress.stages",
-        "progress.stages[].covered",
-        "progress.stages[].done",
-        "progress.stages[].hours",
-        "progress.stages[].known",
-        "progress.stages[].level",
-        "progress.stages[].months",
-        "progress.stages[].skipped",
-        "progress.stages[].topics",
-        "progress.topics",
+        *progress_keys("progress"),
     },
     ("learn", "done", "jwt", "--json"): {
         "status",

@@ -13,7 +13,7 @@ from backend_mentor import render
 from backend_mentor.curriculum.catalog import load_catalog
 from backend_mentor.output import Output
 from backend_mentor.render import show_checkpoints, show_hits, show_stats
-from backend_mentor.services import path_overview, path_view
+from backend_mentor.services import categories, path_detail, path_overview
 
 WIDTHS = (50, 80, 110)
 
@@ -119,11 +119,11 @@ def test_code_is_never_wrapped_or_cut(shipped, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_ids_are_never_split_or_cut(shipped, width):
-    text = rendered(width, lambda out: show_categories(out, shipped, {}))
+    text = rendered(width, lambda out: show_categories(out, categories(shipped, {})))
     words = set(re.findall(r"[\w.#+-]+", text))
     missing = [tid for tid in shipped.topics if tid not in words]
     assert missing == []
-    paths = rendered(width, lambda out: show_path_list(out, path_overview(shipped, {}), None))
+    paths = rendered(width, lambda out: show_path_list(out, path_overview(shipped, {})))
     assert [p for p in shipped.paths if p not in set(re.findall(r"[\w.#+-]+", paths))] == []
     from backend_mentor.curriculum.search import Hit
 
@@ -134,8 +134,8 @@ def test_ids_are_never_split_or_cut(shipped, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_titles_are_not_cut_with_an_ellipsis(shipped, width):
-    text = rendered(width, lambda out: show_categories(out, shipped, {}))
-    text += rendered(width, lambda out: show_path_list(out, path_overview(shipped, {}), None))
+    text = rendered(width, lambda out: show_categories(out, categories(shipped, {})))
+    text += rendered(width, lambda out: show_path_list(out, path_overview(shipped, {})))
     assert "…" not in text
 
 
@@ -143,20 +143,18 @@ def test_path_show_expands_the_current_stage_and_summarises_the_others(shipped):
     path = shipped.paths["backend-developer"]
     first = path.stages[0].modules[0]
     done = {t: "done" for m in path.stages[0].modules for t in m.topics}
-    short = rendered(80, lambda out: show_path(out, shipped, path, done, {}, path_view(shipped, path, done)))
+    short = rendered(80, lambda out: show_path(out, path_detail(shipped, path, done), shipped))
     second = path.stages[1]
     assert second.modules[0].title in short and first.title not in short
     assert f"{len(path.stages[0].modules)} modules" in short and "path show backend-developer --all" in short
-    full = rendered(
-        80, lambda out: show_path(out, shipped, path, done, {}, path_view(shipped, path, done), expand_all=True)
-    )
+    full = rendered(80, lambda out: show_path(out, path_detail(shipped, path, done), shipped, expand_all=True))
     assert all(m.title in full for s in path.stages for m in s.modules)
     assert "--all" not in full
 
 
 def test_career_facts_each_get_their_own_line_without_doubled_punctuation(shipped):
     path = shipped.paths["backend-developer"]
-    text = rendered(80, lambda out: show_path(out, shipped, path, {}, {}, path_view(shipped, path, {})))
+    text = rendered(80, lambda out: show_path(out, path_detail(shipped, path, {}), shipped))
     career = section(text, "Career")
     assert sum(1 for line in career if line.startswith("  • ")) == 5
     assert not re.search(r"[.;,]\s*[.;]", " ".join(career))
@@ -181,10 +179,14 @@ def test_plurals_and_sentences():
 
 
 def test_a_one_day_streak_is_singular():
-    data = {"topics": {"done": 1, "learning": 0, "skipped": 0, "total": 3, "hours_done": 1},
-            "streak": {"current": 1, "longest": 1, "active_days": 1},
-            "checkpoints": {"passed": 0, "total": 1, "attempted": 0}, "path": None, "by_category": {},
-            "calendar": [[{"future": False, "events": 0}] * 7]}  # fmt: skip
+    from datetime import date
+
+    from backend_mentor.results import CalendarDay, CheckpointCounts, Stats, StreakSummary, TopicCounts
+
+    data = Stats(topics=TopicCounts(done=1, learning=0, skipped=0, known=0, total=3, hours_done=1),
+                 streak=StreakSummary(current=1, longest=1, active_days=1),
+                 checkpoints=CheckpointCounts(passed=0, total=1, attempted=0), path=None, by_category={}, by_level={},
+                 calendar=((CalendarDay(date(2026, 3, 2), 0, False),) * 7,), unknown_topics=())  # fmt: skip
     text = rendered(80, lambda out: show_stats(out, data))
     assert "Streak: 1 day · longest 1 day · 1 active day" in text
     assert "day(s)" not in text and "1 days" not in text
@@ -207,9 +209,12 @@ def test_timestamps_in_tables_are_local_date_and_time(shipped, monkeypatch):
         from backend_mentor.render import local_time
 
         assert local_time("2026-03-01T12:34:56+00:00") == "2026-03-01 13:34"
-        summaries = {next(iter(shipped.checkpoints)): {"attempts": 2, "best": 0.5, "passed": 0,
-                                                       "last": "2026-03-01T12:34:56+00:00"}}  # fmt: skip
-        text = rendered(110, lambda out: show_checkpoints(out, shipped, summaries))
+        from backend_mentor.results import CheckpointSummary
+        from backend_mentor.services import checkpoint_rows
+
+        summaries = {next(iter(shipped.checkpoints)): CheckpointSummary(attempts=2, best=0.5, passed=False,
+                                                                        last="2026-03-01T12:34:56+00:00")}  # fmt: skip
+        text = rendered(110, lambda out: show_checkpoints(out, checkpoint_rows(shipped, summaries)))
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
@@ -264,8 +269,6 @@ def test_resource_urls_are_never_split(shipped, width):
         }
         assert all(res["url"] in lines for res in topic.resources), tid
     path = shipped.paths["backend-developer"]
-    view = path_view(shipped, path, {})
-    lines = {
-        line.strip() for line in rendered(width, lambda out: show_path(out, shipped, path, {}, {}, view)).splitlines()
-    }
+    view = path_detail(shipped, path, {})
+    lines = {line.strip() for line in rendered(width, lambda out: show_path(out, view, shipped)).splitlines()}
     assert all(res["url"] in lines for res in path.resources)

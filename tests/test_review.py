@@ -128,7 +128,7 @@ def test_quiz_then_review_starts_from_the_quiz_answers(invoke, mini, store, monk
     topic = load_catalog().topics["jwt"]
     right, wrong = topic.quiz[0]["answer"], (topic.quiz[1]["answer"] + 1) % len(topic.quiz[1]["choices"])
     result = record_quiz(store, topic, [right, wrong, topic.quiz[2]["answer"]])
-    assert result["correct"] == 2
+    assert result.correct == 2
     cards = {c["card_id"]: c for c in store.review_cards()}
     assert cards["jwt#0"]["state"] == "review" and cards["jwt#0"]["reps"] == 1
     assert cards["jwt#1"]["state"] == "learning" and cards["jwt#1"]["due"] == "2026-05-01T12:10:00+00:00"

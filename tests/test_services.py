@@ -79,7 +79,7 @@ def test_a_passed_module_is_known_covered_and_feeds_review_cards(mini, store, mo
     assert [(a["source"], a["correct"]) for a in store.answers()] == [("placement", True)] * 3
     assert {c["card_id"] for c in store.review_cards()} == {"http-basics#0", "http-status-codes#0", "rest-principles#0"}
     progress = services.path_progress(catalog, path, store.statuses())
-    assert (progress["known"], progress["covered"], progress["done"]) == (3, 3, 0)
+    assert (progress.known, progress.covered, progress.done) == (3, 3, 0)
     assert services.next_topic(catalog, path, store.statuses()).id == "authentication-basics"
     assert services.missing_prerequisites(catalog, catalog.topics["authentication-basics"], store.statuses()) == []
 

@@ -13,10 +13,15 @@ from http_helpers import failed, http_reply, scripted_server, skipped, verify
 from http_servers import JsonHandler, closed_port_url, raw_server, serve
 
 from backend_mentor.checkpoints import _http, http_auth, http_cache, http_monitoring, http_rest
-from backend_mentor.checkpoints.base import Check, Outcome, VerifierInputError, VerifyOptions, verdict
+from backend_mentor.checkpoints.base import Check, CheckSpec, Outcome, VerifierInputError, VerifyOptions, verdict
 
 MODULES = [http_rest, http_auth, http_cache, http_monitoring]
 KIND = {"ids": lambda m: m.__name__.rsplit(".", 1)[1]}
+
+
+def plan(*rows) -> list[CheckSpec]:
+    """Declared checks for a bare session: (name, hint, function of no arguments) rows."""
+    return [CheckSpec(name, hint, lambda _suite, run=run: run()) for name, hint, run in rows]
 
 
 @pytest.mark.parametrize("module", MODULES, **KIND)
@@ -77,7 +82,7 @@ def test_checks_left_when_the_time_limit_runs_out_are_skipped_and_the_run_cannot
         clock.now += 0.15
         return "done"
 
-    checks = session.run([(f"check {i}", "timeouts", takes_150_ms) for i in range(5)])
+    checks = session.run(plan(*[(f"check {i}", "timeouts", takes_150_ms) for i in range(5)]))
     assert [c.outcome for c in checks] == [Outcome.PASS] * 3 + [Outcome.SKIP] * 2
     assert checks[-1].message == "the verifier's time limit of 0.4 s is used up" and checks[-1].incomplete
     assert verdict(checks)["passed"] is False
@@ -103,7 +108,7 @@ def test_a_failed_multi_step_check_reproduces_every_request_in_order() -> None:
             session.request("GET", "/alone")
             raise _http.CheckFailed("fails on its own request")
 
-        checks = session.run([("three", "idempotency", three_steps), ("one", "http-methods", one_step)])
+        checks = session.run(plan(("three", "idempotency", three_steps), ("one", "http-methods", one_step)))
     three, one = checks
     assert three.reproduce.splitlines() == [
         f"curl -i -X POST {server.url}/api/first -H 'Content-Type: application/json' -d '{{\"n\": 1}}'",
@@ -122,7 +127,7 @@ def test_the_story_stops_at_the_request_a_failure_names() -> None:
             session.request("GET", "/b")
             raise _http.CheckFailed("the first answer was wrong", request=session.history[-2][0], response=first)
 
-        (check,) = session.run([("named", "http-methods", names_the_first)])
+        (check,) = session.run(plan(("named", "http-methods", names_the_first)))
     assert check.reproduce == f"curl -i {server.url}/a"
 
 
@@ -132,10 +137,10 @@ def test_values_no_check_expected_are_failed_checks_not_internal_errors() -> Non
 
     session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))
     deep_payload = b"[" * 50_000 + b"]" * 50_000
-    checks = session.run([
+    checks = session.run(plan(
         ("infinite exp", "jwt", lambda: str(datetime.datetime.fromtimestamp(json.loads('{"exp": Infinity}')["exp"]))),
         ("deep payload", "jwt", lambda: str(json.loads(deep_payload))),
-    ])  # fmt: skip
+    ))  # fmt: skip
     assert [c.outcome for c in checks] == [Outcome.FAIL, Outcome.FAIL]
     assert checks[0].message.startswith("the answer has an unexpected shape (OverflowError: ")
     assert checks[1].message == "the answer is nested too deep to read (over 64 levels)"
@@ -226,7 +231,7 @@ def test_a_request_sent_on_a_raw_socket_joins_the_story() -> None:
         session.record(raw, _http.Response(304, "Not Modified", [], b"stray"))
         raise _http.CheckFailed("a 304 has no body")
 
-    (check,) = session.run([("raw", "http-caching", two_requests)])
+    (check,) = session.run(plan(("raw", "http-caching", two_requests)))
     assert check.reproduce.splitlines() == [first.curl(), raw.curl()]
     assert check.actual == "304 Not Modified; no Content-Type; body: stray"
 

@@ -63,8 +63,7 @@ def no_clock_tick(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def notes_check_names() -> list[str]:
-    suite = http_rest.NotesSuite.__new__(http_rest.NotesSuite)
-    return [name for name, _, _ in http_rest.NotesSuite.plan(suite)]
+    return [spec.name for spec in http_rest.NOTES_CHECKS]
 
 
 # --- the notes contract ------------------------------------------------------------------------------

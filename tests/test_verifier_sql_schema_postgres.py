@@ -14,7 +14,7 @@ from postgres_server import server_bin
 
 from backend_mentor.checkpoints import postgres_schema, sql_schema
 from backend_mentor.checkpoints._sqlite import first_words
-from backend_mentor.checkpoints.base import Check, VerifierInputError
+from backend_mentor.checkpoints.base import Check, Outcome, VerifierInputError
 
 DATA = Path(__file__).parent / "data" / "sql_schema_postgres"
 SCHEMA = (DATA / "schema.sql").read_text(encoding="utf-8")
@@ -735,3 +735,19 @@ def test_an_ordinary_role_with_create_on_the_database_is_enough(tmp_path: Path, 
             conn.execute("DROP ROLE plain_learner")
 
     assert failed(checks) == {}
+
+
+def test_checks_that_cannot_run_are_skipped_as_on_sqlite(tmp_path: Path, postgres_dsn: str) -> None:
+    """Both engines share one table of checks: what needs schema.sql or the sample data is a SKIP
+    (it could not run), not a FAIL of its own."""
+    broken_schema = run(tmp_path, postgres_dsn, edited(SCHEMA, "CREATE TABLE instructors", "CREATE TABEL instructors"))
+    assert [c.name for c in broken_schema.values() if c.skipped] == sql_schema.CHECK_NAMES_AFTER_SCHEMA
+
+    load = edited(LOAD, "SELECT s.id, c.id, r.enrolled_on", "SELECT s.id + 1000, c.id, r.enrolled_on")
+    broken_load = run(tmp_path, postgres_dsn, load=load)
+    assert [c.name for c in broken_load.values() if c.skipped] == [
+        "one row per student, instructor, course and enrollment",
+        "view enrollment_report reproduces the report",
+        "no partial or transitive dependencies (2NF/3NF)",
+    ]
+    assert broken_load["sample data loads (load.sql)"].outcome is Outcome.FAIL

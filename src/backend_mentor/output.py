@@ -11,15 +11,63 @@ the terminal, and a markup string broken by text inside it (``[/bold]`` in a tit
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from enum import Enum
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderResult
 
 JSON_SCHEMA_VERSION = 1
+
+Json: TypeAlias = "dict[str, Json] | list[Json] | str | int | float | bool | None"
+Result = TypeVar("Result")
+
+
+def to_json(value: object) -> Json:
+    """A result as JSON data: dataclasses (nested too) as objects, enums as their value, dates as ISO
+    text, paths as text, tuples as lists.
+
+    A dataclass field marked ``VIEW_ONLY`` (see ``results``) is left out, one marked ``OMIT_NONE`` is
+    left out while it is None, and one marked ``FLATTEN`` has its keys merged into its parent's. An
+    object with its own ``to_dict`` (a verifier's ``Check``) is written as that.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        own = getattr(value, "to_dict", None)
+        if callable(own):
+            return to_json(own())
+        document: dict[str, Json] = {}
+        for spec in dataclasses.fields(value):
+            if not spec.metadata.get("json", True):
+                continue
+            item = getattr(value, spec.name)
+            if item is None and spec.metadata.get("omit_none"):
+                continue
+            converted = to_json(item)
+            if spec.metadata.get("flatten") and isinstance(converted, dict):
+                document.update(converted)
+            else:
+                document[spec.name] = converted
+        return document
+    if isinstance(value, Enum):
+        return to_json(value.value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -32,10 +80,10 @@ def _console(stderr: bool = False) -> Console:
     class _Clean:
         """Renders a renderable and makes every text segment terminal-safe (Rich's own styles stay)."""
 
-        def __init__(self, inner: Any):
+        def __init__(self, inner: ConsoleRenderable):
             self.inner = inner
 
-        def __rich_console__(self, console: Any, options: Any) -> Any:
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
             for segment in console.render(self.inner, options):
                 if segment.control or not segment.text:
                     yield segment
@@ -43,7 +91,7 @@ def _console(stderr: bool = False) -> Console:
                     yield Segment(clean(segment.text), segment.style, segment.control)
 
     class _Hook:
-        def process_renderables(self, renderables: list[Any]) -> list[Any]:
+        def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
             return [_Clean(r) for r in renderables]
 
     class SafeConsole(Console):
@@ -116,7 +164,17 @@ class Output:
             self._err = _console(stderr=True)
         return self._err
 
-    def json(self, payload: dict[str, Any]) -> None:
+    def emit(self, result: Result, human: Callable[[Output, Result], object]) -> None:
+        """The one way a command prints its result: one JSON document with ``--json``, else its view."""
+        if self.json_mode:
+            document = to_json(result)
+            if not isinstance(document, dict):
+                raise TypeError(f"a JSON result must be an object, not {type(result).__name__}")
+            self.json(document)
+        else:
+            human(self, result)
+
+    def json(self, payload: Mapping[str, object]) -> None:
         document = {"schema_version": JSON_SCHEMA_VERSION, **payload}
         from .text import json_safe
 
@@ -130,6 +188,9 @@ class Output:
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def message(self, text: str, style: str | None = None) -> None:
+        """A message or hint on stderr; none with ``--json`` (stdout holds the document, stderr only errors)."""
+        if self.json_mode:
+            return
         self.err.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
     def hint(self, text: str) -> None:
@@ -156,7 +217,7 @@ def print_error(message: str) -> None:
 class CleanWriter:
     """A text stream that writes through ``text.clean``: for file contents shown on a terminal."""
 
-    def __init__(self, stream: Any):
+    def __init__(self, stream: TextIO):
         self.stream = stream
 
     def write(self, text: str) -> int:

@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from .curriculum.schema import CAREER_FIELDS, PATH_GROUPS, TECHNOLOGY_LEVELS, TopicStatus
 from .text import escape_markup as esc
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
+    from rich.table import Table
+    from rich.text import Text
+
+    from .checkpoints.base import Check
     from .curriculum.catalog import Catalog
     from .curriculum.models import Checkpoint, LearningPath, Topic
+    from .curriculum.search import Hit
     from .output import Output
-    from .services import PathView
+    from .results import (
+        CalendarDay,
+        Categories,
+        CheckpointDetail,
+        CheckpointList,
+        CurriculumInfo,
+        Dashboard,
+        ImportResult,
+        Lesson,
+        ManualCompletion,
+        Marked,
+        NextStep,
+        PathDetail,
+        PathFinished,
+        PathOverview,
+        PathStarted,
+        Plan,
+        Portfolio,
+        ProjectDetail,
+        ProjectList,
+        SearchHit,
+        StarterFiles,
+        Stats,
+        Validation,
+        VerifyResult,
+    )
 
 MARKS: dict[str, str] = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
          TopicStatus.NOT_STARTED: "·"}  # fmt: skip
@@ -59,13 +92,13 @@ CAREER_WORDING = {"demand": "Market demand", "remote": "Remote work"}  # where t
 CAREER_LABELS = {key: CAREER_WORDING.get(key) or key.replace("_", " ").capitalize() for key in CAREER_FIELDS}
 
 
-def career_facts(career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS)) -> list[tuple[str, str]]:
+def career_facts(career: Mapping[str, str], keys: tuple[str, ...] = tuple(CAREER_LABELS)) -> list[tuple[str, str]]:
     """(label, value) pairs of a path's career facts, each value without trailing punctuation."""
     return [(CAREER_LABELS[key], str(career[key]).strip().rstrip(".;, ")) for key in keys if career.get(key)]
 
 
 def show_career(
-    out: Output, career: dict[str, Any], keys: tuple[str, ...] = tuple(CAREER_LABELS), indent: int = 2
+    out: Output, career: Mapping[str, str], keys: tuple[str, ...] = tuple(CAREER_LABELS), indent: int = 2
 ) -> None:
     """One fact per line, its label first, long values wrapping under the label."""
     hanging(out, [("•", f"{label}: {value}") for label, value in career_facts(career, keys)], indent=indent)
@@ -78,22 +111,23 @@ class Code:
         self.code = code.rstrip()
         self.lexer = lexer or "text"
 
-    def __rich_console__(self, console: Any, options: Any) -> Any:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.segment import Segment
-        from rich.text import Text
 
-        if console.no_color or console.color_system is None:
-            text = Text(self.code)  # no colour: skip loading a Pygments lexer
-        else:
-            from rich.syntax import Syntax
+        if console.no_color or console.color_system is None:  # no colour: plain lines, no Pygments lexer
+            for plain in self.code.split("\n"):
+                yield Segment(plain.rstrip("\r"))
+                yield Segment.line()
+            return
+        from rich.syntax import Syntax
 
-            text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
+        text = Syntax(self.code, self.lexer, theme="ansi_dark").highlight(self.code)
         text.rstrip()
         for line in text.split("\n", allow_blank=True):
             yield from line.render(console)
             yield Segment.line()
 
-    def __rich_measure__(self, console: Any, options: Any) -> Any:
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
         width = max((len(line) for line in self.code.splitlines()), default=0)
@@ -248,7 +282,7 @@ class MarkdownTable:
         return Measurement(width, width)
 
 
-def show_resources(out: Output, resources: list[dict[str, Any]]) -> None:
+def show_resources(out: Output, resources: Sequence[Mapping[str, str]]) -> None:
     """Each title with a hanging indent, its URL whole on the next line (never folded: it stays
     one line for the terminal to open or copy, and scrolls in the pager)."""
     from rich.text import Text
@@ -281,9 +315,11 @@ class Hanging:
         for marker, content in self.rows:
             if isinstance(content, str):
                 content = Text(content)
-            if isinstance(content, Text):
+            if isinstance(content, Text):  # the common case, wrapped directly (cheaper than render_lines)
                 content.overflow = "fold"
-            lines = console.render_lines(content, inner, pad=False, new_lines=False)
+                lines: list[list[Segment]] = [list(line.render(console)) for line in content.wrap(console, width)]
+            else:
+                lines = console.render_lines(content, inner, pad=False, new_lines=False)
             for number, line in enumerate(lines or [[]]):
                 if number == 0:
                     yield Segment(" " * self.indent + " " * (marker_width - cell_len(marker)) + marker + " ")
@@ -302,50 +338,6 @@ def hanging(out: Output, rows: list[tuple[str, str]], indent: int = 2) -> None:
     """Marker + text rows whose wrapped lines align under the text, not under the marker."""
     if rows:
         out.print(Hanging(list(rows), indent))
-
-
-# --- JSON shapes --------------------------------------------------------------------------------
-
-
-def topic_json(topic: Topic, statuses: dict[str, str] | None = None) -> dict[str, Any]:
-    data = {name: getattr(topic, name) for name in topic.__slots__}
-    if statuses is not None:
-        data["status"] = statuses.get(topic.id, NOT_STARTED)
-    return data
-
-
-def path_json(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> dict[str, Any]:
-    def topic_entry(tid: str) -> dict[str, Any]:
-        topic = catalog.topics.get(tid)
-        return {"id": tid, "title": topic.title if topic else tid, "hours": topic.hours if topic else 0,
-                "status": statuses.get(tid, NOT_STARTED)}  # fmt: skip
-
-    return {
-        "id": path.id,
-        "title": path.title,
-        "kind": path.kind,
-        "group": path.group,
-        "summary": path.summary,
-        "languages": path.languages,
-        "frameworks": path.frameworks,
-        "career": path.career,
-        "technologies": path.technologies,
-        "success_metrics": path.success_metrics,
-        "resources": path.resources,
-        "next": path.next,
-        "stages": [
-            {
-                "level": s.level,
-                "months": s.months,
-                "title": s.title,
-                "goals": s.goals,
-                "modules": [{"title": m.title, "topics": [topic_entry(t) for t in m.topics]} for m in s.modules],
-                "projects": s.projects,
-                "checkpoints": s.checkpoints,
-            }
-            for s in path.stages
-        ],
-    }
 
 
 # --- topics -----------------------------------------------------------------------------------
@@ -442,7 +434,7 @@ def _lesson(
     show_exercise(out, topic, heading="Practice task")
 
 
-def _bullets(out: Output, title: str, items: list[str]) -> None:
+def _bullets(out: Output, title: str, items: Sequence[str]) -> None:
     if items:
         out.print(f"\n[bold]{title}[/bold]")
         hanging(out, [("•", item) for item in items])
@@ -502,7 +494,7 @@ def show_exercise(out: Output, topic: Topic, heading: str = "Exercise") -> None:
         hanging(out, [("✓", item) for item in exercise["done_when"]], indent=4)
 
 
-def show_hits(out: Output, hits: list[Any], query: str) -> None:
+def show_hits(out: Output, hits: Sequence[SearchHit | Hit], query: str) -> None:
     from rich.table import Table
 
     table = Table(title=f"Topics matching '{query}'", title_justify="left", box=None, pad_edge=False)
@@ -515,20 +507,20 @@ def show_hits(out: Output, hits: list[Any], query: str) -> None:
     out.hint(f"Show one with: backend-mentor mentor {hits[0].id}")
 
 
-def show_categories(out: Output, catalog: Catalog, statuses: dict[str, str], pager: bool = True) -> None:
+def show_categories(out: Output, listing: Categories, pager: bool = True) -> None:
     from .pager import paged
 
     with paged(out, pager):
-        _categories(out, catalog, statuses)
+        _categories(out, listing)
     out.hint('Show a topic with: backend-mentor mentor TOPIC (loose words work: mentor "n+1 queries")')
 
 
-def _side_by_side(out: Output, ids: Any, other: int) -> bool:
+def _side_by_side(out: Output, ids: Iterable[str], other: int) -> bool:
     """Whether ids (never cut) and titles (wrapped at spaces) fit as two columns."""
     return max((len(i) for i in ids), default=2) + 2 + 22 + other <= out.console.width
 
 
-def _id_columns(table: Any, side: bool, ids: Any, header: bool = True) -> None:
+def _id_columns(table: Table, side: bool, ids: Iterable[str], header: bool = True) -> None:
     if side:
         table.add_column("id" if header else "", no_wrap=True, min_width=max((len(i) for i in ids), default=2))
         table.add_column("title" if header else "")
@@ -536,7 +528,7 @@ def _id_columns(table: Any, side: bool, ids: Any, header: bool = True) -> None:
         table.add_column("id / title" if header else "")
 
 
-def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[Any, ...]:
+def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[str | Text, ...]:
     from rich.text import Text
 
     if side:
@@ -544,116 +536,87 @@ def _id_cells(side: bool, tid: str, title: str, title_style: str = "") -> tuple[
     return (Text.assemble(tid, "\n", (title, title_style or "dim")),)
 
 
-def _categories(out: Output, catalog: Catalog, statuses: dict[str, str]) -> None:
+def _categories(out: Output, listing: Categories) -> None:
     from rich.table import Table
 
-    side = _side_by_side(out, catalog.topics, 5)
-    by_category = catalog.topics_by_category()
-    for cid, category in catalog.categories.items():
-        topics = by_category.get(cid, [])
-        if not topics:
+    side = _side_by_side(out, [t.id for c in listing.categories for t in c.topics], 5)
+    for category in listing.categories:
+        if not category.topics:
             continue
         table = Table(title=f"[bold]{esc(category.title)}[/bold]", title_justify="left", box=None, show_header=False)
         table.add_column(width=2, no_wrap=True)
-        _id_columns(table, side, [t.id for t in topics], header=False)
-        for topic in topics:
-            status = statuses.get(topic.id, NOT_STARTED)
-            table.add_row(MARKS[status], *_id_cells(side, topic.id, topic.title, "dim"))
+        _id_columns(table, side, [t.id for t in category.topics], header=False)
+        for topic in category.topics:
+            table.add_row(MARKS[topic.status], *_id_cells(side, topic.id, topic.title, "dim"))
         out.print(table)
 
 
 # --- paths ------------------------------------------------------------------------------------
 
 
-def show_path_list(
-    out: Output,
-    overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]],
-    active_id: str | None,
-    pager: bool = True,
-) -> None:
+def show_path_list(out: Output, overview: PathOverview, pager: bool = True) -> None:
     """``services.path_overview``: every path by group with its progress; ``*`` marks the active one."""
     from .pager import paged
 
     with paged(out, pager):
-        _path_list(out, overview, active_id)
+        _path_list(out, overview)
     out.hint("* = your active path · show one: backend-mentor path show ID · switch: backend-mentor path start ID")
 
 
-def _path_list(
-    out: Output, overview: list[tuple[str, list[tuple[LearningPath, dict[str, Any]]]]], active_id: str | None
-) -> None:
+def _path_list(out: Output, overview: PathOverview) -> None:
     from rich.table import Table
 
     wide = out.console.width >= 80  # room for a progress bar
-    side = _side_by_side(out, [p.id for _, entries in overview for p, _ in entries], 12 + (12 if wide else 0))
-    for group, entries in overview:
-        paths = [p for p, _ in entries]
-        table = Table(title=f"[bold]{PATH_GROUPS.get(group, group)}[/bold]", title_justify="left", box=None)
+    side = _side_by_side(out, [p.id for group in overview.groups for p in group.paths], 12 + (12 if wide else 0))
+    for group in overview.groups:
+        table = Table(title=f"[bold]{PATH_GROUPS.get(group.group, group.group)}[/bold]", title_justify="left", box=None)
         table.add_column(" ", width=1, no_wrap=True)
-        _id_columns(table, side, [p.id for p in paths])
+        _id_columns(table, side, [p.id for p in group.paths])
         table.add_column("topics", justify="right", no_wrap=True)
         table.add_column("done", no_wrap=True, justify="right")
-        for path, progress in entries:
-            marker = "*" if path.id == active_id else ""
-            table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress["topics"]),
-                          (f"{bar(progress['done'], progress['topics'], 10)} " if wide else "") + f"{progress['percent']}%")  # fmt: skip
+        for path in group.paths:
+            progress = path.progress
+            marker = "*" if path.id == overview.active else ""
+            table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress.topics),
+                          (f"{bar(progress.done, progress.topics, 10)} " if wide else "") + f"{progress.percent}%")  # fmt: skip
         out.print(table)
 
 
-def show_path(
-    out: Output,
-    catalog: Catalog,
-    path: LearningPath,
-    statuses: dict[str, str],
-    attempts: dict[str, Any],
-    view: PathView,
-    expand_all: bool = False,
-    pager: bool = True,
-) -> None:
+def show_path(out: Output, path: PathDetail, catalog: Catalog, expand_all: bool = False, pager: bool = True) -> None:
     """A path as a tree: the current stage in full, the others as one summary line (all with ``expand_all``).
 
-    ``view`` (``services.path_view``) holds the progress and the current stage."""
+    ``catalog`` names the projects, checkpoints and next paths the path refers to."""
     from .pager import paged
 
     with paged(out, pager):
-        _path(out, catalog, path, statuses, attempts, view, expand_all)
+        _path(out, catalog, path, expand_all)
 
 
-def _path(
-    out: Output,
-    catalog: Catalog,
-    path: LearningPath,
-    statuses: dict[str, str],
-    attempts: dict[str, Any],
-    view: PathView,
-    expand_all: bool,
-) -> None:
+def _path(out: Output, catalog: Catalog, path: PathDetail, expand_all: bool) -> None:
     from rich.tree import Tree
 
-    progress = view.progress
+    progress = path.progress
     out.print(f"[bold]{esc(path.title)}[/bold] [dim]({path.id} · {PATH_GROUPS.get(path.group, path.group)})[/dim]")
     out.print(path.summary, markup=False)
     if path.languages or path.frameworks:
         out.print(
             f"[dim]languages: {', '.join(path.languages) or 'any'} · frameworks: {', '.join(path.frameworks) or '—'}[/dim]"
         )
-    known = f" ({progress['known']} known already)" if progress["known"] else ""
-    tree = Tree(
-        f"{bar(progress['covered'], progress['topics'])} {progress['percent']}% of {progress['topics']} topics{known}"
-    )
-    current = view.current_stage
+    known = f" ({progress.known} known already)" if progress.known else ""
+    tree = Tree(f"{bar(progress.covered, progress.topics)} {progress.percent}% of {progress.topics} topics{known}")
+    current = path.current_stage
     collapsed = 0
-    for index, (stage, stage_progress) in enumerate(zip(path.stages, progress["stages"])):
+    for index, (stage, stage_progress) in enumerate(zip(path.stages, progress.stages)):
         label = (
             f"[bold]{stage.level.title()}[/bold] ({stage.months} months){': ' + esc(stage.title) if stage.title else ''}  "
-            f"{bar(stage_progress['covered'], stage_progress['topics'], 12)} "
-            f"{stage_progress['covered']}/{stage_progress['topics']} · {stage_progress['hours']:g} h"
+            f"{bar(stage_progress.covered, stage_progress.topics, 12)} "
+            f"{stage_progress.covered}/{stage_progress.topics} · {stage_progress.hours:g} h"
             + ("  [yellow]← you are here[/yellow]" if index == current else "")
         )
         branch = tree.add(label)
         if not expand_all and index != current:
             collapsed += 1
-            parts = [plural(len(stage.modules), "module"), plural(stage_progress["topics"], "topic")]
+            parts = [plural(len(stage.modules), "module"), plural(stage_progress.topics, "topic")]
             if stage.projects:
                 parts.append(plural(len(stage.projects), "project"))
             if stage.checkpoints:
@@ -666,13 +629,11 @@ def _path(
                 goals.add(f"[dim]{esc(goal)}[/dim]")
         for module in stage.modules:
             node = branch.add(f"[bold]{esc(module.title)}[/bold]")
-            for tid in module.topics:
-                status = statuses.get(tid, NOT_STARTED)
-                topic = catalog.topics.get(tid)
-                title = topic.title if topic else tid
+            for topic in module.topics:
+                status = topic.status
                 tag = " (known)" if status == TopicStatus.KNOWN else ""
-                node.add(f"[{STYLES[status]}]{MARKS[status]} {esc(title)}{tag}[/] [dim]{tid}[/dim]" if STYLES[status]
-                         else f"{MARKS[status]} {esc(title)} [dim]{tid}[/dim]")  # fmt: skip
+                node.add(f"[{STYLES[status]}]{MARKS[status]} {esc(topic.title)}{tag}[/] [dim]{topic.id}[/dim]" if STYLES[status]
+                         else f"{MARKS[status]} {esc(topic.title)} [dim]{topic.id}[/dim]")  # fmt: skip
         for pid in stage.projects:
             project = catalog.projects.get(pid)
             branch.add(
@@ -680,9 +641,8 @@ def _path(
             )
         for cid in stage.checkpoints:
             checkpoint = catalog.checkpoints.get(cid)
-            passed = attempts.get(cid, {}).get("passed")
-            mark = "✓" if passed else "○"
-            branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid}{_in_language(checkpoint, path)} "
+            mark = "✓" if cid in path.passed_checkpoints else "○"
+            branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid}{_in_language(checkpoint, path.languages)} "
                        f"[dim]{cid}[/dim]")  # fmt: skip
     out.print(tree)
     if collapsed:
@@ -690,19 +650,19 @@ def _path(
     _path_extras(out, catalog, path)
 
 
-def _in_language(checkpoint: Checkpoint | None, path: LearningPath) -> str:
+def _in_language(checkpoint: Checkpoint | None, path_languages: tuple[str, ...]) -> str:
     """ " (in Go)" for a checkpoint that checks work in the path's own language (the test-writing one)."""
     from .curriculum.schema import LANGUAGE_NAMES, TEST_LANGUAGE_FOR_PROFILE
 
     if checkpoint is None or checkpoint.kind != "pytest-bugs":
         return ""
     language = next(
-        (TEST_LANGUAGE_FOR_PROFILE[lang] for lang in path.languages if lang in TEST_LANGUAGE_FOR_PROFILE), None
+        (TEST_LANGUAGE_FOR_PROFILE[lang] for lang in path_languages if lang in TEST_LANGUAGE_FOR_PROFILE), None
     )
     return f" (in {LANGUAGE_NAMES[language]})" if language else ""
 
 
-def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
+def _path_extras(out: Output, catalog: Catalog, path: PathDetail) -> None:
     career = path.career
     if career:
         out.print("\n[bold]Career[/bold]")
@@ -721,63 +681,126 @@ def _path_extras(out: Output, catalog: Catalog, path: LearningPath) -> None:
         out.print(f"\n[bold]Next[/bold]: {names}")
 
 
-def show_plan(out: Output, path: LearningPath, weeks: list[dict[str, Any]], hours: float) -> None:
+def show_path_finished(out: Output, finished: PathFinished) -> None:
+    out.success(f"You have finished every topic of {finished.title}.")
+    if finished.next_paths:
+        names = ", ".join(finished.next_paths)
+        out.message(
+            f"Continue with a specialization: backend-mentor path start {finished.next_paths[0]}  (options: {names})"
+        )
+    out.hint("Prove your skills: backend-mentor checkpoint list")
+
+
+def show_next_step(out: Output, step: NextStep) -> None:
+    """After done or skip: the next step of the path, said the same way."""
+    if step.topic:
+        out.hint(f"Next: {step.topic.title} ({step.topic.id}) — run 'backend-mentor learn'")
+    elif step.finished_path:
+        out.hint(f"That was the last topic of {step.finished_path}: run 'backend-mentor learn' to see what comes next.")
+
+
+def show_marked(out: Output, marked: Marked) -> None:
+    out.success(f"Marked {marked.status}: {', '.join(marked.topics)}")
+    if marked.next_step:
+        show_next_step(out, marked.next_step)
+
+
+def show_lesson_notes(out: Output, lesson: Lesson) -> None:
+    """What comes before a lesson: reviews due and finished stages to prove."""
+    if lesson.reviews_due:
+        out.print(
+            f"[bold]{plural(lesson.reviews_due, 'review')} due[/bold] — keep what you learned: backend-mentor review"
+        )
+    for stage in lesson.stages_to_prove:
+        out.print(f"[bold green]You finished the {stage.level} stage.[/bold green] Prove it before you go on:")
+        for cid in stage.checkpoints:
+            out.print(f"  backend-mentor checkpoint show {cid}", markup=False)
+        for pid in stage.projects:
+            out.print(f"  backend-mentor project show {pid}", markup=False)
+
+
+def show_plan(out: Output, plan: Plan) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{path.title}: {len(weeks)} weeks at {hours:g} h/week", title_justify="left")
+    if not plan.weeks:
+        out.success(f"Nothing left to plan: every topic of {plan.title} is done or skipped.")
+        return
+    table = Table(
+        title=f"{plan.title}: {len(plan.weeks)} weeks at {plan.hours_per_week:g} h/week", title_justify="left"
+    )
     table.add_column("week", justify="right")
     table.add_column("hours", justify="right")
     table.add_column("topics")
-    for week in weeks:
-        names = "; ".join(
-            f"{t['title']} ({t['hours']:g} h{', continues' if t['continues'] else ''})" for t in week["topics"]
-        )
-        table.add_row(str(week["week"]), f"{week['hours']:g}", names)
+    for week in plan.weeks:
+        names = "; ".join(f"{t.title} ({t.hours:g} h{', continues' if t.continues else ''})" for t in week.topics)
+        table.add_row(str(week.week), f"{week.hours:g}", names)
     out.print(table)
+
+
+def show_path_started(out: Output, started: PathStarted) -> None:
+    progress = started.progress
+    out.success(f"Active path: {started.title} — {progress.done}/{progress.topics} topics already done.")
+    out.hint("Continue with: backend-mentor learn")
 
 
 # --- checkpoints ------------------------------------------------------------------------------
 
 
-def checkpoint_state(summary: dict[str, Any] | None) -> str:
-    if not summary:
-        return "not attempted"
-    if summary["passed"]:
-        return "passed"
-    return f"best {round(100 * summary['best'])}%"
-
-
-def show_checkpoints(out: Output, catalog: Catalog, summaries: dict[str, Any]) -> None:
+def show_checkpoints(out: Output, listing: CheckpointList) -> None:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
     for column in ("id", "title", "verifier", "status", "attempts", "last attempt"):
         table.add_column(column)
-    for checkpoint in catalog.checkpoints.values():
-        summary = summaries.get(checkpoint.id)
-        table.add_row(checkpoint.id, checkpoint.title, checkpoint.kind, checkpoint_state(summary),
-                      str(summary["attempts"]) if summary else "0", local_time(summary["last"]) if summary else "—")  # fmt: skip
+    for row in listing.checkpoints:
+        table.add_row(row.id, row.title, row.kind, row.status, str(row.attempts), local_time(row.last_attempt))
     out.print(table)
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
 
-def show_checkpoint(out: Output, catalog: Catalog, checkpoint: Checkpoint, attempts: list[dict[str, Any]]) -> None:
+def show_checkpoint(out: Output, checkpoint: CheckpointDetail, catalog: Catalog) -> None:
     from rich.panel import Panel
+    from rich.text import Text
 
     out.print(Panel(esc(checkpoint.summary), title=f"[bold]{esc(checkpoint.title)}[/bold]", title_align="left"))
     show_markdown(out, catalog.markup(f"checkpoint:{checkpoint.id}", checkpoint.instructions))
-    topics = ", ".join(t for t in checkpoint.topics if t in catalog.topics)
-    out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {topics}")
+    out.print(f"\n[bold]Verifier[/bold]: {checkpoint.kind} · [bold]Study[/bold]: {', '.join(checkpoint.study)}")
+    if checkpoint.checks:
+        out.print(f"[bold]Checks[/bold] ({len(checkpoint.checks)}):")
+        for name, hint in checkpoint.checks:
+            out.print(Text.assemble(f"  {name}", (f"  · study: {hint}", "dim")), soft_wrap=True)
+    attempts = checkpoint.attempts
     if attempts:
         out.print(f"[bold]Attempts[/bold]: {len(attempts)}")
         for attempt in attempts[-5:]:
-            how = "manual" if attempt["manual"] else f"{round(100 * attempt['score'])}%"
-            out.print(
-                f"  {local_time(attempt['at'])}  {'passed' if attempt['passed'] else 'failed'}  {how}", markup=False
-            )
+            how = "manual" if attempt.manual else f"{round(100 * attempt.score)}%"
+            out.print(f"  {local_time(attempt.at)}  {'passed' if attempt.passed else 'failed'}  {how}", markup=False)
 
 
-def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
+def show_starter_files(out: Output, files: StarterFiles) -> None:
+    from pathlib import Path
+
+    for name in files.written:
+        out.line(f"wrote {Path(files.directory) / name}")
+    for name in files.kept:
+        out.message(f"kept  {Path(files.directory) / name} (already exists, not overwritten)")
+    out.hint(f"Next: read the instructions with 'backend-mentor checkpoint show {files.checkpoint}'")
+
+
+def show_verification(out: Output, result: VerifyResult) -> None:
+    """The report of a recorded run, and what the record means."""
+    show_report(out, result.title, result.kind, result.checks)
+    if result.passed:
+        out.success("Checkpoint passed and recorded.")
+    elif result.counts["skip"] and not result.counts["fail"]:
+        out.hint("Recorded as not passed: some checks could not run (SKIP); fix what stopped them and run again.")
+
+
+def show_manual_completion(out: Output, done: ManualCompletion) -> None:
+    out.success(f"Recorded '{done.checkpoint}' as passed, with your evidence.")
+
+
+def show_report(out: Output, title: str, kind: str, checks: Sequence[Check]) -> None:
     """One line per check (PASS, FAIL or SKIP), details under failures, like a test runner.
 
     Everything a check says may come from the learner's server or files, so it is printed as
@@ -787,7 +810,7 @@ def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
 
     from .checkpoints.base import printable, verdict
 
-    out.print(Text.assemble((checkpoint.title, "bold"), " ", (f"({checkpoint.kind})", "dim")))
+    out.print(Text.assemble((title, "bold"), " ", (f"({kind})", "dim")))
     for check in checks:
         name, message = printable(check.name), printable(check.message or "")
         if check.passed:
@@ -818,7 +841,7 @@ def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
                 details.extend(f"  {command}" for command in commands)
         for line in details:
             out.print(f"       {line}", markup=False, soft_wrap=True)
-    counts = verdict(checks)["counts"]
+    counts = verdict(list(checks))["counts"]
     style = "green" if not counts["fail"] and not counts["skip"] else "red" if counts["fail"] else "yellow"
     summary = f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped"
     if counts["warn"]:
@@ -829,68 +852,62 @@ def show_report(out: Output, checkpoint: Checkpoint, checks: list[Any]) -> None:
 # --- progress ---------------------------------------------------------------------------------
 
 
-def show_stats(out: Output, data: dict[str, Any]) -> None:
+def show_stats(out: Output, data: Stats) -> None:
     from rich.table import Table
 
-    topics = data["topics"]
+    topics = data.topics
     out.print(
-        f"[bold]Topics[/bold]: {topics['done']} done, {topics['learning']} in progress, {topics['skipped']} skipped "
-        f"of {topics['total']} · {topics['hours_done']:g} study hours completed"
+        f"[bold]Topics[/bold]: {topics.done} done, {topics.learning} in progress, {topics.skipped} skipped "
+        f"of {topics.total} · {topics.hours_done:g} study hours completed"
     )
-    streak = data["streak"]
+    streak = data.streak
     out.print(
-        f"[bold]Streak[/bold]: {plural(streak['current'], 'day')} · longest {plural(streak['longest'], 'day')} · "
-        f"{plural(streak['active_days'], 'active day')}"
+        f"[bold]Streak[/bold]: {plural(streak.current, 'day')} · longest {plural(streak.longest, 'day')} · "
+        f"{plural(streak.active_days, 'active day')}"
     )
-    cps = data["checkpoints"]
-    out.print(f"[bold]Checkpoints[/bold]: {cps['passed']}/{cps['total']} passed ({cps['attempted']} attempted)")
-    if data["path"]:
-        path = data["path"]
-        out.print(f"\n[bold]{esc(path['title'])}[/bold]  {bar(path['done'], path['topics'])} {path['percent']}%")
-        for stage in path["stages"]:
-            out.print(
-                f"  {stage['level']:<13} {bar(stage['done'], stage['topics'], 16)} {stage['done']}/{stage['topics']}"
-            )
+    cps = data.checkpoints
+    out.print(f"[bold]Checkpoints[/bold]: {cps.passed}/{cps.total} passed ({cps.attempted} attempted)")
+    if data.path:
+        path, progress = data.path, data.path.progress
+        out.print(f"\n[bold]{esc(path.title)}[/bold]  {bar(progress.done, progress.topics)} {progress.percent}%")
+        for stage in progress.stages:
+            out.print(f"  {stage.level:<13} {bar(stage.done, stage.topics, 16)} {stage.done}/{stage.topics}")
     table = Table(title="By category", title_justify="left", box=None, pad_edge=False)
     table.add_column("category")
     table.add_column("done", justify="right")
     table.add_column("")
-    for entry in data["by_category"].values():
-        if entry["topics"]:
-            table.add_row(entry["title"], f"{entry['done']}/{entry['topics']}", bar(entry["done"], entry["topics"], 12))
+    for entry in data.by_category.values():
+        if entry.topics:
+            table.add_row(entry.title, f"{entry.done}/{entry.topics}", bar(entry.done, entry.topics, 12))
     out.print(table)
-    show_calendar(out, data["calendar"])
+    show_calendar(out, data.calendar)
 
 
-def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[str, Any]) -> None:
+def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: Portfolio) -> None:
     """``progress export --format md``: path progress, checkpoints passed, finished topics by category."""
-    data = portfolio["stats"]
+    data = portfolio.stats
     write = stream.write
     write("# Backend learning progress\n\n")
-    topics = data["topics"]
-    write(f"- Topics done: **{topics['done']}** of {topics['total']} ({topics['hours_done']:g} study hours)\n")
-    write(f"- In progress: {topics['learning']} · skipped: {topics['skipped']}\n")
-    write(f"- Checkpoints passed: **{data['checkpoints']['passed']}** of {data['checkpoints']['total']}\n")
-    write(
-        f"- Streak: {plural(data['streak']['current'], 'day')} (longest {plural(data['streak']['longest'], 'day')})\n"
-    )
-    if data["path"]:
-        path = data["path"]
-        write(f"\n## Path: {path['title']} — {path['percent']}%\n\n| stage | done | topics |\n|---|---:|---:|\n")
-        for stage in path["stages"]:
-            write(f"| {stage['level']} ({stage['months']} months) | {stage['done']} | {stage['topics']} |\n")
-    summaries = portfolio["checkpoints"]
+    topics = data.topics
+    write(f"- Topics done: **{topics.done}** of {topics.total} ({topics.hours_done:g} study hours)\n")
+    write(f"- In progress: {topics.learning} · skipped: {topics.skipped}\n")
+    write(f"- Checkpoints passed: **{data.checkpoints.passed}** of {data.checkpoints.total}\n")
+    write(f"- Streak: {plural(data.streak.current, 'day')} (longest {plural(data.streak.longest, 'day')})\n")
+    if data.path:
+        progress = data.path.progress
+        write(f"\n## Path: {data.path.title} — {progress.percent}%\n\n| stage | done | topics |\n|---|---:|---:|\n")
+        for stage in progress.stages:
+            write(f"| {stage.level} ({stage.months} months) | {stage.done} | {stage.topics} |\n")
+    summaries = portfolio.checkpoints
     if summaries:
         write(
             "\n## Checkpoints\n\n| checkpoint | result | best score | attempts | last attempt |\n|---|---|---:|---:|---|\n"
         )
         for cid, summary in sorted(summaries.items()):
             title = catalog.checkpoints[cid].title if cid in catalog.checkpoints else cid
-            result = "passed" if summary["passed"] else "not yet"
-            write(
-                f"| {title} | {result} | {round(100 * summary['best'])}% | {summary['attempts']} | {summary['last'][:10]} |\n"
-            )
-    completed: dict[str, str | None] = portfolio["completed"]
+            result = "passed" if summary.passed else "not yet"
+            write(f"| {title} | {result} | {round(100 * summary.best)}% | {summary.attempts} | {summary.last[:10]} |\n")
+    completed = portfolio.completed
     if completed:
         write("\n## Topics completed\n")
         by_category = catalog.topics_by_category()
@@ -906,31 +923,72 @@ def write_markdown_portfolio(stream: IO[str], catalog: Catalog, portfolio: dict[
             write("\n### Topics no longer in the curriculum\n\n" + "".join(f"- {t}\n" for t in unknown))
 
 
-def show_calendar(out: Output, grid: list[list[dict[str, Any]]]) -> None:
+def show_calendar(out: Output, grid: tuple[tuple[CalendarDay, ...], ...]) -> None:
     shades = " ░▒▓█"
     out.print("\n[bold]Activity[/bold] (last 12 weeks, a column per week)")
     for day_index, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         cells = []
         for week in grid:
             cell = week[day_index]
-            if cell["future"]:
+            if cell.future:
                 cells.append(" ")
             else:
-                level = min(4, cell["events"]) if cell["events"] < 4 else 4
-                cells.append(shades[level] if cell["events"] else "·")
+                level = min(4, cell.events) if cell.events < 4 else 4
+                cells.append(shades[level] if cell.events else "·")
         out.print(f"  {name:<4}{''.join(cells)}", markup=False)
+
+
+def show_imported(out: Output, result: ImportResult) -> None:
+    counts = result.merged
+    out.success(
+        f"Imported {result.file}: {counts['topics_added']} topics added, {counts['topics_updated']} updated, "
+        f"{counts['attempts_added']} checkpoint attempts, {counts['cards_added'] + counts['cards_updated']} review cards, "
+        f"{counts['events_added']} events, {counts['answers_added']} quiz answers."
+    )
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+def show_dashboard(out: Output, board: Dashboard) -> None:
+    """Where you are and what to run next (a welcome for a new learner)."""
+    if board.path is None:
+        size = board.catalog
+        out.print("[bold]Welcome to backend-mentor[/bold] — a mentor for learning backend development.\n")
+        out.print(f"{size.topics} topics, {size.paths} paths and {size.checkpoints} checkpoints ship with it.")
+        out.print("\nStart here:   [bold]backend-mentor learn[/bold]        (four questions, then your first lesson)")
+        out.print("Browse paths: backend-mentor path list")
+        out.print('Ask anything: backend-mentor mentor "what is a jwt"')
+        return
+    progress = board.path.progress
+    out.print(f"[bold]{board.path.title}[/bold]  {bar(progress.covered, progress.topics)} {progress.percent}%")
+    for stage in progress.stages:
+        out.print(f"  {stage.level.title():<13} {stage.months:>5} mo  {bar(stage.covered, stage.topics, 16)} "
+                  f"{stage.covered}/{stage.topics}")  # fmt: skip
+    streak, checkpoints = board.streak, board.checkpoints
+    if streak is not None and checkpoints is not None:
+        out.print(f"\nStreak: {plural(streak.current, 'day')} · checkpoints passed: "
+                  f"{checkpoints.passed}/{checkpoints.total}")  # fmt: skip
+    if board.reviews_due:
+        out.print(f"Reviews due: [bold]{board.reviews_due}[/bold] — backend-mentor review")
+    if board.next:
+        nxt = board.next
+        out.print(f"Next: [bold]{nxt.title}[/bold] [dim]({nxt.id}, about {nxt.hours:g} h)[/dim]")
+    else:
+        out.print("You have finished this path. Pick the next one with 'backend-mentor path list'.")
+    out.print("\n" + "\n".join(f"  {c}" for c in board.commands))
 
 
 # --- projects ---------------------------------------------------------------------------------
 
 
-def show_projects(out: Output, catalog: Catalog, used_by: dict[str, list[str]]) -> None:
+def show_projects(out: Output, listing: ProjectList) -> None:
     from rich.table import Table
 
     from .curriculum.schema import LEVELS
 
     for level in LEVELS:
-        projects = [p for p in catalog.projects.values() if p.level == level]
+        projects = [p for p in listing.projects if p.level == level]
         if not projects:
             continue
         table = Table(title=f"[bold]{level.title()}[/bold]", title_justify="left", box=None, pad_edge=False)
@@ -938,14 +996,12 @@ def show_projects(out: Output, catalog: Catalog, used_by: dict[str, list[str]]) 
         table.add_column("title")
         table.add_column("used in", style="dim")
         for project in projects:
-            table.add_row(project.id, project.title, str(len(used_by.get(project.id, []))) + " paths")
+            table.add_row(project.id, project.title, str(len(project.paths)) + " paths")
         out.print(table)
     out.hint("Details: backend-mentor project show ID")
 
 
-def show_project(
-    out: Output, catalog: Catalog, project: Any, statuses: dict[str, str], summaries: dict[str, Any]
-) -> None:
+def show_project(out: Output, project: ProjectDetail, catalog: Catalog) -> None:
     from rich.panel import Panel
 
     out.print(Panel(f"{esc(project.summary)}\n\n[dim]{project.level} project[/dim]", title=f"[bold]{esc(project.title)}[/bold]",
@@ -957,13 +1013,50 @@ def show_project(
         for criterion in milestone["acceptance"]:
             out.print(f"     ✓ {criterion}", markup=False)
     _bullets(out, "Stretch goals", project.stretch)
+    statuses = project.statuses
     if project.topics:
         marks = ", ".join(f"{MARKS[statuses.get(t, NOT_STARTED)]} {t}" for t in project.topics if t in catalog.topics)
         out.print(f"\n[bold]Topics it exercises[/bold]: {marks}")
     for cid in project.checkpoints:
         checkpoint = catalog.checkpoints.get(cid)
         if checkpoint:
-            state = checkpoint_state(summaries.get(cid))
+            state = project.checkpoint_states.get(cid, "not attempted")
             out.print(
                 f"[bold]Prove it[/bold]: {esc(checkpoint.title)} ({state}) — backend-mentor checkpoint verify {cid}"
             )
+
+
+# --- the curriculum ---------------------------------------------------------------------------
+
+
+def show_validation(out: Output, report: Validation) -> None:
+    for problem in report.problems:
+        out.line(str(problem))
+    summary = ", ".join(f"{n} {kind}s" for kind, n in report.counts.items())
+    if report.problems:
+        out.message(
+            f"{plural(len(report.problems), 'problem')} in {plural(report.files, 'file')} ({summary})", style="red"
+        )
+    else:
+        out.success(f"curriculum is valid: {report.files} files ({summary})")
+
+
+def show_curriculum_info(out: Output, info: CurriculumInfo) -> None:
+    from rich.table import Table
+
+    out.print(f"[bold]backend-mentor {info.version}[/bold]")
+    for index, source in enumerate(info.sources):
+        out.print(f"  {'shipped' if index == 0 else 'pack':8} {source}", markup=False)
+    out.print(
+        "  "
+        + ", ".join(f"{n} {name}" for name, n in info.counts.items())
+        + f" from {info.files} files"
+        + (" (cached)" if info.cache.from_cache else " (compiled now)"),
+        markup=False,
+    )
+    table = Table("category", "topics", box=None, pad_edge=False)
+    for cid, count in info.topics_by_category.items():
+        table.add_row(info.category_titles.get(cid, cid), str(count))
+    out.print(table)
+    out.print(f"  cache    {info.cache.file or 'not written'}", markup=False)
+    out.print(f"  progress {info.database}", markup=False)

@@ -1,7 +1,7 @@
 """The HTTP client the ``http-*`` verifiers share: stdlib only, loopback only, bounded, no redirects.
 
-A ``Session`` is one verifier run against one server. ``Session.check`` runs one check function
-and turns whatever goes wrong into a failed ``Check``: a ``CheckFailed`` raised by the check
+A ``Session`` is one verifier run against one server. ``Session.attempt`` runs one declared check
+(a ``CheckSpec`` whose function takes the verifier's suite) and turns whatever goes wrong into a failed ``Check``: a ``CheckFailed`` raised by the check
 itself, or an ``HttpProblem`` from the client (refused connection, no answer in time, an answer
 that is not HTTP, a body over ``MAX_BODY``). Only a URL that cannot be used at all raises
 ``VerifierInputError``, and that happens when the session is created, before any request.
@@ -30,14 +30,14 @@ import shlex
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from .base import Check, VerifierInputError, VerifyOptions, printable
+from .base import Check, CheckSpec, VerifierInputError, VerifyOptions, printable, run_checks
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 MAX_BODY = 1_000_000
@@ -46,7 +46,6 @@ EXCERPT = 200
 SKIPPED = "skipped: server unreachable"
 LOOPBACK_HELP = "the verifier only talks to this machine (127.0.0.0/8, ::1, localhost) unless you pass --allow-remote"
 _NO_BODY = object()
-Plan = list[tuple[str, str, Callable[[], Any]]]  # (check name, hint topic, check function)
 RFC9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
@@ -280,7 +279,7 @@ class NothingListening(VerifierInputError):
 
 
 class CheckFailed(Exception):
-    """Raised by a check function; ``Session.check`` turns it into a failed ``Check``."""
+    """Raised by a check function; ``Session.attempt`` turns it into a failed ``Check``."""
 
     def __init__(
         self,
@@ -421,7 +420,6 @@ class Session:
         self.deadline = clock() + self.time_limit
         self.unreachable = False
         self.answered = False  # has any request had an answer yet (then a refusal is a crash, not "not started")
-        self.checks: list[Check] = []
         self.history: list[tuple[Request, Response]] = []
         self.trail: list[Request] = []  # every request of the check that is running, in order
         self.last: tuple[Request, Response | None] | None = None
@@ -531,8 +529,8 @@ class Session:
     def seconds_left(self) -> float:
         return self.deadline - self.clock()
 
-    def add(self, check: Check) -> None:
-        """Record a check with every piece of text from outside escaped for the terminal."""
+    def add(self, check: Check) -> Check:
+        """The check with every piece of text from outside escaped for the terminal."""
         check.name = printable(check.name, keep_newlines=False)
         check.message = printable(check.message or "")
         for field_name in ("expected", "actual"):
@@ -543,38 +541,39 @@ class Session:
             check.reproduce = printable(check.reproduce)
         if check.warnings:
             check.warnings = [printable(w, keep_newlines=False) for w in check.warnings]
-        self.checks.append(check)
+        return check
 
-    def check(self, name: str, hint_topic: str, run: Callable[[], Any]) -> None:
-        """Run one check function and record its outcome.
+    def attempt(self, spec: CheckSpec, suite: Any) -> Check:
+        """Run one declared check against the learner's server (``run_checks`` calls this).
 
-        The function returns the pass message, or ``(message, [warnings])`` for stricter advice
-        that never fails the check.
+        ``spec.run(suite)`` returns the pass message, or ``(message, [warnings])`` for stricter
+        advice that never fails the check; it raises ``CheckFailed`` for a failure. Once the
+        server is unreachable or the run's time is up, the check is skipped without running.
         """
+        name, hint_topic = spec.name, spec.hint
         if self.unreachable or self.seconds_left() <= 0:
-            self.add(Check.skip(name, SKIPPED if self.unreachable else self.time_up, hint_topic))
-            return
+            return self.add(Check.skip(name, SKIPPED if self.unreachable else self.time_up, hint_topic))
         self.last = None
         self.trail = []
         self.checking = True
         try:
-            result = run()
+            result = spec.run(suite)
             message, warnings = result if isinstance(result, tuple) else (result, None)
-            self.add(Check(name, True, message, hint_topic, warnings=list(warnings) if warnings else None))
+            return self.add(Check(name, True, message, hint_topic, warnings=list(warnings) if warnings else None))
         except CheckFailed as failed:
-            self.add(self.failure(name, hint_topic, failed))
+            return self.add(self.failure(name, hint_topic, failed))
         except Skipped as skipped:
-            self.add(Check.skip(name, str(skipped), hint_topic))
+            return self.add(Check.skip(name, str(skipped), hint_topic))
         except HttpProblem as problem:
-            self.add(Check(name, False, str(problem), hint_topic, reproduce=self.story()))
+            return self.add(Check(name, False, str(problem), hint_topic, reproduce=self.story()))
         except JsonTooDeep as exc:
-            self.add(self.failure(name, hint_topic, CheckFailed(f"the answer is {exc}")))
+            return self.add(self.failure(name, hint_topic, CheckFailed(f"the answer is {exc}")))
         except RecursionError:
             too_deep = CheckFailed(f"the answer is nested too deep to read (over {MAX_DEPTH} levels)")
-            self.add(self.failure(name, hint_topic, too_deep))
+            return self.add(self.failure(name, hint_topic, too_deep))
         except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError) as exc:  # JSON nobody expected
             shape = CheckFailed(f"the answer has an unexpected shape ({type(exc).__name__}: {excerpt(str(exc), 80)})")
-            self.add(self.failure(name, hint_topic, shape))
+            return self.add(self.failure(name, hint_topic, shape))
         finally:
             self.checking = False
 
@@ -600,16 +599,17 @@ class Session:
         actual = failed.actual if failed.actual is not None else (response.summary() if response else None)
         return Check(name, False, failed.message, hint_topic, failed.expected, actual, self.story(request))
 
-    def run(self, plan: Plan, cleanup: Callable[[], None] | None = None) -> list[Check]:
-        """Run every check in order, then tidy up on the server (best effort, never a check)."""
+    def run(
+        self, specs: Sequence[CheckSpec], suite: Any = None, cleanup: Callable[[], None] | None = None
+    ) -> list[Check]:
+        """Run every declared check in order against ``suite``, then tidy up on the server (best
+        effort, never a check)."""
         try:
-            for name, hint_topic, function in plan:
-                self.check(name, hint_topic, function)
+            return run_checks(specs, suite, attempt=self.attempt)
         finally:
             if cleanup and not self.unreachable:
                 with suppress(HttpProblem, CheckFailed, ValueError):
                     cleanup()
-        return self.checks
 
 
 # --- small assertions the verifiers share ----------------------------------------------------------

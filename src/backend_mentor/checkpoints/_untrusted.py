@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from importlib.resources import files
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from ._http import CheckFailed
 
@@ -25,11 +25,15 @@ def contract(kind: str) -> str:
     return files(__package__).joinpath("assets").joinpath(kind).joinpath("CONTRACT.md").read_text(encoding="utf-8")
 
 
-def guarded(run: Callable[[], str]) -> Callable[[], str]:
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def guarded(run: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(run)
-    def checked() -> str:
+    def checked(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
-            return run()
+            return run(*args, **kwargs)
         except RecursionError:
             raise CheckFailed(
                 "the answer is nested too deeply to read (JSON more than about 900 levels deep)"

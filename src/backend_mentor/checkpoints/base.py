@@ -14,11 +14,17 @@ exposes two functions:
 
 ``PROFILES`` (optional)
     The ``--profile`` values the verifier understands; any other value is refused before it runs.
+
+``declared_checks(options: VerifyOptions) -> list[CheckSpec]``
+    The checks ``verify`` runs for these options, in report order: one ``CheckSpec`` row each
+    (name, hint topic, function, prerequisites), run by ``run_checks``. A kind with one check per
+    exercise, query or seeded bug generates its rows from that data.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -124,3 +130,101 @@ class VerifyOptions:
     python: str | None = None  # the interpreter that runs pytest (default: the learner's own)
     engine: str = "sqlite"  # the SQL checkpoints: sqlite or postgres
     dsn: str | None = None  # with engine postgres: the learner's server
+
+
+# --- declared checks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One row of a verifier's table of checks.
+
+    ``name`` is the check's stable id, the line the learner sees (a check may put its result in
+    the line instead, as the seeded-bugs summary does). ``hint`` is the curriculum topic to study
+    when it fails. ``run`` takes the run's context and returns the ``Check`` (a kind whose checks
+    return something else passes ``attempt`` to ``run_checks``). ``needs`` names earlier checks
+    that must pass, else this one is skipped without running; ``unmet`` is how a check that needs
+    this one explains its skip when this one did not pass.
+    """
+
+    name: str
+    hint: str
+    run: Callable[[Any], Any]
+    needs: tuple[str, ...] = ()
+    unmet: str | None = None
+
+    @property
+    def unmet_reason(self) -> str:
+        return self.unmet or f"not checked: '{self.name}' did not pass"
+
+
+class NotChecked(Exception):
+    """Raised by a check function: the check does not apply or cannot run; its message says why."""
+
+
+MAX_ERROR = 200  # characters of an unexpected error shown in a failed check
+
+
+def unexpected_error(exc: BaseException) -> str:
+    """One line for a check that stopped on an error nobody planned for (never a traceback)."""
+    text = printable(" ".join(str(exc).split()), keep_newlines=False)
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if len(detail) > MAX_ERROR:
+        detail = detail[: MAX_ERROR - 1] + "…"
+    return f"the check stopped on an unexpected error ({detail})"
+
+
+def index_specs(specs: Sequence[CheckSpec]) -> dict[str, CheckSpec]:
+    """The specs by name; ``ValueError`` when a name repeats or a ``needs`` is not an earlier check."""
+    by_name: dict[str, CheckSpec] = {}
+    for spec in specs:
+        if spec.name in by_name:
+            raise ValueError(f"two checks are named '{spec.name}'")
+        missing = [need for need in spec.needs if need not in by_name]
+        if missing:
+            raise ValueError(f"'{spec.name}' needs '{missing[0]}', which is not an earlier check")
+        by_name[spec.name] = spec
+    return by_name
+
+
+def run_checks(
+    specs: Sequence[CheckSpec],
+    context: Any,
+    *,
+    attempt: Callable[[CheckSpec, Any], Check] | None = None,
+    aborts: tuple[type[BaseException], ...] = (),
+) -> list[Check]:
+    """Run ``specs`` in order against ``context``: the one runner of every verifier kind.
+
+    A check whose ``needs`` did not all pass is skipped, naming the first one that did not.
+    ``NotChecked`` from a check is a skip with its message; any other exception is a failed
+    check with a one-line message, except ``VerifierInputError`` and ``aborts`` (the run cannot
+    go on at all: a server that went away), which end the run. ``attempt`` runs one spec (default:
+    ``spec.run(context)``). Every check gets the spec's name and hint unless it carries its own.
+    """
+    by_name = index_specs(specs)
+    outcomes: dict[str, Outcome | None] = {}
+    checks: list[Check] = []
+    for spec in specs:
+        unmet = next((need for need in spec.needs if outcomes[need] is not Outcome.PASS), None)
+        if unmet is not None:
+            check = Check.skip(spec.name, by_name[unmet].unmet_reason, spec.hint)
+        else:
+            try:
+                check = attempt(spec, context) if attempt else spec.run(context)
+            except NotChecked as skipped:
+                check = Check.skip(spec.name, str(skipped), spec.hint)
+            except VerifierInputError:
+                raise
+            except aborts:
+                raise
+            except Exception as exc:  # a bug or an input nobody planned for: one failed check, the run goes on
+                check = Check(spec.name, False, unexpected_error(exc), spec.hint)
+            if not isinstance(check, Check):
+                check = Check(spec.name, False, unexpected_error(TypeError(f"the check returned {check!r}")))
+        check.name = check.name or spec.name
+        if check.hint_topic is None:
+            check.hint_topic = spec.hint
+        outcomes[spec.name] = check.outcome
+        checks.append(check)
+    return checks

@@ -24,7 +24,6 @@ from typing import Any
 
 from ._http import (
     CheckFailed,
-    Plan,
     Request,
     Session,
     b64url_decode,
@@ -36,7 +35,7 @@ from ._http import (
     status_text,
 )
 from ._untrusted import contract, finite_number, guarded, json_value, walk
-from .base import Check, VerifyOptions
+from .base import Check, CheckSpec, VerifyOptions
 
 DEFAULT_TTL = 1
 MAX_TTL_SLACK = 60  # a "1-second" token that lives longer than this was not given the ttl at all
@@ -71,7 +70,11 @@ MASK = re.compile(r"[*•]+")  # a masked value ("********") is not the password
 def verify(options: VerifyOptions) -> list[Check]:
     session = Session(options)
     suite = AuthSuite(session, int(options.params.get("ttl_seconds", DEFAULT_TTL)))
-    return session.run(suite.plan())
+    return session.run(CHECKS, suite)
+
+
+def declared_checks(options: VerifyOptions) -> list[CheckSpec]:
+    return list(CHECKS)
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:
@@ -206,33 +209,6 @@ class AuthSuite:
         self.other: dict[str, str] | None = None
         self.tokens: dict[str, str] = {}
         self.token_login: Request | None = None  # the login that issued the main token, to reproduce
-
-    def plan(self) -> Plan:
-        checks = [
-            ("POST /auth/register creates a user: 201 Created", "authentication-basics", self.register),
-            (
-                "registering a taken username is 409 Conflict or 400 Bad Request",
-                "authentication-basics",
-                self.register_twice,
-            ),
-            ("POST /auth/login answers 200 OK with an access_token", "authentication-basics", self.login_answers_token),
-            (
-                "a wrong password and an unknown user get the same 401 Unauthorized",
-                "authentication-basics",
-                self.same_401,
-            ),
-            ("GET /me with the token answers the user", "authentication-basics", self.me),
-            ("GET /me without a token is 401 Unauthorized", "authentication-basics", self.no_token),
-            ("GET /me with a malformed token is 401 Unauthorized", "authentication-basics", self.malformed_token),
-            ("a token with a changed payload is 401 Unauthorized", "jwt", self.tampered_token),
-            ("an alg: none token is 401 Unauthorized", "jwt", self.alg_none),
-            ("the JWT secret is not a well-known one", "jwt", self.known_secret),
-            ("an expired token is 401 Unauthorized", "jwt", self.expired_token),
-            ("GET /admin is 403 Forbidden for a normal user", "rbac-abac", self.admin_forbidden),
-            ("a JWT carries sub and exp claims", "jwt", self.claims),
-            ("neither the password nor its hash appears in a response", "password-hashing", self.password_never_sent),
-        ]
-        return [(name, topic, guarded(run)) for name, topic, run in checks]
 
     # --- helpers ---
 
@@ -463,6 +439,44 @@ class AuthSuite:
                     response=response,
                 )
         return f"in none of {len(self.session.history)} responses"
+
+
+CHECKS = (
+    CheckSpec("POST /auth/register creates a user: 201 Created", "authentication-basics", guarded(AuthSuite.register)),
+    CheckSpec(
+        "registering a taken username is 409 Conflict or 400 Bad Request",
+        "authentication-basics",
+        guarded(AuthSuite.register_twice),
+    ),
+    CheckSpec(
+        "POST /auth/login answers 200 OK with an access_token",
+        "authentication-basics",
+        guarded(AuthSuite.login_answers_token),
+    ),
+    CheckSpec(
+        "a wrong password and an unknown user get the same 401 Unauthorized",
+        "authentication-basics",
+        guarded(AuthSuite.same_401),
+    ),
+    CheckSpec("GET /me with the token answers the user", "authentication-basics", guarded(AuthSuite.me)),
+    CheckSpec("GET /me without a token is 401 Unauthorized", "authentication-basics", guarded(AuthSuite.no_token)),
+    CheckSpec(
+        "GET /me with a malformed token is 401 Unauthorized",
+        "authentication-basics",
+        guarded(AuthSuite.malformed_token),
+    ),
+    CheckSpec("a token with a changed payload is 401 Unauthorized", "jwt", guarded(AuthSuite.tampered_token)),
+    CheckSpec("an alg: none token is 401 Unauthorized", "jwt", guarded(AuthSuite.alg_none)),
+    CheckSpec("the JWT secret is not a well-known one", "jwt", guarded(AuthSuite.known_secret)),
+    CheckSpec("an expired token is 401 Unauthorized", "jwt", guarded(AuthSuite.expired_token)),
+    CheckSpec("GET /admin is 403 Forbidden for a normal user", "rbac-abac", guarded(AuthSuite.admin_forbidden)),
+    CheckSpec("a JWT carries sub and exp claims", "jwt", guarded(AuthSuite.claims)),
+    CheckSpec(
+        "neither the password nor its hash appears in a response",
+        "password-hashing",
+        guarded(AuthSuite.password_never_sent),
+    ),
+)
 
 
 def json_leaves(body: bytes) -> dict[str, Any] | None:

@@ -23,7 +23,6 @@ from urllib.parse import quote, urlsplit
 from ._http import (
     CheckFailed,
     HttpProblem,
-    Plan,
     Request,
     Response,
     Session,
@@ -34,7 +33,7 @@ from ._http import (
     status_text,
 )
 from ._untrusted import contract, guarded, json_value
-from .base import Check, VerifyOptions
+from .base import Check, CheckSpec, VerifyOptions
 
 ETAG = re.compile(r'(W/)?"[\x21\x23-\x7e\x80-\xff]*"')
 CACHE_CONTROL = re.compile(r"(^|,)\s*(max-age=\d+|no-cache)\s*(,|$)", re.IGNORECASE)
@@ -48,7 +47,11 @@ QUIET = 1.0  # seconds the raw reader waits for bytes after the header block (EO
 def verify(options: VerifyOptions) -> list[Check]:
     session = Session(options)
     suite = CacheSuite(session)
-    return session.run(suite.plan(), suite.cleanup)
+    return session.run(CHECKS, suite, suite.cleanup)
+
+
+def declared_checks(options: VerifyOptions) -> list[CheckSpec]:
+    return list(CHECKS)
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:
@@ -164,34 +167,6 @@ class CacheSuite:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.created: list[str] = []
-
-    def plan(self) -> Plan:
-        checks = [
-            ("PUT /products/{id} creates a product", "rest-resource-design", self.create_answers),
-            ("the first GET is 200 OK with X-Cache: MISS", "cache-patterns", self.first_get_is_miss),
-            ("the second GET is X-Cache: HIT with the same body", "cache-patterns", self.second_get_is_hit),
-            ("GET sends a quoted ETag", "http-caching-headers", self.etag_is_quoted),
-            ("GET sends Cache-Control with max-age or no-cache", "http-caching-headers", self.cache_control),
-            (
-                "If-None-Match: 304 Not Modified for the current ETag, 200 OK for another",
-                "http-caching-headers",
-                self.conditional_get,
-            ),
-            ("PUT invalidates: the next GET is a MISS with the new values", "cache-invalidation", self.put_invalidates),
-            (
-                "PATCH invalidates: the next GET is a MISS with the new values",
-                "cache-invalidation",
-                self.patch_invalidates,
-            ),
-            (
-                "DELETE invalidates: the next GET does not serve the product",
-                "cache-invalidation",
-                self.delete_invalidates,
-            ),
-            ("the ETag changes when the product changes", "http-caching-headers", self.etag_changes),
-            ("GET of a missing product is 404 Not Found and not cacheable", "http-status-codes", self.missing_is_404),
-        ]
-        return [(name, topic, guarded(run)) for name, topic, run in checks]
 
     # --- helpers ---
 
@@ -385,3 +360,42 @@ class CacheSuite:
     def cleanup(self) -> None:
         for product_id in self.created:
             self.session.request("DELETE", self.path(product_id))
+
+
+CHECKS = (
+    CheckSpec("PUT /products/{id} creates a product", "rest-resource-design", guarded(CacheSuite.create_answers)),
+    CheckSpec("the first GET is 200 OK with X-Cache: MISS", "cache-patterns", guarded(CacheSuite.first_get_is_miss)),
+    CheckSpec(
+        "the second GET is X-Cache: HIT with the same body", "cache-patterns", guarded(CacheSuite.second_get_is_hit)
+    ),
+    CheckSpec("GET sends a quoted ETag", "http-caching-headers", guarded(CacheSuite.etag_is_quoted)),
+    CheckSpec(
+        "GET sends Cache-Control with max-age or no-cache", "http-caching-headers", guarded(CacheSuite.cache_control)
+    ),
+    CheckSpec(
+        "If-None-Match: 304 Not Modified for the current ETag, 200 OK for another",
+        "http-caching-headers",
+        guarded(CacheSuite.conditional_get),
+    ),
+    CheckSpec(
+        "PUT invalidates: the next GET is a MISS with the new values",
+        "cache-invalidation",
+        guarded(CacheSuite.put_invalidates),
+    ),
+    CheckSpec(
+        "PATCH invalidates: the next GET is a MISS with the new values",
+        "cache-invalidation",
+        guarded(CacheSuite.patch_invalidates),
+    ),
+    CheckSpec(
+        "DELETE invalidates: the next GET does not serve the product",
+        "cache-invalidation",
+        guarded(CacheSuite.delete_invalidates),
+    ),
+    CheckSpec("the ETag changes when the product changes", "http-caching-headers", guarded(CacheSuite.etag_changes)),
+    CheckSpec(
+        "GET of a missing product is 404 Not Found and not cacheable",
+        "http-status-codes",
+        guarded(CacheSuite.missing_is_404),
+    ),
+)

@@ -18,6 +18,7 @@ import secrets
 import string
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 from importlib import resources
@@ -29,7 +30,6 @@ from ._http import (
     CheckFailed,
     HttpProblem,
     JsonTooDeep,
-    Plan,
     Request,
     Response,
     Session,
@@ -39,7 +39,7 @@ from ._http import (
     parse_json,
     status_text,
 )
-from .base import Check, VerifierInputError, VerifyOptions
+from .base import Check, CheckSpec, VerifierInputError, VerifyOptions
 
 PROFILES = ("notes", "todo-backend")
 MAX_TITLE = 200
@@ -63,7 +63,12 @@ def verify(options: VerifyOptions) -> list[Check]:
         )
     session = Session(options)
     suite = TodoBackendSuite(session) if profile == "todo-backend" else NotesSuite(session)
-    return session.run(suite.plan(), suite.cleanup)
+    return session.run(declared_checks(options), suite, suite.cleanup)
+
+
+def declared_checks(options: VerifyOptions) -> list[CheckSpec]:
+    """The notes contract's checks, or with ``--profile todo-backend`` the Todo-Backend spec's."""
+    return list(TODO_CHECKS if options.profile == "todo-backend" else NOTES_CHECKS)
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:
@@ -122,29 +127,6 @@ class NotesSuite:
         self.first: tuple[dict[str, Any], float] | None = None  # the run's first note and when it was made
         self.clock_tick = CLOCK_TICK if clock_tick is None else clock_tick
         session.rules.append(body_is_json)
-
-    def plan(self) -> Plan:
-        return [
-            ("POST /notes creates a note: 201 and the note as JSON", "http-status-codes", self.create_answers_201),
-            ("POST /notes sends Location: /notes/{id}", "rest-resource-design", self.create_sets_location),
-            ("JSON responses have Content-Type: application/json", "content-negotiation", self.json_content_type),
-            ("GET /notes/{id} returns the note", "rest-resource-design", self.read_returns_note),
-            ("GET /notes/{id} of a missing note is 404", "http-status-codes", self.read_missing_is_404),
-            ("GET /notes/{malformed id} is 404, 400 or 422, never 5xx", "http-status-codes", self.malformed_ids),
-            ("GET /notes pages oldest first; offset counts notes", "pagination", self.pagination),
-            ("GET /notes rejects a bad limit or offset, and limit over 100", "input-validation", self.bad_pagination),
-            ("GET /notes?tag= returns only notes with that tag", "filtering-sorting", self.tag_filter),
-            ("PUT /notes/{id} replaces the whole note", "http-methods", self.put_replaces),
-            ("PUT and PATCH never change id or created_at", "rest-resource-design", self.keeps_identity),
-            ("PUT is idempotent: the same PUT twice, the same note", "idempotency", self.put_is_idempotent),
-            ("PATCH /notes/{id} changes only the given fields", "http-methods", self.patch_changes_fields),
-            ("DELETE /notes/{id} is 204, then GET is 404", "http-status-codes", self.delete_then_404),
-            ("DELETE of an already deleted note is 404", "idempotency", self.delete_twice),
-            ("POST without a title is 400/422 naming 'title'", "input-validation", self.missing_title),
-            ("POST with invalid field values is 400/422", "input-validation", self.invalid_values),
-            ("POST with malformed JSON is 400/422, not 5xx", "input-validation", self.malformed_json),
-            ("PUT, PATCH and DELETE on /notes are 405", "http-methods", self.collection_405),
-        ]
 
     # --- helpers ---
 
@@ -471,6 +453,35 @@ class NotesSuite:
             self.session.request("DELETE", self.item(note_id))
 
 
+NOTES_CHECKS = (
+    CheckSpec(
+        "POST /notes creates a note: 201 and the note as JSON", "http-status-codes", NotesSuite.create_answers_201
+    ),
+    CheckSpec("POST /notes sends Location: /notes/{id}", "rest-resource-design", NotesSuite.create_sets_location),
+    CheckSpec(
+        "JSON responses have Content-Type: application/json", "content-negotiation", NotesSuite.json_content_type
+    ),
+    CheckSpec("GET /notes/{id} returns the note", "rest-resource-design", NotesSuite.read_returns_note),
+    CheckSpec("GET /notes/{id} of a missing note is 404", "http-status-codes", NotesSuite.read_missing_is_404),
+    CheckSpec("GET /notes/{malformed id} is 404, 400 or 422, never 5xx", "http-status-codes", NotesSuite.malformed_ids),
+    CheckSpec("GET /notes pages oldest first; offset counts notes", "pagination", NotesSuite.pagination),
+    CheckSpec(
+        "GET /notes rejects a bad limit or offset, and limit over 100", "input-validation", NotesSuite.bad_pagination
+    ),
+    CheckSpec("GET /notes?tag= returns only notes with that tag", "filtering-sorting", NotesSuite.tag_filter),
+    CheckSpec("PUT /notes/{id} replaces the whole note", "http-methods", NotesSuite.put_replaces),
+    CheckSpec("PUT and PATCH never change id or created_at", "rest-resource-design", NotesSuite.keeps_identity),
+    CheckSpec("PUT is idempotent: the same PUT twice, the same note", "idempotency", NotesSuite.put_is_idempotent),
+    CheckSpec("PATCH /notes/{id} changes only the given fields", "http-methods", NotesSuite.patch_changes_fields),
+    CheckSpec("DELETE /notes/{id} is 204, then GET is 404", "http-status-codes", NotesSuite.delete_then_404),
+    CheckSpec("DELETE of an already deleted note is 404", "idempotency", NotesSuite.delete_twice),
+    CheckSpec("POST without a title is 400/422 naming 'title'", "input-validation", NotesSuite.missing_title),
+    CheckSpec("POST with invalid field values is 400/422", "input-validation", NotesSuite.invalid_values),
+    CheckSpec("POST with malformed JSON is 400/422, not 5xx", "input-validation", NotesSuite.malformed_json),
+    CheckSpec("PUT, PATCH and DELETE on /notes are 405", "http-methods", NotesSuite.collection_405),
+)
+
+
 def page_diagnosis(got: list[str], ids: list[str], offset: int, first: dict[str, Any]) -> str:
     """What the pages suggest the server does instead (newest first, offset as a page number)."""
     if [str(n.get("id")) for n in first["items"][:1]] == ids[-1:] or got[:1] == ids[-1:]:
@@ -529,59 +540,13 @@ class TodoBackendSuite:
         self.preflighted: set[tuple[str, str]] = set()
         self.advice: list[str] = []
 
-    def plan(self) -> Plan:
-        prerequisites = [
-            ("the api root responds to a GET (i.e. the server is up and accessible, CORS headers are set up)",
-             "cors", self.root_responds_to_get),
-            ("the api root responds to a POST with the todo which was posted to it",
-             "rest-resource-design", self.root_responds_to_post),
-            ("the api root responds successfully to a DELETE", "http-methods", self.root_responds_to_delete),
-            ("after a DELETE the api root responds to a GET with a JSON representation of an empty array",
-             "http-methods", self.delete_then_empty),
-        ]  # fmt: skip
-        storing = [
-            ("adds a new todo to the list of todos at the root url", "rest-resource-design", self.adds_to_list),
-            ("sets up a new todo as initially not completed", "rest-resource-design", self.not_completed),
-            ("each new todo has a url", "rest-resource-design", self.has_url),
-            ("each new todo has a url, which returns a todo", "rest-resource-design", self.url_returns_todo),
-        ]
-        working = [
-            ("can navigate from a list of todos to an individual todo via urls", "rest-resource-design",
-             self.navigate),
-            ("can change the todo's title by PATCHing to the todo's url", "http-methods", self.patch_title),
-            ("can change the todo's completedness by PATCHing to the todo's url", "http-methods",
-             self.patch_completed),
-            ("changes to a todo are persisted and show up when re-fetching the todo", "http-methods",
-             self.persisted),
-            ("can delete a todo making a DELETE request to the todo's url", "http-methods", self.delete_todo),
-        ]  # fmt: skip
-        order = [
-            ("can create a todo with an order field", "rest-resource-design", self.create_with_order),
-            ("can PATCH a todo to change its order", "http-methods", self.patch_order),
-            ("remembers changes to a todo's order", "http-methods", self.remembers_order),
-        ]
-        cleared = [(name, topic, self.after_clearing(check)) for name, topic, check in storing + working]
-        return [(n, t, self.with_advice(c)) for n, t, c in prerequisites + cleared + order]
-
-    def with_advice(self, check: Any) -> Any:
-        def run() -> tuple[str, list[str]]:
-            self.advice = []
-            return check(), list(self.advice)
-
-        return run
-
-    def after_clearing(self, check: Any) -> Any:
+    def before_each(self) -> None:
         """The spec's ``beforeEach(function(){ return delete_(apiRoot); })``."""
-
-        def run() -> str:
-            try:
-                self.ajax("DELETE", self.root)
-            except CheckFailed as failed:
-                failed.message = f'the "before each" hook (DELETE on the root) failed: {failed.message}'
-                raise
-            return check()
-
-        return run
+        try:
+            self.ajax("DELETE", self.root)
+        except CheckFailed as failed:
+            failed.message = f'the "before each" hook (DELETE on the root) failed: {failed.message}'
+            raise
 
     # --- the spec's helpers, as a browser runs them ---
 
@@ -818,6 +783,99 @@ class TodoBackendSuite:
 
     def cleanup(self) -> None:
         self.ajax("DELETE", self.root)
+
+
+TodoCheck = Callable[[TodoBackendSuite], str]
+
+
+def advised(check: TodoCheck) -> Callable[[TodoBackendSuite], tuple[str, list[str]]]:
+    """The check, with the advice it gathered along the way as WARN lines."""
+
+    def run(suite: TodoBackendSuite) -> tuple[str, list[str]]:
+        suite.advice = []
+        return check(suite), list(suite.advice)
+
+    return run
+
+
+def cleared(check: TodoCheck) -> TodoCheck:
+    """The check inside a ``describe`` block: its ``beforeEach`` runs first."""
+
+    def run(suite: TodoBackendSuite) -> str:
+        suite.before_each()
+        return check(suite)
+
+    return run
+
+
+TODO_CHECKS = tuple(
+    CheckSpec(name, hint, advised(check))
+    for name, hint, check in [
+        (
+            "the api root responds to a GET (i.e. the server is up and accessible, CORS headers are set up)",
+            "cors",
+            TodoBackendSuite.root_responds_to_get,
+        ),
+        (
+            "the api root responds to a POST with the todo which was posted to it",
+            "rest-resource-design",
+            TodoBackendSuite.root_responds_to_post,
+        ),
+        ("the api root responds successfully to a DELETE", "http-methods", TodoBackendSuite.root_responds_to_delete),
+        (
+            "after a DELETE the api root responds to a GET with a JSON representation of an empty array",
+            "http-methods",
+            TodoBackendSuite.delete_then_empty,
+        ),
+        # describe("storing new todos by posting to the root url"), with its beforeEach:
+        (
+            "adds a new todo to the list of todos at the root url",
+            "rest-resource-design",
+            cleared(TodoBackendSuite.adds_to_list),
+        ),
+        (
+            "sets up a new todo as initially not completed",
+            "rest-resource-design",
+            cleared(TodoBackendSuite.not_completed),
+        ),
+        ("each new todo has a url", "rest-resource-design", cleared(TodoBackendSuite.has_url)),
+        (
+            "each new todo has a url, which returns a todo",
+            "rest-resource-design",
+            cleared(TodoBackendSuite.url_returns_todo),
+        ),
+        # describe("working with an existing todo"), with its beforeEach:
+        (
+            "can navigate from a list of todos to an individual todo via urls",
+            "rest-resource-design",
+            cleared(TodoBackendSuite.navigate),
+        ),
+        (
+            "can change the todo's title by PATCHing to the todo's url",
+            "http-methods",
+            cleared(TodoBackendSuite.patch_title),
+        ),
+        (
+            "can change the todo's completedness by PATCHing to the todo's url",
+            "http-methods",
+            cleared(TodoBackendSuite.patch_completed),
+        ),
+        (
+            "changes to a todo are persisted and show up when re-fetching the todo",
+            "http-methods",
+            cleared(TodoBackendSuite.persisted),
+        ),
+        (
+            "can delete a todo making a DELETE request to the todo's url",
+            "http-methods",
+            cleared(TodoBackendSuite.delete_todo),
+        ),
+        # describe("tracking todo order"):
+        ("can create a todo with an order field", "rest-resource-design", TodoBackendSuite.create_with_order),
+        ("can PATCH a todo to change its order", "http-methods", TodoBackendSuite.patch_order),
+        ("remembers changes to a todo's order", "http-methods", TodoBackendSuite.remembers_order),
+    ]
+)
 
 
 def strictly_equal(a: Any, b: Any) -> bool:

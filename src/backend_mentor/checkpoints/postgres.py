@@ -15,13 +15,14 @@ import ipaddress
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from . import sql_explain
 from ._sqlite import Row, normalize_rows
-from .base import VerifierInputError
+from .base import VerifierInputError, run_checks
 
 MAX_ROWS = 10_000  # rows fetched from one answer; more is a failed check, never a full read
 MAX_RESULT_BYTES = 16 * 1024 * 1024
@@ -269,9 +270,8 @@ def verify_queries(options: Any) -> list[Any]:
         def run(sql: str) -> Any:
             return run_query(conn, schema, sql, time_limit)
 
-        return [
-            queries.judge_answer(ex, answers.get(ex.id), expected[ex.id], run, PostgresRunError) for ex in exercises
-        ]
+        context = queries.Answers(answers, lambda ex: expected[ex.id], run, PostgresRunError)
+        return run_checks(queries.declared_checks(options), context, aborts=(require_driver().Error,))
 
 
 # --- optimize-queries on PostgreSQL ---------------------------------------------------------------
@@ -284,6 +284,10 @@ class PlanMeasurement:
     plan: dict[str, Any]
     rows: list[Row]
     milliseconds: float
+
+    def as_seconds(self) -> sql_explain.Measurement:
+        """The rows and median time as ``sql_explain.Measurement``, which the rows and speed checks read."""
+        return sql_explain.Measurement([], self.rows, self.milliseconds / 1000)
 
 
 def measure_pg(conn: Any, schema: str, query: Any, runs: int) -> PlanMeasurement:
@@ -330,70 +334,88 @@ def check_pg_plan(query: Any, before: PlanMeasurement, after: PlanMeasurement, c
     return Check(name, True, f"{'; '.join(describe_node(n) for n in searches)} (was: {was})")
 
 
-def verify_explain(options: Any) -> list[Any]:
+def indexed_before(query: Any, before: PlanMeasurement) -> list[dict[str, Any]]:
+    """The nodes that already read the query's table through an index before the learner's indexes."""
+    return [n for n in table_access(before.plan, query.table) if n.get("Node Type") in INDEX_NODES]
+
+
+def pg_plan_check(query: Any, run: PgExplained) -> Any:
+    """The PostgreSQL plan check (``sql_explain.explain_checks`` runs it in place of SQLite's)."""
+    from .base import Check
+
+    already = indexed_before(query, run.before[query.id])
+    if already:
+        reason = (
+            f"already searched through an index before your indexes ({describe_node(already[0])}): "
+            "this database's collation lets the UNIQUE index serve LIKE prefixes"
+        )
+        return Check.skip(f"{query.id} uses an index", reason, query.topic)
+    return check_pg_plan(query, run.before[query.id], run.measured(query), run.created)
+
+
+def explain_queries() -> list[Any]:
+    """The SQLite checkpoint's queries and the PostgreSQL-only ones."""
     import yaml
 
-    from . import sql_explain
-    from ._sqlite import first_words, read_learner_file, split_statements, strip_comments
+    extra = yaml.safe_load(asset("explain_queries.yaml"))["queries"]
+    return sql_explain.load_queries() + [sql_explain.SlowQuery(**item) for item in extra]
+
+
+@dataclass
+class PgExplained(sql_explain.Explained):
+    created: set[str] = field(default_factory=set)  # the learner's indexes, once indexes.sql ran
+
+
+def explain_declared_checks(options: Any, plan_only: frozenset[str] = frozenset()) -> list[Any]:
+    from .params import load_params
+
+    min_speedup = load_params("sql-explain", options.params).min_speedup
+    return sql_explain.explain_checks(explain_queries(), min_speedup, pg_plan_check, plan_only)
+
+
+def apply_pg_indexes(conn: Any, schema: str, text: str, time_limit: float, run: PgExplained) -> Any:
+    """Run the CREATE INDEX statements of indexes.sql (anything else is reported, not run); the first check."""
+    from ._sqlite import first_words, split_statements, strip_comments
     from .base import Check
+
+    problems = []
+    for number, statement in enumerate(split_statements(text), 1):
+        if not sql_explain.CREATE_INDEX.match(strip_comments(statement)):
+            problems.append(f"statement {number} ({first_words(statement)}) is not a CREATE INDEX, so it was not run")
+            continue
+        try:
+            create_index(conn, schema, statement, time_limit)
+        except PostgresRunError as exc:
+            problems.append(f"statement {number} ({first_words(statement)}) failed: {exc}")
+    conn.execute(f'ANALYZE "{schema}".orders')
+    conn.execute(f'ANALYZE "{schema}".customers')
+    run.created = learner_indexes(conn, schema)
+    name = sql_explain.INDEXES_RUN
+    if problems:
+        return Check(name, False, "; ".join(problems), "indexes")
+    if not run.created:
+        return Check(name, False, "indexes.sql creates no index", "indexes")
+    return Check(name, True, f"created {', '.join(sorted(run.created))}")
+
+
+def verify_explain(options: Any) -> list[Any]:
+    from ._sqlite import read_learner_file
     from .params import load_params
 
     text = read_learner_file(options.file, "index file (indexes.sql)")
     params = load_params("sql-explain", options.params)
-    queries = sql_explain.load_queries() + [
-        sql_explain.SlowQuery(**item) for item in yaml.safe_load(asset("explain_queries.yaml"))["queries"]
-    ]
+    queries = explain_queries()
     conn = connect(options.dsn, options.allow_remote)
     with contextlib.closing(conn), scratch_schema(conn) as schema:
         setup(conn, schema, asset("bigshop.sql"))
-        before = {q.id: measure_pg(conn, schema, q, params.runs) for q in queries}
-        problems = []
-        statements = split_statements(text)
-        for number, statement in enumerate(statements, 1):
-            if not sql_explain.CREATE_INDEX.match(strip_comments(statement)):
-                problems.append(
-                    f"statement {number} ({first_words(statement)}) is not a CREATE INDEX, so it was not run"
-                )
-                continue
-            try:
-                create_index(conn, schema, statement, params.time_limit_seconds)
-            except PostgresRunError as exc:
-                problems.append(f"statement {number} ({first_words(statement)}) failed: {exc}")
-        conn.execute(f'ANALYZE "{schema}".orders')
-        conn.execute(f'ANALYZE "{schema}".customers')
-        created = learner_indexes(conn, schema)
-        index_check_name = "indexes.sql holds only CREATE INDEX statements that run"
-        if problems:
-            checks = [Check(index_check_name, False, "; ".join(problems), "indexes")]
-        elif not created:
-            checks = [Check(index_check_name, False, "indexes.sql creates no index", "indexes")]
-        else:
-            checks = [Check(index_check_name, True, f"created {', '.join(sorted(created))}")]
-        for query in queries:
-            after = measure_pg(conn, schema, query, params.runs)
-            already = [n for n in table_access(before[query.id].plan, query.table) if n.get("Node Type") in INDEX_NODES]
-            if already:
-                reason = (
-                    f"already searched through an index before your indexes ({describe_node(already[0])}): "
-                    "this database's collation lets the UNIQUE index serve LIKE prefixes"
-                )
-                checks += [Check.skip(f"{query.id} uses an index", reason, query.topic)]
-                continue
-            checks += [
-                check_pg_plan(query, before[query.id], after, created),
-                sql_explain.check_rows(query, _as_seconds(before[query.id]), _as_seconds(after)),
-                sql_explain.check_speed(
-                    query,
-                    _as_seconds(before[query.id]),
-                    _as_seconds(after),
-                    params.min_speedup,
-                    params.runs,
-                ),
-            ]
-    return checks
-
-
-def _as_seconds(measurement: PlanMeasurement) -> Any:
-    from .sql_explain import Measurement
-
-    return Measurement([], measurement.rows, measurement.milliseconds / 1000)
+        run = PgExplained(
+            before={q.id: measure_pg(conn, schema, q, params.runs) for q in queries},
+            apply=lambda: apply_pg_indexes(conn, schema, text, params.time_limit_seconds, run),
+            measure=lambda query: measure_pg(conn, schema, query, params.runs),
+            min_speedup=params.min_speedup,
+            runs=params.runs,
+        )
+        # A query whose table an index already served before has only its plan check, skipped.
+        plan_only = frozenset(q.id for q in queries if indexed_before(q, run.before[q.id]))
+        specs = explain_declared_checks(options, plan_only)
+        return run_checks(specs, run, aborts=(require_driver().Error,))

@@ -34,7 +34,7 @@ from typing import Any
 from . import postgres as pg
 from . import sql_schema as lite
 from ._sqlite import Row, compare_rows, first_words, normalize_rows, read_learner_file, split_statements
-from .base import Check, VerifierInputError
+from .base import Check, VerifierInputError, run_checks
 from .params import load_params
 
 MAX_ROWS = 10_000  # rows read from one table or from the view; more is reported, never read in full
@@ -385,7 +385,12 @@ class Review:
     conn: Any
     schema: str
     time_limit: float
-    loaded: bool
+    schema_error: str | None = None  # why schema.sql did not run
+    load_error: str | None = None  # why load.sql did not load the sample data
+
+    @property
+    def loaded(self) -> bool:
+        return self.load_error is None
 
     def tables(self) -> dict[str, str]:
         """Lower-case name -> real name of the learner's tables (plain and partitioned)."""
@@ -615,8 +620,6 @@ def check_unique_enrollment(review: Review) -> Check:
 
 def check_counts(review: Review) -> Check:
     name = "one row per student, instructor, course and enrollment"
-    if not review.loaded:
-        return Check(name, False, "not checked: the sample data did not load", "normalization")
     tables = review.tables()
     problems = []
     expected_counts = lite.expected_counts()
@@ -634,8 +637,6 @@ def check_counts(review: Review) -> Check:
 
 def check_view(review: Review) -> Check:
     name = f"view {lite.VIEW} reproduces the report"
-    if not review.loaded:
-        return Check(name, False, "not checked: the sample data did not load", "sql-views")
     views = relations(review.conn, review.schema, "v")
     if lite.VIEW not in views:
         return Check(name, False, f"no view named {lite.VIEW} in schema.sql", "sql-views")
@@ -676,8 +677,6 @@ def check_view(review: Review) -> Check:
 
 def check_normal_forms(review: Review) -> Check:
     name = "no partial or transitive dependencies (2NF/3NF)"
-    if not review.loaded:
-        return Check(name, False, "not checked: the sample data did not load", "normalization")
     tables = list(review.tables().values())
     budget = Budget(MAX_DEPENDENCY_WORK)
     problems = []
@@ -770,13 +769,6 @@ def dependency_problems(
 # --- entry point ---------------------------------------------------------------------------------
 
 
-def schema_failed(message: str) -> list[Check]:
-    skipped = [
-        Check(n, False, "not checked: schema.sql did not run", "sql-constraints") for n in lite.CHECK_NAMES_AFTER_SCHEMA
-    ]
-    return [Check("schema.sql runs", False, message, "sql-constraints"), *skipped]
-
-
 def verify_schema(options: Any) -> list[Check]:
     """``options``: ``file`` (schema.sql), ``directory`` (where load.sql is, else next to it),
     ``params`` (``load_file``, ``time_limit_seconds``), ``dsn``, ``allow_remote``."""
@@ -803,7 +795,7 @@ def judge(conn: Any, schema: str, schema_sql: str, load_sql: str, time_limit: fl
     try:
         schema_statements = screened(schema_sql, "schema.sql", False, others)
     except Refused as exc:
-        return schema_failed(str(exc))
+        return checks_of(Review(conn, schema, time_limit, schema_error=str(exc)))
     try:
         load_statements: list[tuple[int, str]] | None = screened(load_sql, "load.sql", True, others)
         load_refusal = None
@@ -816,13 +808,16 @@ def judge(conn: Any, schema: str, schema_sql: str, load_sql: str, time_limit: fl
         conn.execute("SET LOCAL standard_conforming_strings = on")  # the screen reads strings this way
         schema_error = run_file(conn, schema, schema_statements, "schema.sql", time_limit)
         if schema_error:
-            return schema_failed(schema_error)
+            return checks_of(Review(conn, schema, time_limit, schema_error=schema_error))
         if load_statements is None:
             load_error = load_refusal
         else:
             load_error = load_sample_data(conn, schema, load_statements, time_limit)
-        review = Review(conn, schema, time_limit, loaded=load_error is None)
-        return [
-            Check("schema.sql runs", True, "every statement ran"),
-            *lite.review_checks(review, load_error, sys.modules[__name__]),
-        ]
+        return checks_of(Review(conn, schema, time_limit, load_error=load_error))
+
+
+def checks_of(review: Review) -> list[Check]:
+    """The schema checkpoint's declared checks (``sql_schema.declared_checks``) judged here; an error
+    of the server itself ends the run (``verify_schema`` makes it one line)."""
+    judge = sys.modules[__name__]
+    return run_checks(lite.declared_checks(judge=judge), review, aborts=(pg.require_driver().Error,))

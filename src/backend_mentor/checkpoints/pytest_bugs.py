@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -42,13 +43,13 @@ try:
 except ImportError:  # Windows
     resource = None  # type: ignore[assignment]
 
-from .base import Check, VerifierInputError, VerifyOptions
+from .base import Check, CheckSpec, VerifierInputError, VerifyOptions, run_checks
 from .params import load_params
 from .toolchains import LANGUAGES, PYTHON, Program, Report, Toolchain, toolchain
 
 ASSETS = Path(__file__).parent / "assets" / "pytest_bugs"
 MODULE_NAME = "pricing.py"
-__all__ = ["LANGUAGES", "verify", "starter_files"]
+__all__ = ["LANGUAGES", "declared_checks", "verify", "starter_files"]
 OUTPUT_KEEP = 8_000  # bytes kept from the start and from the end of a run's output
 MAX_FILE_BYTES = 64 * 2**20  # no file a test writes may grow past this (RLIMIT_FSIZE)
 MODULE_MTIME = 1_700_000_000  # every version of the module carries the same modification time
@@ -312,10 +313,8 @@ def correct_module_check(result: RunResult, timeout: float, program: object | No
     return Check(name, False, message, "pytest" if chain is PYTHON else "unit-testing")
 
 
-def bug_check(bug: Bug, result: RunResult | None) -> Check:
+def bug_check(bug: Bug, result: RunResult) -> Check:
     name = f"bug {bug.id}: {bug.title}"
-    if result is None:
-        return Check.skip(name, "not run: your tests must pass on the correct module first", "unit-testing")
     if result.skipped:
         return Check.skip(name, "not run: the overall time limit was reached", "unit-testing")
     if result.timed_out:
@@ -327,9 +326,7 @@ def bug_check(bug: Bug, result: RunResult | None) -> Check:
     return Check(name, False, f"missed: your tests pass on this version; test {bug.area}", "unit-testing")
 
 
-def summary_check(bug_checks: list[Check], share: float) -> Check:
-    caught = sum(c.passed for c in bug_checks)
-    total = len(bug_checks)
+def summary_check(caught: int, total: int, share: float) -> Check:
     needed = math.ceil(share * total - 1e-9)
     name = f"caught {caught}/{total} seeded bugs (need >= {share:.0%})"
     if caught >= needed:
@@ -356,19 +353,55 @@ Runner = Callable[[str, float], RunResult]  # (module source, time limit) -> how
 Clock = Callable[[], float]
 
 
-def run_all(
-    run: Runner, bugs: list[Bug], limits: Limits, clock: Clock, chain: Toolchain = PYTHON
-) -> tuple[RunResult, list[RunResult | None]]:
-    """The correct module first; then, if the tests pass on it, each buggy version, one after the other,
-    each within ``run_timeout`` and all within the overall ``timeout`` (read from ``clock``)."""
-    first = min(chain.first_run_timeout(limits.run_timeout), limits.timeout)
-    end = clock() + max(limits.timeout, first)
-    correct = run(module_source(chain), first)
-    results: list[RunResult | None] = [None] * len(bugs)
-    if correct.exit_code == 0 and not correct.report.no_tests:
-        for index, bug in enumerate(bugs):
-            results[index] = run(buggy_source(bug, chain), min(limits.run_timeout, end - clock()))
-    return correct, results
+@dataclass
+class BugHunt:
+    """One verification: the learner's tests run on the correct module first, then (the checks that
+    need it) on each buggy version, each within ``run_timeout`` and all within the overall
+    ``timeout`` read from ``clock``. Counts the bugs caught for the summary."""
+
+    run: Runner
+    limits: Limits
+    clock: Clock
+    chain: Toolchain = PYTHON
+    program: object | None = None  # named in the report of the correct run
+    end: float = math.inf
+    caught: int = 0
+
+    @property
+    def first_timeout(self) -> float:
+        return min(self.chain.first_run_timeout(self.limits.run_timeout), self.limits.timeout)
+
+
+def run_on_correct_module(hunt: BugHunt) -> Check:
+    hunt.end = hunt.clock() + max(hunt.limits.timeout, hunt.first_timeout)
+    result = hunt.run(module_source(hunt.chain), hunt.first_timeout)
+    return correct_module_check(result, hunt.first_timeout, hunt.program)
+
+
+def run_on_bug(bug: Bug, hunt: BugHunt) -> Check:
+    result = hunt.run(buggy_source(bug, hunt.chain), min(hunt.limits.run_timeout, hunt.end - hunt.clock()))
+    check = bug_check(bug, result)
+    hunt.caught += check.passed
+    return check
+
+
+def declared_checks(options: VerifyOptions, chain: Toolchain | None = None) -> list[CheckSpec]:
+    """The tests must pass on the correct module; then one check per seeded bug, which needs that;
+    then the summary (its line carries the count: "caught 12/16 seeded bugs (need >= 80%)")."""
+    chain = chain or toolchain(getattr(options, "language", None), options.directory)
+    share = Limits.from_params(options.params).share
+    bugs = load_bugs(chain)
+    correct = f"tests pass on the correct {chain.module_name}"
+    first_needed = "not run: your tests must pass on the correct module first"
+    return [
+        CheckSpec(correct, "pytest" if chain is PYTHON else "unit-testing", run_on_correct_module, unmet=first_needed),
+        *(CheckSpec(f"bug {b.id}: {b.title}", "unit-testing", partial(run_on_bug, b), (correct,)) for b in bugs),
+        CheckSpec(
+            f"seeded bugs caught (need >= {share:.0%})",
+            "unit-testing",
+            lambda hunt: summary_check(hunt.caught, len(bugs), share),
+        ),
+    ]
 
 
 Interpreter = Program  # the Python that runs the learner's tests, and why it was chosen
@@ -435,10 +468,7 @@ def verify(options: VerifyOptions, *, clock: Clock = time.monotonic, runner: Run
             size = max(map(len, versions)) + 64
             test_timeout = chain.test_timeout(limits.run_timeout)
             runner = Sandbox(Path(tmp), files, limits.plugins, program.path, size, chain, test_timeout).run
-        correct, results = run_all(runner, bugs, limits, clock, chain)
-    first_timeout = min(chain.first_run_timeout(limits.run_timeout), limits.timeout)
-    bug_checks = [bug_check(bug, result) for bug, result in zip(bugs, results)]
-    return [correct_module_check(correct, first_timeout, program), *bug_checks, summary_check(bug_checks, limits.share)]
+        return run_checks(declared_checks(options, chain), BugHunt(runner, limits, clock, chain, program))
 
 
 def starter_files(params: dict, language: str | None = None) -> dict[str, str | bytes]:

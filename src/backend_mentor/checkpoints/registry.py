@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..curriculum.schema import VERIFIER_KINDS
 from ..errors import VerifierMissing
+
+if TYPE_CHECKING:
+    from .base import CheckSpec, VerifyOptions
 
 MODULES = {kind: f"{__package__}.{kind.replace('-', '_')}" for kind in VERIFIER_KINDS}
 
@@ -41,3 +45,21 @@ def available(kind: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def declared_checks(kind: str, options: VerifyOptions | None = None) -> list[CheckSpec]:
+    """The checks a kind's verifier runs, in report order, for these options (params, profile,
+    language, engine); with none, the defaults."""
+    from .base import VerifyOptions
+
+    return list(verifier_module(kind).declared_checks(options or VerifyOptions()))
+
+
+def checkpoint_checks(kind: str, params: dict | None = None) -> list[CheckSpec]:
+    """What ``checkpoint show`` lists: the checks a checkpoint's verifier runs with its params and the
+    default profile, language and engine; none when this version has no verifier for the kind."""
+    from .base import VerifyOptions
+
+    if not available(kind):
+        return []
+    return declared_checks(kind, VerifyOptions(params=dict(params or {})))

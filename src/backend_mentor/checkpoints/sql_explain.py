@@ -12,10 +12,12 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -35,13 +37,14 @@ from ._sqlite import (
     split_statements,
     strip_comments,
 )
-from .base import Check, VerifyOptions
+from .base import Check, CheckSpec, VerifyOptions, run_checks
 from .params import load_params
 
 ENGINES = ("sqlite", "postgres")
 ASSETS = Path(__file__).parent / "assets" / "sql_explain"
 INDEX_PAGES = 25_000  # the learner's indexes may add about 100 MB (the reference ones need about 10 MB)
 CREATE_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.I)
+INDEXES_RUN = "indexes.sql holds only CREATE INDEX statements that run"
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def index_names(conn: sqlite3.Connection) -> set[str]:
 
 def apply_indexes(conn: sqlite3.Connection, text: str, time_limit: float) -> Check:
     """Run the CREATE INDEX statements; anything else is reported and skipped."""
-    name = "indexes.sql holds only CREATE INDEX statements that run"
+    name = INDEXES_RUN
     before = index_names(conn)
     problems = []
     for number, statement in enumerate(split_statements(text), 1):
@@ -181,6 +184,75 @@ def check_speed(query: SlowQuery, before: Measurement, after: Measurement, min_s
     return Check(name, True, f"{change} ({timing})")
 
 
+# --- the declared checks, shared by both engines --------------------------------------------------
+
+
+@dataclass
+class Explained:
+    """One run on one engine: each query measured before the learner's indexes, the function that
+    applies indexes.sql (the first check), and each query measured once after it, when first asked."""
+
+    before: dict[str, Any]
+    apply: Callable[[], Check]
+    measure: Callable[[SlowQuery], Any]
+    min_speedup: float
+    runs: int
+    after: dict[str, Any] = field(default_factory=dict)
+
+    def measured(self, query: SlowQuery) -> Any:
+        if query.id not in self.after:
+            self.after[query.id] = self.measure(query)
+        return self.after[query.id]
+
+    def seconds(self, query: SlowQuery) -> tuple[Measurement, Measurement]:
+        """The query's rows and median time before and after, whatever the engine measured."""
+        return as_measurement(self.before[query.id]), as_measurement(self.measured(query))
+
+
+def as_measurement(measured: Any) -> Measurement:
+    return measured if isinstance(measured, Measurement) else measured.as_seconds()
+
+
+def plan_check(query: SlowQuery, run: Explained) -> Check:
+    return check_plan(query, run.before[query.id], run.measured(query))
+
+
+def rows_check(query: SlowQuery, run: Explained) -> Check:
+    return check_rows(query, *run.seconds(query))
+
+
+def speed_check(query: SlowQuery, run: Explained) -> Check:
+    return check_speed(query, *run.seconds(query), run.min_speedup, run.runs)
+
+
+def explain_checks(
+    queries: list[SlowQuery],
+    min_speedup: float,
+    plan: Callable[[SlowQuery, Any], Check] = plan_check,
+    plan_only: Collection[str] = (),
+) -> list[CheckSpec]:
+    """indexes.sql first, then three checks per query: its plan, its rows, its speed. The engine
+    brings its own plan check; a query in ``plan_only`` has only that one (it does not apply)."""
+    specs = [CheckSpec(INDEXES_RUN, "indexes", lambda run: run.apply())]
+    for query in queries:
+        specs.append(CheckSpec(f"{query.id} uses an index", "execution-plans", partial(plan, query)))
+        if query.id not in plan_only:
+            specs += [
+                CheckSpec(f"{query.id} returns the same rows", "indexes", partial(rows_check, query)),
+                CheckSpec(f"{query.id} is at least {min_speedup:g}x faster", query.topic, partial(speed_check, query)),
+            ]
+    return specs
+
+
+def declared_checks(options: VerifyOptions | None = None) -> list[CheckSpec]:
+    options = options or VerifyOptions()
+    if options.engine == "postgres":
+        from .postgres import explain_declared_checks
+
+        return explain_declared_checks(options)
+    return explain_checks(load_queries(), load_params("sql-explain", options.params).min_speedup)
+
+
 def verify(options: VerifyOptions, *, timer: Timer = time.perf_counter) -> list[Check]:
     """``timer`` measures the query runs (tests pass a fake one so a loaded machine changes nothing)."""
     if options.engine == "postgres":
@@ -189,22 +261,19 @@ def verify(options: VerifyOptions, *, timer: Timer = time.perf_counter) -> list[
         return verify_explain(options)
     text = read_learner_file(options.file, "index file (indexes.sql)")
     params = load_params("sql-explain", options.params)
-    runs, min_speedup, time_limit = params.runs, params.min_speedup, params.time_limit_seconds
     queries = load_queries()
     with (
         tempfile.TemporaryDirectory(prefix="backend-mentor-explain-") as tmp,
         closing(build_database(Path(tmp) / "bigshop.db")) as conn,
     ):
-        before = {q.id: measure(conn, q, runs, timer) for q in queries}
-        checks = [apply_indexes(conn, text, time_limit)]
-        for query in queries:
-            after = measure(conn, query, runs, timer)
-            checks += [
-                check_plan(query, before[query.id], after),
-                check_rows(query, before[query.id], after),
-                check_speed(query, before[query.id], after, min_speedup, runs),
-            ]
-    return checks
+        run = Explained(
+            before={q.id: measure(conn, q, params.runs, timer) for q in queries},
+            apply=lambda: apply_indexes(conn, text, params.time_limit_seconds),
+            measure=lambda query: measure(conn, query, params.runs, timer),
+            min_speedup=params.min_speedup,
+            runs=params.runs,
+        )
+        return run_checks(explain_checks(queries, params.min_speedup), run)
 
 
 # --- starter files -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from ._sqlite import (
     read_learner_file,
     run_query,
 )
-from .base import Check, VerifyOptions
+from .base import Check, CheckSpec, VerifyOptions, run_checks
 from .params import load_params
 
 ENGINES = ("sqlite", "postgres")
@@ -295,9 +296,26 @@ def parse_answers(text: str) -> dict[str, str]:
     return answers
 
 
-def check_exercise(conn: sqlite3.Connection, exercise: Exercise, answer: str | None, time_limit: float) -> Check:
-    expected = run_query(conn, exercise.solution, max(time_limit, 10.0))
-    return judge_answer(exercise, answer, expected, lambda sql: run_query(conn, sql, time_limit), SqlRunError)
+@dataclass(frozen=True)
+class Answers:
+    """What every exercise check needs on one engine: the learner's answers, the expected result of
+    an exercise, and how to run a query (raising one of ``errors`` with a one-line message)."""
+
+    given: dict[str, str]
+    expected: Callable[[Exercise], Any]
+    run: Callable[[str], Any]
+    errors: type[Exception] | tuple[type[Exception], ...]
+
+
+def check_exercise(exercise: Exercise, answers: Answers) -> Check:
+    return judge_answer(
+        exercise, answers.given.get(exercise.id), answers.expected(exercise), answers.run, answers.errors
+    )
+
+
+def declared_checks(options: VerifyOptions | None = None) -> list[CheckSpec]:
+    """One check per exercise of ``exercises.yaml``, the same on every engine."""
+    return [CheckSpec(f"{ex.id} {ex.title}", ex.topic, partial(check_exercise, ex)) for ex in load_exercises()]
 
 
 def reference_results(exercises: list[Exercise]) -> dict[str, Any]:
@@ -353,7 +371,13 @@ def verify(options: VerifyOptions) -> list[Check]:
         db_path = Path(tmp) / "shop.db"
         build_shop_db(db_path)
         with closing(open_read_only(db_path)) as conn:
-            return [check_exercise(conn, ex, answers.get(ex.id), time_limit) for ex in load_exercises()]
+            context = Answers(
+                answers,
+                lambda ex: run_query(conn, ex.solution, max(time_limit, 10.0)),
+                lambda sql: run_query(conn, sql, time_limit),
+                SqlRunError,
+            )
+            return run_checks(declared_checks(options), context)
 
 
 # --- starter files -------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ loaded data.
 from __future__ import annotations
 
 import csv
+import functools
+import importlib
 import io
 import re
 import sqlite3
@@ -39,7 +41,7 @@ from ._sqlite import (
     run_query,
     split_statements,
 )
-from .base import Check, VerifyOptions
+from .base import Check, CheckSpec, VerifyOptions, run_checks
 from .params import load_params
 
 ENGINES = ("sqlite", "postgres")
@@ -202,8 +204,13 @@ def load_sample_data(conn: sqlite3.Connection, load_sql: str, time_limit: float)
 class Review:
     conn: sqlite3.Connection
     time_limit: float
-    loaded: bool
     clock: Callable[[], float] = time.monotonic
+    schema_error: str | None = None  # why schema.sql did not run
+    load_error: str | None = None  # why load.sql did not load the sample data
+
+    @property
+    def loaded(self) -> bool:
+        return self.load_error is None
 
     def missing_tables(self, names: Iterable[str]) -> list[str]:
         tables = user_tables(self.conn)
@@ -362,8 +369,6 @@ def expected_counts() -> dict[str, int]:
 
 def check_counts(review: Review) -> Check:
     name = "one row per student, instructor, course and enrollment"
-    if not review.loaded:
-        return Check.skip(name, "not checked: the sample data did not load", "normalization")
     tables = user_tables(review.conn)
     problems = []
     for table, expected in expected_counts().items():
@@ -380,8 +385,6 @@ def check_counts(review: Review) -> Check:
 
 def check_view(review: Review) -> Check:
     name = f"view {VIEW} reproduces the report"
-    if not review.loaded:
-        return Check.skip(name, "not checked: the sample data did not load", "sql-views")
     views = {n.lower() for (n,) in review.conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
     if VIEW not in views:
         return Check(name, False, f"no view named {VIEW} in schema.sql", "sql-views")
@@ -408,8 +411,6 @@ def check_view(review: Review) -> Check:
 
 def check_normal_forms(review: Review) -> Check:
     name = "no partial or transitive dependencies (2NF/3NF)"
-    if not review.loaded:
-        return Check.skip(name, "not checked: the sample data did not load", "normalization")
     tables = list(user_tables(review.conn).values())
     budget = Budget(review.clock, review.clock() + review.time_limit)
     problems: list[str] = []
@@ -550,20 +551,70 @@ def dependency_problems(conn: sqlite3.Connection, table: str, budget: Budget) ->
     return problems
 
 
-# --- entry points --------------------------------------------------------------------------------
+# --- the declared checks, shared by both engines --------------------------------------------------
 
-CHECK_NAMES_AFTER_SCHEMA = [
-    "required tables and columns",
-    "every table has a primary key",
-    *(f"foreign key {c} → {p}" for c, p in RELATIONSHIPS),
-    "NOT NULL where required",
-    *(f"UNIQUE {t}.{c}" for t, c in UNIQUE_COLUMNS),
-    "UNIQUE enrollment per student and course",
-    "sample data loads (load.sql)",
-    "one row per student, instructor, course and enrollment",
-    f"view {VIEW} reproduces the report",
-    "no partial or transitive dependencies (2NF/3NF)",
-]
+SCHEMA_RUNS = "schema.sql runs"
+DATA_LOADS = "sample data loads (load.sql)"
+
+
+def check_schema_runs(review: Any) -> Check:
+    if review.schema_error:
+        return Check(SCHEMA_RUNS, False, review.schema_error, "sql-constraints")
+    return Check(SCHEMA_RUNS, True, "every statement ran")
+
+
+def check_data_loads(review: Any) -> Check:
+    if review.load_error:
+        return Check(DATA_LOADS, False, review.load_error, "sql-constraints")
+    return Check(DATA_LOADS, True, f"{len(report_rows())} report rows went through load.sql")
+
+
+def declared_checks(options: VerifyOptions | None = None, judge: ModuleType | None = None) -> list[CheckSpec]:
+    """Every check of the schema checkpoint, in report order. ``judge`` is the module whose check
+    functions read the schema: this one for SQLite, ``postgres_schema`` for PostgreSQL; both engines
+    report the same checks, with the same names, hints and prerequisites. Nothing runs when
+    schema.sql did not; what reads the loaded rows needs them loaded."""
+    if judge is None:
+        engine = options.engine if options is not None else "sqlite"
+        judge = (
+            importlib.import_module(f"{__package__}.postgres_schema") if engine == "postgres" else sys.modules[__name__]
+        )
+    schema = (SCHEMA_RUNS,)
+    data = (SCHEMA_RUNS, DATA_LOADS)
+    return [
+        CheckSpec(SCHEMA_RUNS, "sql-constraints", check_schema_runs, unmet="not checked: schema.sql did not run"),
+        CheckSpec("required tables and columns", "normalization", judge.check_tables, schema),
+        CheckSpec("every table has a primary key", "sql-constraints", judge.check_primary_keys, schema),
+        *(
+            CheckSpec(
+                f"foreign key {child} → {parent}",
+                "sql-constraints",
+                functools.partial(judge.check_foreign_key, child=child, parent=parent),
+                schema,
+            )
+            for child, parent in RELATIONSHIPS
+        ),
+        CheckSpec("NOT NULL where required", "sql-constraints", judge.check_not_null, schema),
+        *(
+            CheckSpec(
+                f"UNIQUE {table}.{column}",
+                "sql-constraints",
+                functools.partial(judge.check_unique, table=table, column=column),
+                schema,
+            )
+            for table, column in UNIQUE_COLUMNS
+        ),
+        CheckSpec("UNIQUE enrollment per student and course", "sql-constraints", judge.check_unique_enrollment, schema),
+        CheckSpec(
+            DATA_LOADS, "sql-constraints", check_data_loads, schema, unmet="not checked: the sample data did not load"
+        ),
+        CheckSpec("one row per student, instructor, course and enrollment", "normalization", judge.check_counts, data),
+        CheckSpec(f"view {VIEW} reproduces the report", "sql-views", judge.check_view, data),
+        CheckSpec("no partial or transitive dependencies (2NF/3NF)", "normalization", judge.check_normal_forms, data),
+    ]
+
+
+CHECK_NAMES_AFTER_SCHEMA = [spec.name for spec in declared_checks()[1:]]
 
 
 def locate_load_file(options: VerifyOptions) -> Path | None:
@@ -571,30 +622,6 @@ def locate_load_file(options: VerifyOptions) -> Path | None:
     if options.directory is not None:
         return Path(options.directory) / name
     return Path(options.file).parent / name if options.file is not None else None
-
-
-def review_checks(review: Any, load_error: str | None, judge: ModuleType | None = None) -> list[Check]:
-    """Every check after schema.sql ran, in report order. ``judge`` is the module whose check
-    functions read the schema: this one for SQLite, ``postgres_schema`` for PostgreSQL; both engines
-    report the same checks in the same order."""
-    judge = judge or sys.modules[__name__]
-    load_check = (
-        Check("sample data loads (load.sql)", False, load_error, "sql-constraints")
-        if load_error
-        else Check("sample data loads (load.sql)", True, f"{len(report_rows())} report rows went through load.sql")
-    )
-    return [
-        judge.check_tables(review),
-        judge.check_primary_keys(review),
-        *(judge.check_foreign_key(review, child, parent) for child, parent in RELATIONSHIPS),
-        judge.check_not_null(review),
-        *(judge.check_unique(review, table, column) for table, column in UNIQUE_COLUMNS),
-        judge.check_unique_enrollment(review),
-        load_check,
-        judge.check_counts(review),
-        judge.check_view(review),
-        judge.check_normal_forms(review),
-    ]
 
 
 def verify(options: VerifyOptions, *, clock: Callable[[], float] = time.monotonic) -> list[Check]:
@@ -611,15 +638,9 @@ def verify(options: VerifyOptions, *, clock: Callable[[], float] = time.monotoni
         closing(connect(Path(tmp) / "s.db")) as conn,
     ):
         schema_error = run_script(conn, schema_sql, "schema.sql", time_limit)
-        if schema_error:
-            skipped = [
-                Check.skip(n, "not checked: schema.sql did not run", "sql-constraints")
-                for n in CHECK_NAMES_AFTER_SCHEMA
-            ]
-            return [Check("schema.sql runs", False, schema_error, "sql-constraints"), *skipped]
-        load_error = load_sample_data(conn, load_sql, time_limit)
-        review = Review(conn, time_limit, loaded=load_error is None, clock=clock)
-        return [Check("schema.sql runs", True, "every statement ran"), *review_checks(review, load_error)]
+        load_error = None if schema_error else load_sample_data(conn, load_sql, time_limit)
+        review = Review(conn, time_limit, clock, schema_error, load_error)
+        return run_checks(declared_checks(options), review)
 
 
 def starter_files(params: dict) -> dict[str, str | bytes]:

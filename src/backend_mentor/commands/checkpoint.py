@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,8 +12,10 @@ import typer
 from ..context import app_context
 
 if TYPE_CHECKING:
+    from ..checkpoints.base import Check
     from ..curriculum.catalog import Catalog
     from ..progress.store import Store
+    from ..results import VerifyResult
 from ..errors import MentorError
 from ._common import JsonOption, group
 
@@ -44,26 +47,13 @@ def list_checkpoints(ctx: typer.Context, json_output: JsonOption = False) -> Non
 
     Example: backend-mentor checkpoint list --json
     """
-    from ..checkpoints.registry import available
+    from .. import services
     from ..output import Output
-    from ..render import checkpoint_state, show_checkpoints
+    from ..render import show_checkpoints
 
     state = app_context(ctx)
-    catalog, store = state.catalog(), state.store()
-    summaries = store.checkpoint_summary()
-    out = Output(json_output)
-    if json_output:
-        out.json({
-            "checkpoints": [
-                {"id": c.id, "title": c.title, "kind": c.kind, "automatic": available(c.kind),
-                 "status": checkpoint_state(summaries.get(c.id)), "passed": bool(summaries.get(c.id, {}).get("passed")),
-                 "best_score": summaries.get(c.id, {}).get("best"), "attempts": summaries.get(c.id, {}).get("attempts", 0),
-                 "last_attempt": summaries.get(c.id, {}).get("last")}
-                for c in catalog.checkpoints.values()
-            ]
-        })  # fmt: skip
-        return
-    show_checkpoints(out, catalog, summaries)
+    listing = services.checkpoint_rows(state.catalog(), services.checkpoint_summaries(state.store()))
+    Output(json_output).emit(listing, human=show_checkpoints)
 
 
 @app.command("show")
@@ -76,19 +66,14 @@ def show(
 
     Example: backend-mentor checkpoint show build-rest-api
     """
+    from .. import services
     from ..output import Output
     from ..render import show_checkpoint
 
     state = app_context(ctx)
-    catalog, store = state.catalog(), state.store()
-    checkpoint = catalog.checkpoint(checkpoint_id)
-    attempts = store.attempts(checkpoint.id)
-    out = Output(json_output)
-    if json_output:
-        out.json({"id": checkpoint.id, "title": checkpoint.title, "summary": checkpoint.summary, "kind": checkpoint.kind,
-                  "topics": checkpoint.topics, "instructions": checkpoint.instructions, "attempts": attempts})  # fmt: skip
-        return
-    show_checkpoint(out, catalog, checkpoint, attempts)
+    catalog = state.catalog()
+    detail = services.checkpoint_detail(catalog, state.store(), checkpoint_id)
+    Output(json_output).emit(detail, human=partial(show_checkpoint, catalog=catalog))
 
 
 @app.command("start")
@@ -108,20 +93,13 @@ def start(
     """
     from .. import services
     from ..output import Output
+    from ..render import show_starter_files
 
     state = app_context(ctx)
-    result = services.write_starter_files(
+    files = services.write_starter_files(
         state.catalog(), checkpoint_id, directory or Path(checkpoint_id), language, state.store()
     )
-    out = Output(json_output)
-    if json_output:
-        out.json(result)
-        return
-    for name in result["written"]:
-        out.line(f"wrote {Path(result['directory']) / name}")
-    for name in result["kept"]:
-        out.message(f"kept  {Path(result['directory']) / name} (already exists, not overwritten)")
-    out.hint(f"Next: read the instructions with 'backend-mentor checkpoint show {checkpoint_id}'")
+    Output(json_output).emit(files, human=show_starter_files)
 
 
 @app.command("verify")
@@ -196,33 +174,27 @@ def verify(
     """
     from .. import services
     from ..output import Output
-    from ..render import show_report
+    from ..render import show_verification
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
     options = {"url": url, "file": file, "directory": directory, "profile": profile, "timeout": timeout,
                "allow_remote": allow_remote, "language": language, "python": python, "engine": engine, "dsn": dsn}  # fmt: skip
+    if watch and json_output:  # option check: a live report has no single document to print
+        raise MentorError("--watch shows a live report; it cannot be combined with --json")
     if watch:
-        watch_checkpoint(catalog, store, checkpoint_id, options, every, json_output)
+        watch_checkpoint(catalog, store, checkpoint_id, options, every)
         return
     if every is not None:
         raise MentorError("--every only works with --watch")
-    checks, summary = services.verify_checkpoint(catalog, store, checkpoint_id, **options)
-    out = Output(json_output)
-    if json_output:
-        out.json({**summary, "checks": [c.to_dict() for c in checks]})
-    else:
-        show_report(out, catalog.checkpoint(checkpoint_id), checks)
-        if summary["passed"]:
-            out.success("Checkpoint passed and recorded.")
-        elif summary["counts"]["skip"] and not summary["counts"]["fail"]:
-            out.hint("Recorded as not passed: some checks could not run (SKIP); fix what stopped them and run again.")
-    if not summary["passed"]:
+    result = services.verify_checkpoint(catalog, store, checkpoint_id, **options)
+    Output(json_output).emit(result, human=show_verification)
+    if not result.passed:
         raise typer.Exit(1)
 
 
 def watch_checkpoint(
-    catalog: Catalog, store: Store, checkpoint_id: str, options: dict[str, Any], every: float | None, json_output: bool
+    catalog: Catalog, store: Store, checkpoint_id: str, options: dict[str, Any], every: float | None
 ) -> None:
     """The --watch loop: clear, run, show; record only runs whose outcome changed; Ctrl-C ends it."""
     import sys
@@ -233,8 +205,6 @@ def watch_checkpoint(
     from ..render import plural, show_report
     from ..watch import Watch, file_waiter, stdin_line, timer_waiter
 
-    if json_output:
-        raise MentorError("--watch shows a live report; it cannot be combined with --json")
     checkpoint = catalog.checkpoint(checkpoint_id)
     watched = [p for p in (options.get("file"), options.get("directory")) if p is not None]
     if watched:
@@ -249,21 +219,21 @@ def watch_checkpoint(
         wait = timer_waiter(every, stdin_line)
         how = "press Enter to run again" + (f" (or wait {every:g} s)" if every else "")
     out = Output(False)
-    last: dict[str, Any] = {"summary": {"passed": False}}  # the latest run's summary
+    last: list[VerifyResult] = []  # the latest run
 
-    def verify_once() -> Sequence[Any]:
-        checks, last["summary"] = services.run_checkpoint(catalog, store, checkpoint_id, **options)
-        return checks
+    def verify_once() -> Sequence[Check]:
+        last[:] = [services.run_checkpoint(catalog, store, checkpoint_id, **options)]
+        return last[0].checks
 
-    def record(checks: Sequence[Any]) -> None:
-        services.record_verification(store, checkpoint, list(checks), last["summary"])
+    def record(checks: Sequence[Check]) -> None:
+        services.record_verification(store, checkpoint, last[0])
 
-    def show(checks: Sequence[Any] | None, error: str | None, run: int) -> None:
+    def show(checks: Sequence[Check] | None, error: str | None, run: int) -> None:
         out.clear()
         if error is not None or checks is None:
             out.message(f"error: {error}", style="red")
         else:
-            show_report(out, checkpoint, list(checks))
+            show_report(out, checkpoint.title, checkpoint.kind, checks)
         out.hint(f"run {run} at {time.strftime('%H:%M:%S')} · {how} · Ctrl-C stops")
 
     session = Watch(verify_once, show, record, wait)
@@ -272,7 +242,7 @@ def watch_checkpoint(
     except KeyboardInterrupt:
         out.line("")
         out.message(f"Stopped watching after {plural(session.runs, 'run')} ({session.recorded} recorded as attempts).")
-    if not last["summary"]["passed"]:
+    if not (last and last[0].passed):
         raise typer.Exit(1)
 
 
@@ -289,12 +259,8 @@ def done(
     """
     from .. import services
     from ..output import Output
+    from ..render import show_manual_completion
 
-    result = services.complete_checkpoint_manually(
-        app_context(ctx).catalog(), app_context(ctx).store(), checkpoint_id, evidence
-    )
-    out = Output(json_output)
-    if json_output:
-        out.json(result)
-    else:
-        out.success(f"Recorded '{checkpoint_id}' as passed, with your evidence.")
+    state = app_context(ctx)
+    done = services.complete_checkpoint_manually(state.catalog(), state.store(), checkpoint_id, evidence)
+    Output(json_output).emit(done, human=show_manual_completion)

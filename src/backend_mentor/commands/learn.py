@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ..results import Lesson, QuizResult
 
 from ..context import app_context
 from ..curriculum.schema import TopicStatus
@@ -131,6 +134,7 @@ def learn(
         return
     from .. import services
     from ..output import Output
+    from ..render import show_path_finished
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
@@ -144,8 +148,7 @@ def learn(
             if ask(f"Start the path '{path.title}'?", ["y", "n"], "y") != "y":
                 raise typer.Exit(0)
         services.start_path(catalog, store, path_id, hours_per_week=hours)
-        if not json_output:
-            out.success(f"Active path: {catalog.path(path_id).title} ({path_id})")
+        out.success(f"Active path: {catalog.path(path_id).title} ({path_id})")
     elif services.active_path(catalog, store) is None and topic_id is None:
         if not prompts:
             raise_no_path(catalog)
@@ -157,11 +160,12 @@ def learn(
         path = services.require_active_path(catalog, store)
         upcoming = services.next_topic(catalog, path, store.statuses())
         if upcoming is None:
-            finished(out, catalog, path, json_output)
+            out.emit(services.path_finished(path), human=show_path_finished)
             return
         topic = upcoming
-    present(out, catalog, store, topic, json_output, prompts,
-            (services.example_language(store, language), all_languages, not no_pager))  # fmt: skip
+    examples = (services.example_language(store, language), all_languages, not no_pager)
+    out.emit(services.lesson(catalog, store, topic),
+             human=lambda out, lesson: study(out, catalog, store, topic, lesson, prompts, examples))  # fmt: skip
 
 
 def raise_no_path(catalog) -> None:
@@ -276,35 +280,19 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
     return known
 
 
-def present(
-    out, catalog, store, topic, json_output: bool, prompts: bool, examples: tuple = (None, False, True)
-) -> None:
+def study(out, catalog, store, topic, lesson: Lesson, prompts: bool, examples: tuple = (None, False, True)) -> None:
+    """The lesson on screen, then (in a terminal) the d/q/r/s/l prompt: the interactive view of ``learn``."""
     from .. import services
-    from ..render import plural, show_lesson, topic_json
+    from ..render import show_lesson, show_lesson_notes, show_next_step
 
-    statuses = store.statuses()
-    path = services.active_path(catalog, store)
-    missing = services.missing_prerequisites(catalog, topic, statuses)
-    passed = {cid for cid, summary in store.checkpoint_summary().items() if summary["passed"]}
-    stages = services.finished_stages(path, statuses, passed) if path else []
-    due = len(services.due_reviews(catalog, store))
-    if json_output:
-        out.json({"path": path.id if path else None, "topic": topic_json(topic, statuses), "missing_prerequisites": missing,
-                  "stages_to_prove": stages, "reviews_due": due})  # fmt: skip
-        return
-    if due:
-        out.print(f"[bold]{plural(due, 'review')} due[/bold] — keep what you learned: backend-mentor review")
-    for stage in stages:
-        out.print(f"[bold green]You finished the {stage['level']} stage.[/bold green] Prove it before you go on:")
-        for cid in stage["checkpoints"]:
-            out.print(f"  backend-mentor checkpoint show {cid}", markup=False)
-        for pid in stage["projects"]:
-            out.print(f"  backend-mentor project show {pid}", markup=False)
+    show_lesson_notes(out, lesson)
     services.begin_topic(store, topic.id)
+    path = services.active_path(catalog, store)
     position = ""
     if path and topic.id in path.topic_ids:
         order = services.ordered_topics(catalog, path)
         position = f"{path.title} · {order.index(topic.id) + 1}/{len(order)}" if topic.id in order else path.title
+    missing = lesson.missing_prerequisites
     if missing:
         out.print(f"[yellow]Prerequisites not done yet:[/yellow] {', '.join(missing)}")
     show_lesson(out, catalog, topic, path, position, *examples)
@@ -319,7 +307,7 @@ def present(
         choice = lesson_choice(out, default)
         if choice == "q":
             result = run_quiz(out, store, topic)
-            default = "d" if result["correct"] == result["questions"] else "r"
+            default = "d" if result.correct == result.questions else "r"
             if default == "r":
                 out.print("[dim]Some answers missed: the default now is to read the lesson again.[/dim]")
             continue
@@ -339,7 +327,7 @@ def present(
                 f"Stopped here; nothing marked. '{topic.title}' stays your next lesson: run 'backend-mentor learn'."
             )
             return
-        show_next(out, catalog, store)
+        show_next_step(out, services.next_step(catalog, store))
         return
 
 
@@ -355,18 +343,6 @@ def lesson_choice(out, default: str) -> str:
             return key
         out.print(f"[red]'{answer}' is not a choice; type a letter or a word: {', '.join(LESSON_CHOICES.values())}.[/red]",
                   highlight=False)  # fmt: skip
-
-
-def show_next(out, catalog, store) -> None:
-    """After done or skip: the next step of the path, said the same way."""
-    from .. import services
-
-    path = services.active_path(catalog, store)
-    nxt = services.next_topic(catalog, path, store.statuses()) if path else None
-    if nxt:
-        out.hint(f"Next: {nxt.title} ({nxt.id}) — run 'backend-mentor learn'")
-    elif path:
-        out.hint(f"That was the last topic of {path.title}: run 'backend-mentor learn' to see what comes next.")
 
 
 def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]:
@@ -386,7 +362,7 @@ def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]
     return picked, shown
 
 
-def run_quiz(out, store, topic) -> dict:
+def run_quiz(out, store, topic) -> QuizResult:
     """Ask every question of a topic's quiz; the answers grade its review cards when the quiz is complete."""
     from .. import services
     from ..review import make_rng
@@ -394,22 +370,11 @@ def run_quiz(out, store, topic) -> dict:
     rng = make_rng()
     asked = [ask_shuffled(out, q, f"Q{n}. ", rng) for n, q in enumerate(topic.quiz, start=1)]
     result = services.record_quiz(store, topic, [a[0] for a in asked], [a[1] for a in asked])
-    wrong = result["questions"] - result["correct"]
-    out.print(f"\n[bold]{result['correct']}/{result['questions']} correct.[/bold] "
+    wrong = result.questions - result.correct
+    out.print(f"\n[bold]{result.correct}/{result.questions} correct.[/bold] "
               + ("Missed questions come back in 'backend-mentor review' in ten minutes; the others in a few days."
                  if wrong else "These questions come back in 'backend-mentor review' in a few days."))  # fmt: skip
     return result
-
-
-def finished(out, catalog, path, json_output: bool) -> None:
-    if json_output:
-        out.json({"path": path.id, "topic": None, "finished": True, "next_paths": path.next})
-        return
-    out.success(f"You have finished every topic of {path.title}.")
-    if path.next:
-        names = ", ".join(path.next)
-        out.message(f"Continue with a specialization: backend-mentor path start {path.next[0]}  (options: {names})")
-    out.hint("Prove your skills: backend-mentor checkpoint list")
 
 
 @app.command("test-out")
@@ -474,26 +439,11 @@ def skip(
     _mark(ctx, topic_ids, TopicStatus.SKIPPED, json_output)
 
 
-def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: str, json_output: bool) -> None:
+def _mark(ctx: typer.Context, topic_ids: list[str] | None, status: TopicStatus, json_output: bool) -> None:
     from .. import services
-    from ..errors import MentorError
     from ..output import Output
+    from ..render import show_marked
 
     state = app_context(ctx)
-    catalog, store = state.catalog(), state.store()
-    if not topic_ids:
-        path = services.active_path(catalog, store)
-        current = services.next_topic(catalog, path, store.statuses()) if path else None
-        if current is None:
-            why = "your path is finished" if path else "no learning path chosen yet"
-            raise MentorError(
-                f"no current lesson ({why}); name the topic: backend-mentor learn {'done' if status == TopicStatus.DONE else 'skip'} TOPIC"
-            )
-        topic_ids = [current.id]
-    marked = services.mark_topics(catalog, store, topic_ids, status)
-    out = Output(json_output)
-    if json_output:
-        out.json({"status": status, "topics": marked})
-        return
-    out.success(f"Marked {status}: {', '.join(marked)}")
-    show_next(out, catalog, store)
+    marked = services.mark(state.catalog(), state.store(), topic_ids, status)
+    Output(json_output).emit(marked, human=show_marked)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from ..output import Output
+    from ..results import Answer
+
 from ..context import app_context
+from ..errors import MentorError
 from ..pager import NoPagerOption
 from ._common import AllLanguagesOption, ExampleLanguageOption, JsonOption, NoInputOption, interactive
 
@@ -35,11 +41,8 @@ def mentor(
     Example: backend-mentor mentor "what is a jwt"
     """
     from .. import services
-    from ..curriculum.schema import COVERED_STATUSES, TopicStatus
-    from ..curriculum.search import search, suggestions
-    from ..errors import NotFound
     from ..output import Output
-    from ..render import show_categories, show_hits, show_topic, topic_json
+    from ..render import show_categories
 
     state = app_context(ctx)
     catalog = state.catalog()
@@ -48,63 +51,41 @@ def mentor(
     out = Output(json_output)
     text = " ".join(query or []).strip()
     if not text:
-        if json_output:
-            by_category = catalog.topics_by_category()
-            out.json({
-                "categories": [
-                    {"id": cid, "title": c.title,
-                     "topics": [{"id": t.id, "title": t.title, "level": t.level,
-                                 "status": statuses.get(t.id, TopicStatus.NOT_STARTED.value)}
-                                for t in by_category.get(cid, [])]}
-                    for cid, c in catalog.categories.items()
-                ]
-            })  # fmt: skip
-        else:
-            show_categories(out, catalog, statuses, pager=not no_pager)
+        out.emit(services.categories(catalog, statuses), human=partial(show_categories, pager=not no_pager))
         return
+    answer = services.answer(catalog, statuses, text, limit)
+    if quiz and json_output and answer.match is not None:  # option check: a quiz is answered in a terminal
+        raise MentorError("the quiz needs a terminal to answer in; run it without --json/--no-input")
 
-    result = search(catalog, text, limit=limit)
-    if not result.hits:
-        close = suggestions(catalog, text)
-        hint = f"; did you mean: {', '.join(close)}?" if close else "; list all topics with 'backend-mentor mentor'"
-        raise NotFound(f"no topic matches '{text}'{hint}")
-    best = result.best
-    hits_json = [{"id": h.id, "title": h.title, "score": round(h.score, 3), "exact": h.exact} for h in result.hits]
-    if json_output and best is None:
-        out.json({"query": text, "match": None, "results": hits_json, "corrected": result.corrected, "clear": False})
-        return
-    if result.corrected and not json_output:
-        out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in result.corrected.items()))
-    if not json_output and (best is None or list_only):
-        show_hits(out, result.hits, text)
-        if list_only or not interactive(no_input):
+    def guide(out: Output, answer: Answer) -> None:
+        """The interactive view: the guide of the clear match, or the list to pick from (then its guide or quiz)."""
+        from ..render import show_hits, show_topic
+
+        if answer.corrected:
+            out.hint("Searched for: " + ", ".join(f"{a} → {b}" for a, b in answer.corrected.items()))
+        if answer.match is None or list_only:
+            show_hits(out, list(answer.results), text)
+            if list_only or not interactive(no_input):
+                return
+            from ._common import ask
+
+            picked = ask("Open which one? (number, Enter for 1)", [str(n) for n in range(1, len(answer.results) + 1)],
+                         default="1")  # fmt: skip
+            topic = catalog.topics[answer.results[int(picked) - 1].id]
+            answer = services.answer_with(catalog, statuses, text, answer.results, answer.corrected, topic)
+        assert answer.match is not None  # a clear winner, or the learner's pick from the list
+        topic = answer.match.topic
+        if quiz:
+            if not interactive(no_input):
+                raise MentorError("the quiz needs a terminal to answer in; run it without --json/--no-input")
+            from .learn import run_quiz
+
+            run_quiz(out, state.store(), topic)
             return
-        from ._common import ask
+        missing = [ref.id for ref in answer.missing_prerequisites or ()]
+        show_topic(out, catalog, topic, statuses, missing, example_language, all_languages, pager=not no_pager)
+        others = [h for h in answer.results[:4] if h.id != topic.id][:3]
+        if others:
+            out.hint("Also matching: " + ", ".join(h.id for h in others))
 
-        picked = ask("Open which one? (number, Enter for 1)", [str(n) for n in range(1, len(result.hits) + 1)],
-                     default="1")  # fmt: skip
-        best = result.hits[int(picked) - 1]
-
-    assert best is not None  # a clear winner, or the learner's pick from the list
-    topic = catalog.topics[best.id]
-    # direct prerequisites not covered yet (as services.missing_prerequisites; inlined to spare the import)
-    missing = [p for p in topic.prerequisites if statuses.get(p) not in COVERED_STATUSES and p in catalog.topics]
-    if quiz:
-        if json_output or not interactive(no_input):
-            from ..errors import MentorError
-
-            raise MentorError("the quiz needs a terminal to answer in; run it without --json/--no-input")
-        from .learn import run_quiz
-
-        run_quiz(out, state.store(), topic)
-        return
-    if json_output:
-        out.json({
-            "query": text, "match": topic_json(topic, statuses), "results": hits_json, "corrected": result.corrected,
-            "clear": True, "missing_prerequisites": [{"id": m, "title": catalog.topics[m].title} for m in missing],
-        })  # fmt: skip
-        return
-    show_topic(out, catalog, topic, statuses, missing, example_language, all_languages, pager=not no_pager)
-    others = [h for h in result.hits[:4] if h.id != topic.id][:3]
-    if others:
-        out.hint("Also matching: " + ", ".join(h.id for h in others))
+    out.emit(answer, human=guide)

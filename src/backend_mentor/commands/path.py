@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -38,22 +39,9 @@ def list_paths(ctx: typer.Context, no_pager: NoPagerOption = False, json_output:
     from ..render import show_path_list
 
     state = app_context(ctx)
-    catalog, store = state.catalog(), state.store()
-    statuses = store.statuses()
-    profile = store.profile() or {}
-    overview = services.path_overview(catalog, statuses)
-    out = Output(json_output)
-    if json_output:
-        out.json({
-            "active": profile.get("active_path"),
-            "groups": [
-                {"group": g, "paths": [{"id": p.id, "title": p.title, "kind": p.kind, "summary": p.summary, "next": p.next,
-                                        **progress} for p, progress in entries]}
-                for g, entries in overview
-            ],
-        })  # fmt: skip
-        return
-    show_path_list(out, overview, profile.get("active_path"), pager=not no_pager)
+    store = state.store()
+    overview = services.path_overview(state.catalog(), store.statuses(), (store.profile() or {}).get("active_path"))
+    Output(json_output).emit(overview, human=partial(show_path_list, pager=not no_pager))
 
 
 @app.command("show")
@@ -72,18 +60,16 @@ def show(
     """
     from .. import services
     from ..output import Output
-    from ..render import path_json, show_path
+    from ..render import show_path
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
     path = catalog.path(path_id) if path_id else services.require_active_path(catalog, store)
-    statuses = store.statuses()
-    view = services.path_view(catalog, path, statuses)
-    out = Output(json_output)
-    if json_output:
-        out.json({**path_json(catalog, path, statuses), "progress": view.progress})
-        return
-    show_path(out, catalog, path, statuses, store.checkpoint_summary(), view, expand_all=expand_all, pager=not no_pager)
+    passed = frozenset(cid for cid, summary in services.checkpoint_summaries(store).items() if summary.passed)
+    detail = services.path_detail(catalog, path, store.statuses(), passed)
+    Output(json_output).emit(
+        detail, human=partial(show_path, catalog=catalog, expand_all=expand_all, pager=not no_pager)
+    )
 
 
 @app.command("start")
@@ -98,17 +84,10 @@ def start(
     """
     from .. import services
     from ..output import Output
+    from ..render import show_path_started
 
     state = app_context(ctx)
-    catalog, store = state.catalog(), state.store()
-    path = services.start_path(catalog, store, path_id)
-    progress = services.path_progress(catalog, path, store.statuses())
-    out = Output(json_output)
-    if json_output:
-        out.json({"active": path.id, "progress": progress})
-        return
-    out.success(f"Active path: {path.title} — {progress['done']}/{progress['topics']} topics already done.")
-    out.hint("Continue with: backend-mentor learn")
+    Output(json_output).emit(services.switch_path(state.catalog(), state.store(), path_id), human=show_path_started)
 
 
 @app.command("plan")
@@ -132,12 +111,4 @@ def plan(
     catalog, store = state.catalog(), state.store()
     path = catalog.path(path_id) if path_id else services.require_active_path(catalog, store)
     weekly = hours or (store.profile() or {}).get("hours_per_week") or 6.0
-    weeks = services.plan(catalog, path, store.statuses(), weekly)
-    out = Output(json_output)
-    if json_output:
-        out.json({"path": path.id, "hours_per_week": weekly, "weeks": weeks})
-        return
-    if not weeks:
-        out.success(f"Nothing left to plan: every topic of {path.title} is done or skipped.")
-        return
-    show_plan(out, path, weeks, weekly)
+    Output(json_output).emit(services.plan(catalog, path, store.statuses(), weekly), human=show_plan)

@@ -38,12 +38,7 @@ def progress_root(ctx: typer.Context, json_output: JsonOption = False) -> None:
     from ..render import show_stats
 
     state = app_context(ctx)
-    data = services.stats(state.catalog(), state.store())
-    out = Output(json_output)
-    if json_output:
-        out.json(data)
-    else:
-        show_stats(out, data)
+    Output(json_output).emit(services.stats(state.catalog(), state.store()), human=show_stats)
 
 
 @app.command("export")
@@ -98,19 +93,11 @@ def import_(
 
     Example: backend-mentor progress import backup.json
     """
+    from .. import services
     from ..output import Output
-    from ..progress import transfer
+    from ..render import show_imported
 
-    counts = transfer.import_progress(app_context(ctx).store(), file)
-    out = Output(json_output)
-    if json_output:
-        out.json({"file": str(file), "merged": counts})
-        return
-    out.success(
-        f"Imported {file}: {counts['topics_added']} topics added, {counts['topics_updated']} updated, "
-        f"{counts['attempts_added']} checkpoint attempts, {counts['cards_added'] + counts['cards_updated']} review cards, "
-        f"{counts['events_added']} events, {counts['answers_added']} quiz answers."
-    )
+    Output(json_output).emit(services.import_progress(app_context(ctx).store(), file), human=show_imported)
 
 
 @app.command("reset")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -14,10 +15,6 @@ app = group(
     "Example: backend-mentor project show blog-todo-api",
     no_args_is_help=False,
 )
-
-
-def project_json(project) -> dict:
-    return {name: getattr(project, name) for name in project.__slots__ if name != "source"}
 
 
 @app.callback(invoke_without_command=True)
@@ -36,18 +33,11 @@ def list_projects(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
     Example: backend-mentor project list --json
     """
+    from .. import services
     from ..output import Output
     from ..render import show_projects
-    from ..services import projects_in_paths
 
-    catalog = app_context(ctx).catalog()
-    used_by = projects_in_paths(catalog)
-    out = Output(json_output)
-    if json_output:
-        out.json({"projects": [{"id": p.id, "title": p.title, "level": p.level, "summary": p.summary,
-                                "paths": used_by.get(p.id, [])} for p in catalog.projects.values()]})  # fmt: skip
-        return
-    show_projects(out, catalog, used_by)
+    Output(json_output).emit(services.project_list(app_context(ctx).catalog()), human=show_projects)
 
 
 @app.command("show")
@@ -60,15 +50,11 @@ def show(
 
     Example: backend-mentor project show ecommerce-backend
     """
+    from .. import services
     from ..output import Output
     from ..render import show_project
-    from ..services import projects_in_paths
 
     state = app_context(ctx)
     catalog = state.catalog()
-    project = catalog.project(project_id)
-    out = Output(json_output)
-    if json_output:
-        out.json({**project_json(project), "paths": projects_in_paths(catalog).get(project.id, [])})
-        return
-    show_project(out, catalog, project, state.store().statuses(), state.store().checkpoint_summary())
+    detail = services.project_detail(catalog, state.store(), project_id)
+    Output(json_output).emit(detail, human=partial(show_project, catalog=catalog))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ..output import Output
+    from ..results import ReviewQueue
 
 from ..context import app_context
 from ._common import JsonOption, NoInputOption, interactive
@@ -26,43 +30,35 @@ def review(
     """
     from .. import services
     from ..output import Output
-    from ..render import local_time, plural
-    from ..review import make_rng
-    from .learn import ask_shuffled
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
-    cards = store.review_cards()
-    due = services.due_reviews(catalog, store)[:limit]
-    out = Output(json_output)
-    if json_output or not interactive(no_input):
-        if json_output:
-            out.json(
-                {
-                    "cards": len(cards),
-                    "due": [{"card_id": c["card_id"], "topic": c["topic_id"], "due": c["due"]} for c in due],
-                }
-            )
-        else:
-            out.line(f"{plural(len(due), 'question')} due of {len(cards)}.")
-            if due:
+    queue = services.review_queue(catalog, store, limit)
+
+    def session(out: Output, queue: ReviewQueue) -> None:
+        """The interactive view: each due question asked in turn (in a terminal), else how many are due."""
+        from ..render import local_time, plural
+        from ..review import make_rng
+        from .learn import ask_shuffled
+
+        if not interactive(no_input):
+            out.line(f"{plural(len(queue.due), 'question')} due of {queue.cards}.")
+            if queue.due:
                 out.hint("Review them in a terminal: backend-mentor review")
-        return
-    if not due:
-        upcoming = min((c["due"] for c in cards), default=None)
-        when = f" The next one is due {local_time(upcoming)}." if upcoming else ""
-        out.message(
-            f"Nothing due. {plural(len(cards), 'question')} in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'."
-        )
-        return
-    rng = make_rng()
-    correct = 0
-    for number, card in enumerate(due, start=1):
-        topic = catalog.topics[card["topic_id"]]
-        question = topic.quiz[card["question"]]
-        picked, shown = ask_shuffled(out, question, f"[dim]{number}/{len(due)} · {topic.title}[/dim]\n", rng)
-        graded = services.grade_answers(store, topic, [(card["question"], picked, shown)], "review")
-        correct += graded[0]["correct"]
-        with store.transaction() as db:
-            store.log(db, "review.answered", card["card_id"], correct=graded[0]["correct"])
-    out.print(f"\n[bold]{correct}/{len(due)} correct.[/bold]")
+            return
+        if not queue.due:
+            when = f" The next one is due {local_time(queue.next_due)}." if queue.next_due else ""
+            out.message(
+                f"Nothing due. {plural(queue.cards, 'question')} in your deck.{when} Take a quiz with 'backend-mentor mentor TOPIC --quiz'."
+            )
+            return
+        rng = make_rng()
+        correct = 0
+        for number, card in enumerate(queue.due, start=1):
+            topic = catalog.topics[card.topic]
+            question = topic.quiz[card.question]
+            picked, shown = ask_shuffled(out, question, f"[dim]{number}/{len(queue.due)} · {topic.title}[/dim]\n", rng)
+            correct += services.answer_review(store, topic, card, picked, shown)
+        out.print(f"\n[bold]{correct}/{len(queue.due)} correct.[/bold]")
+
+    Output(json_output).emit(queue, human=session)

@@ -13,10 +13,10 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..errors import CurriculumError, NotFound
@@ -24,32 +24,40 @@ from ..paths import cache_dir, extra_curriculum_dirs, shipped_curriculum_dir
 from .models import Category, Checkpoint, LearningPath, Project, Topic
 from .schema import SCHEMA_VERSION
 
-CACHE_FORMAT = 4  # 2: lessons as compiled blocks (table markup); 3: one row per topic; 4: names index tables
+CACHE_FORMAT = 5  # 2: lessons as compiled blocks (markup); 4: names index tables; 5: one row per entity (entity)
 
 
-class CachedTopics(Mapping[str, Topic]):
-    """The topics of a cached catalog, each decoded from its own row when first used.
+Entity = TypeVar("Entity")
 
-    Ids (and their order) are known at once; ``mentor jwt`` decodes a handful of the topics,
-    while ``values()``/``items()`` decode them all in one query.
+
+class CachedEntities(Mapping[str, Entity]):
+    """The topics (or paths, checkpoints, projects) of a cached catalog, each decoded from its own
+    row when first used.
+
+    Ids (and their order) are known at once; ``mentor jwt`` decodes a handful of topics and no
+    path, while ``values()``/``items()`` decode them all in one query.
     """
 
-    def __init__(self, db: sqlite3.Connection, ids: list[str], cache_file: Path):
+    def __init__(
+        self, db: sqlite3.Connection, kind: str, ids: list[str], decode: Callable[[Any], Entity], cache_file: Path
+    ):
         self._db = db
+        self._kind = kind
         self._order = dict.fromkeys(ids)
-        self._loaded: dict[str, Topic] = {}
+        self._decode_one = decode
+        self._loaded: dict[str, Entity] = {}
         self._cache_file = cache_file
 
-    def __getitem__(self, topic_id: str) -> Topic:
-        topic = self._loaded.get(topic_id)
-        if topic is None:
-            if topic_id not in self._order:
-                raise KeyError(topic_id)
-            row = self._fetch("SELECT id, value FROM topic WHERE id = ?", (topic_id,))
-            if not row:
-                raise self._damaged()
-            topic = self._loaded[topic_id] = self._decode(row[0][1])
-        return topic
+    def __getitem__(self, entity_id: str) -> Entity:
+        if entity_id in self._loaded:
+            return self._loaded[entity_id]
+        if entity_id not in self._order:
+            raise KeyError(entity_id)
+        row = self._fetch("SELECT id, value FROM entity WHERE kind = ? AND id = ?", (self._kind, entity_id))
+        if not row:
+            raise self._damaged()
+        entity = self._loaded[entity_id] = self._decode(row[0][1])
+        return entity
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._order)
@@ -57,14 +65,14 @@ class CachedTopics(Mapping[str, Topic]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def __contains__(self, topic_id: object) -> bool:
-        return topic_id in self._order
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._order
 
     def _load_all(self) -> None:
         if len(self._loaded) < len(self._order):
-            for topic_id, value in self._fetch("SELECT id, value FROM topic", ()):
-                if topic_id not in self._loaded:
-                    self._loaded[topic_id] = self._decode(value)
+            for entity_id, value in self._fetch("SELECT id, value FROM entity WHERE kind = ?", (self._kind,)):
+                if entity_id not in self._loaded:
+                    self._loaded[entity_id] = self._decode(value)
             if len(self._loaded) < len(self._order):
                 raise self._damaged()
 
@@ -82,10 +90,10 @@ class CachedTopics(Mapping[str, Topic]):
         except sqlite3.Error:
             raise self._damaged() from None
 
-    def _decode(self, value: str) -> Topic:
+    def _decode(self, value: str) -> Entity:
         try:
-            return Topic.from_dict(json.loads(value))
-        except (ValueError, TypeError):
+            return self._decode_one(json.loads(value))
+        except (ValueError, TypeError, KeyError):
             raise self._damaged() from None
 
     def _damaged(self) -> CurriculumError:
@@ -94,13 +102,21 @@ class CachedTopics(Mapping[str, Topic]):
         )
 
 
+ENTITY_KINDS: dict[str, Callable[[Any], Any]] = {
+    "topic": Topic.from_dict,
+    "path": LearningPath.from_dict,
+    "checkpoint": Checkpoint.from_dict,
+    "project": Project.from_dict,
+}
+
+
 @dataclass
 class Catalog:
     categories: dict[str, Category]
     topics: Mapping[str, Topic]
-    paths: dict[str, LearningPath]
-    checkpoints: dict[str, Checkpoint]
-    projects: dict[str, Project]
+    paths: Mapping[str, LearningPath]
+    checkpoints: Mapping[str, Checkpoint]
+    projects: Mapping[str, Project]
     sources: list[str]
     fingerprint: str
     cache_file: Path | None = None
@@ -192,13 +208,13 @@ def resolve_sources(extra_dirs: list[Path] | None = None, include_shipped: bool 
 
 
 def fingerprint(sources: list[Any]) -> str:
-    from .sources import file_signature, source_files
+    from .sources import source_entries
 
     digest = hashlib.sha256(f"{__version__}|{SCHEMA_VERSION}|{CACHE_FORMAT}".encode())
     for source in sources:
         digest.update(f"\0source\0{source.root}\0{source.shipped}".encode())
-        for kind, path in source_files(source):
-            digest.update(f"\0{kind}\0{path}\0{file_signature(path)}".encode("utf-8", "surrogateescape"))
+        for kind, path, signature in source_entries(source):
+            digest.update(f"\0{kind}\0{path}\0{signature}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -249,15 +265,18 @@ def compile_sources(sources: list[Any], print_: str, cache_file: Path | None) ->
 
 
 def _build(
-    data: dict[str, Any], print_: str, from_cache: bool = False, topics: Mapping[str, Topic] | None = None
+    data: dict[str, Any], print_: str, from_cache: bool = False, entities: Mapping[str, Mapping[str, Any]] | None = None
 ) -> Catalog:
     meta = data["meta"]
+    kinds = entities or {
+        kind: {eid: decode(e) for eid, e in data[kind].items()} for kind, decode in ENTITY_KINDS.items()
+    }
     return Catalog(
         categories={cid: Category(**c) for cid, c in data["categories"].items()},
-        topics=topics if topics is not None else {tid: Topic.from_dict(t) for tid, t in data["topic"].items()},
-        paths={pid: LearningPath.from_dict(p) for pid, p in data["path"].items()},
-        checkpoints={cid: Checkpoint.from_dict(c) for cid, c in data["checkpoint"].items()},
-        projects={pid: Project.from_dict(p) for pid, p in data["project"].items()},
+        topics=kinds["topic"],
+        paths=kinds["path"],
+        checkpoints=kinds["checkpoint"],
+        projects=kinds["project"],
         sources=meta["sources"],
         fingerprint=print_,
         from_cache=from_cache,
@@ -279,11 +298,14 @@ def _read_cache(cache_file: Path, print_: str) -> Catalog | None:
             return None
         (blob,) = db.execute("SELECT value FROM meta WHERE key = 'catalog'").fetchone()
         data = json.loads(blob)
-        ids = data["topic_ids"]
-        (rows,) = db.execute("SELECT count(*) FROM topic").fetchone()
-        if not isinstance(ids, list) or rows != len(ids):
-            raise ValueError("topic rows do not match the index")
-        catalog = _build(data, print_, from_cache=True, topics=CachedTopics(db, ids, cache_file))
+        counts = dict(db.execute("SELECT kind, count(*) FROM entity GROUP BY kind").fetchall())
+        entities: dict[str, Mapping[str, Any]] = {}
+        for kind, decode in ENTITY_KINDS.items():
+            ids = data["ids"][kind]
+            if not isinstance(ids, list) or counts.get(kind, 0) != len(ids):
+                raise ValueError(f"{kind} rows do not match the index")
+            entities[kind] = CachedEntities(db, kind, ids, decode, cache_file)
+        catalog = _build(data, print_, from_cache=True, entities=entities)
     except Exception as exc:  # noqa: BLE001 - any damage (wrong tables, wrong JSON shape) means: rebuild
         if db is not None:
             db.close()
@@ -316,16 +338,20 @@ def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | 
         db = sqlite3.connect(tmp_name)
         with db:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            light = {key: value for key, value in data.items() if key != "topic"}
-            light["topic_ids"] = list(data["topic"])
+            light = {key: value for key, value in data.items() if key not in ENTITY_KINDS}
+            light["ids"] = {kind: list(data[kind]) for kind in ENTITY_KINDS}
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [("fingerprint", print_), ("catalog", json.dumps(light, separators=(",", ":")))],
             )
-            db.execute("CREATE TABLE topic (id TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE entity (kind TEXT, id TEXT, value TEXT NOT NULL, PRIMARY KEY (kind, id))")
             db.executemany(
-                "INSERT INTO topic VALUES (?, ?)",
-                [(tid, json.dumps(t, separators=(",", ":"))) for tid, t in data["topic"].items()],
+                "INSERT INTO entity VALUES (?, ?, ?)",
+                [
+                    (kind, eid, json.dumps(e, separators=(",", ":")))
+                    for kind in ENTITY_KINDS
+                    for eid, e in data[kind].items()
+                ],
             )
             topics = [Topic.from_dict(t) for t in data["topic"].values()]
             _write_index(db, topics)
