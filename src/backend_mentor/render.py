@@ -216,9 +216,9 @@ def _table_view(header: list[Any], rows: list[list[Any]], aligns: list[str | Non
 class MarkdownTable:
     """A lesson's table: the header in bold, a rule, then the rows, columns two spaces apart.
 
-    Columns keep their natural width when the table fits; otherwise each column gives up width in
-    proportion to what it has beyond its longest word, and its cells wrap (words fold only when
-    even the longest words do not fit).
+    Columns keep their natural width when the table fits; otherwise every column keeps room for its
+    longest word and the rest is shared out fairly, the columns that need least first, so short
+    columns stay whole and the long ones wrap (words fold only when even the longest words do not fit).
     """
 
     GAP = 2
@@ -241,9 +241,15 @@ class MarkdownTable:
         room = available - self.GAP * (len(natural) - 1)
         if sum(natural) <= room:
             return natural
-        spare, extra = room - sum(least), sum(n - m for n, m in zip(natural, least))
-        if spare >= 0 and extra:
-            return [m + (n - m) * spare // extra for n, m in zip(natural, least)]
+        spare = room - sum(least)
+        if spare >= 0:  # every longest word fits: share the rest fairly, smallest needs first (water-filling)
+            widths = list(least)
+            order = sorted(range(len(natural)), key=lambda c: natural[c] - least[c])
+            for place, column in enumerate(order):
+                give = min(natural[column] - least[column], spare // (len(order) - place))
+                widths[column] += give
+                spare -= give
+            return widths
         total = sum(natural)
         return [max(1, room * n // total) for n in natural]  # even the longest words do not fit: fold
 
