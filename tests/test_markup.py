@@ -109,3 +109,14 @@ def test_a_table_wider_than_the_terminal_wraps_its_cells_within_their_columns():
 def test_a_table_that_fits_keeps_its_columns_on_one_line_each():
     text = rendered(parse("| Claim | Meaning |\n|:--|--:|\n| iss | issuer |\n| sub | subject |\n"), width=80)
     assert text.splitlines()[2].split() == ["iss", "issuer"] and len(text.splitlines()) == 4
+
+
+def test_short_columns_stay_whole_while_a_long_column_wraps():
+    table = (
+        "| Layer | Job | Examples |\n|---|---|---|\n"
+        "| Link | Move frames across one physical hop, then hand them to the next one along the way | Ethernet, Wi-Fi |\n"
+        "| Transport | Give each program a port; TCP adds ordering and retransmission of what was lost | TCP, UDP, QUIC |\n"
+    )
+    text = rendered(parse(table), width=60)
+    assert "Ethernet, Wi-Fi" in text and "TCP, UDP, QUIC" in text  # never split across lines
+    assert max(len(line) for line in text.splitlines()) <= 60
