@@ -57,3 +57,21 @@ def test_jargon_is_explained(invoke):
     assert "FSRS-style" not in invoke("--help", env={"COLUMNS": "100"}).stdout
     review = " ".join(invoke("review", "--help", env={"COLUMNS": "100"}).stdout.split())
     assert "just before you would forget it" in review and "Spaced repetition" in review
+
+
+@pytest.mark.parametrize("command", all_commands(), ids=lambda c: " ".join(c) or "root")
+def test_help_paragraphs_flow_to_the_terminal_width(invoke, command):
+    """A paragraph of help wraps at the terminal's edge, not where its docstring line ended in the source."""
+    import inspect
+
+    from backend_mentor.cli import build_app
+
+    click_command = typer.main.get_command(build_app())
+    for name in command:
+        click_command = click_command.commands[name]
+    wide = invoke(*command, "--help", env={"COLUMNS": "400"}).stdout
+    lines = [" ".join(line.strip(" │").split()) for line in wide.splitlines()]
+    for paragraph in inspect.cleandoc(click_command.help or "").split("\n\n")[1:]:
+        flowed = " ".join(paragraph.split())
+        if len(flowed) < 380 and not paragraph.startswith("\b"):
+            assert flowed in lines, f"{flowed!r} is broken across lines"

@@ -80,8 +80,30 @@ def _configure_help_display() -> None:
 _configure_help_display()
 
 
+def flow_help(text: str | None) -> str | None:
+    """A docstring's paragraphs as flowing text: Typer's rich help keeps the source's line breaks
+    (recent releases do), so a paragraph wrapped at 100 columns in the code broke early on an 80-column
+    terminal. Paragraphs that start with ``\\b`` (click's "keep as is") stay untouched."""
+    if not text:
+        return text
+    from inspect import cleandoc
+
+    paragraphs = cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
+
+
+def _flow_tree(command) -> None:  # command: a click command or group
+    command.help = flow_help(command.help)
+    for sub in getattr(command, "commands", {}).values():
+        _flow_tree(sub)
+
+
 class MentorGroup(TyperGroup):
     """Turns every user-facing error anywhere below it into one line and an exit code."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _flow_tree(self)  # Typer hands the root the whole built tree: every help text flows
 
     def list_commands(self, ctx):  # type: ignore[override]
         names = super().list_commands(ctx)
