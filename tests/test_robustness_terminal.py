@@ -190,3 +190,42 @@ def test_valid_looking_markup_in_curriculum_text_is_shown_literally_in_every_vie
     assert "[red]Red[/red] title" in guide.stdout and "Costs [bold]nothing[/bold] here." in guide.stdout
     lesson = invoke("--curriculum", str(pack), "learn", "--topic", "markup-topic", "--no-input", "--no-pager")
     assert "[red]Red[/red] title" in lesson.stdout and "[bold]nothing[/bold]" in lesson.stdout
+
+
+@pytest.mark.parametrize("args", [("mentor", "--help"), ("mentor", "jwt", "--no-pager"), ("path", "list")])
+def test_a_reader_that_went_away_ends_the_run_quietly(tmp_path, args):
+    """`backend-mentor … | head`: when the reader closes the pipe, no error line lands on the terminal."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first write: every write fails with EPIPE
+    env = {**os.environ, "BACKEND_MENTOR_HOME": str(tmp_path), "COLUMNS": "80"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "backend_mentor", *args], stdout=write_end, stderr=subprocess.PIPE, env=env, timeout=60
+    )
+    os.close(write_end)
+    assert proc.stderr == b""
+    assert proc.returncode == 1
+
+
+def test_a_broken_pipe_inside_a_command_is_not_reported_as_an_error(monkeypatch):
+    """The reader can go away while a command is still writing (a long guide into `head`): that ends the
+    run with exit code 1 like any Unix tool, without the 'nothing was saved' error line."""
+    import errno
+
+    import typer
+    from typer.testing import CliRunner
+
+    from backend_mentor.cli import MentorGroup
+
+    app = typer.Typer(cls=MentorGroup)
+
+    @app.command()
+    def write() -> None:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    @app.command()
+    def other() -> None:
+        pass
+
+    result = CliRunner().invoke(app, ["write"])
+    assert result.exit_code == 1
+    assert "error" not in result.output.lower()

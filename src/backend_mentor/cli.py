@@ -127,7 +127,9 @@ class MentorGroup(TyperGroup):
             print_error("interrupted; nothing was saved from the unfinished step")
             raise typer.Exit(130) from None
         except OSError as exc:  # the environment, not a bug: a full disk, a permission, a vanished file
-            if debug:
+            import errno
+
+            if debug or exc.errno == errno.EPIPE:  # the reader went away (`| head`): click exits quietly
                 raise
             where = f"{exc.filename}: " if exc.filename else ""
             print_error(f"{where}{exc.strerror or exc} (nothing was saved from the unfinished step)")
