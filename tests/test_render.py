@@ -272,3 +272,35 @@ def test_resource_urls_are_never_split(shipped, width):
     view = path_detail(shipped, path, {})
     lines = {line.strip() for line in rendered(width, lambda out: show_path(out, view, shipped)).splitlines()}
     assert all(res["url"] in lines for res in path.resources)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hints_on_a_terminal_wrap_between_words_and_keep_each_command_whole(width):
+    """A hint wider than the terminal: each ' · ' choice gets its own line and no word is split."""
+    out = Output()
+    buffer = io.StringIO()
+    out._err = Console(file=buffer, width=width, color_system=None, force_terminal=True, highlight=False)
+    commands = [
+        "When you are done: backend-mentor learn done how-the-internet-works",
+        "quiz: backend-mentor mentor how-the-internet-works --quiz",
+        "skip: backend-mentor learn skip how-the-internet-works",
+    ]
+    out.hint("   ·   ".join(commands))
+    out.hint("Recorded as not passed: some checks could not run (SKIP); fix what stopped them and run again.")
+    lines = buffer.getvalue().splitlines()
+    assert all(len(line) <= width for line in lines)
+    words = {word for line in lines for word in line.split()}
+    for command in commands:
+        assert set(command.split()) <= words  # every word arrives whole
+        if len(command) <= width:
+            assert command in [line.strip() for line in lines]  # and a command that fits stays on one line
+    assert "how-the-internet-works" in words and "again." in words
+
+
+def test_hints_into_a_pipe_stay_one_line_each():
+    out = Output()
+    buffer = io.StringIO()
+    out._err = Console(file=buffer, width=50, no_color=True, force_terminal=False, highlight=False, emoji=False)
+    text = "Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID"
+    out.hint(text)
+    assert buffer.getvalue() == text + "\n"

@@ -191,7 +191,15 @@ class Output:
         """A message or hint on stderr; none with ``--json`` (stdout holds the document, stderr only errors)."""
         if self.json_mode:
             return
-        self.err.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+        err = self.err
+        if not err.is_terminal:  # a pipe or a log: one line per message, whatever its length
+            err.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+            return
+        from rich.cells import cell_len
+
+        if cell_len(text) > err.width and " · " in text:  # "do this · or that": one choice per line
+            text = "\n".join(part.strip() for part in text.split(" · "))
+        err.print(text, style=style, markup=False, highlight=False)  # wraps between words, never inside one
 
     def hint(self, text: str) -> None:
         self.message(text, style="dim")
