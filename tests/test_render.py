@@ -304,3 +304,52 @@ def test_hints_into_a_pipe_stay_one_line_each():
     text = "Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID"
     out.hint(text)
     assert buffer.getvalue() == text + "\n"
+
+
+LONG_CHOICE = (
+    "The database keeps the row version the transaction first read until the transaction ends, so VACUUM "
+    "cannot remove the dead tuples that newer transactions left behind"
+)
+
+
+@pytest.mark.parametrize("width", (50, 80))
+def test_quiz_options_wrap_under_their_own_start(monkeypatch, width):
+    from backend_mentor.commands import _common
+
+    question = {"q": "What happens?", "choices": ["Nothing.", LONG_CHOICE, "It fails [red]loudly[/red]."],
+                "answer": 1, "why": "Because."}  # fmt: skip
+    monkeypatch.setattr(_common, "ask", lambda *a, **k: "2")
+    text = rendered(width, lambda out: _common.ask_shuffled(out, question, "Q1. ", __import__("random").Random(7)))
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if "What happens?" in line)
+    end = next(i for i, line in enumerate(lines) if line.startswith(("Correct.", "Not quite.")))
+    options = [line for line in lines[start + 1 : end] if line.strip()]
+    assert_hanging(options, re.compile(r"^   \d\) "), 3)
+    assert "[red]loudly[/red]" in text  # curriculum text is shown as written, never read as markup
+
+
+@pytest.mark.parametrize("width", (50, 80))
+def test_project_milestones_and_criteria_wrap_with_a_hanging_indent(shipped, width, tmp_path):
+    from backend_mentor.progress.store import Store
+    from backend_mentor.services import project_detail
+
+    project = max(shipped.projects.values(), key=lambda p: max(len(c) for m in p.milestones for c in m["acceptance"]))
+    text = rendered(
+        width,
+        lambda out: render.show_project(out, project_detail(shipped, Store(tmp_path / "p.db"), project.id), shipped),
+    )
+    milestones = section(text, "Milestones")
+    criteria = [line for line in milestones if not re.match(r"^  \d+\. ", line)]
+    assert any(len(c) > width for m in project.milestones for c in m["acceptance"])
+    assert_hanging(criteria, re.compile(r"^     ✓ "), 5)
+
+
+def test_the_wizards_reasons_wrap_with_a_hanging_indent(invoke, monkeypatch):
+    for module in ("_common", "learn"):
+        monkeypatch.setattr(f"backend_mentor.commands.{module}.interactive", lambda no_input=False: not no_input)
+    result = invoke("learn", input="developer\ngo\nnot-sure\n\nn\n", env={"COLUMNS": "50"})
+    assert "Hours per week you can study (6):" in result.stdout  # the default Enter takes is shown
+    assert "roughly" in result.stdout and "at 6 h/week" in result.stdout
+    reasons = section(result.stdout, "Recommended: Go Developer")
+    assert len(reasons) > 3, reasons
+    assert_hanging(reasons[: reasons.index("  • career:")], re.compile(r"^  • "), 2)

@@ -1015,9 +1015,8 @@ def show_project(out: Output, project: ProjectDetail, catalog: Catalog) -> None:
     _bullets(out, "Features", project.features)
     out.print("\n[bold]Milestones[/bold]")
     for number, milestone in enumerate(project.milestones, start=1):
-        out.print(f"  {number}. {milestone['title']}", markup=False)
-        for criterion in milestone["acceptance"]:
-            out.print(f"     ✓ {criterion}", markup=False)
+        hanging(out, [(f"{number}.", str(milestone["title"]))])
+        hanging(out, [("✓", criterion) for criterion in milestone["acceptance"]], indent=5)
     _bullets(out, "Stretch goals", project.stretch)
     statuses = project.statuses
     if project.topics:

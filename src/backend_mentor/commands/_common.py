@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 HELP = {"help_option_names": ["-h", "--help"]}
 
@@ -48,7 +51,7 @@ def ask_number(prompt: str, default: float, low: float, high: float) -> float:
 
     while True:
         try:
-            value = FloatPrompt.ask(prompt, default=default)
+            value = float(FloatPrompt.ask(prompt, default=f"{default:g}"))  # a str default is shown: (6)
         except EOFError:
             raise KeyboardInterrupt from None
         if low <= value <= high:
@@ -58,21 +61,34 @@ def ask_number(prompt: str, default: float, low: float, high: float) -> float:
         rprint(f"[red]Please enter a number from {low:g} to {high:g}.[/red]")
 
 
-def ask_question(out, question: dict, header: str) -> int:
-    """Show one quiz question, read the answer, say whether it was right; returns the chosen index."""
-    out.print(f"\n{header}[bold]{question['q']}[/bold]", highlight=False)
-    for index, choice in enumerate(question["choices"], start=1):
-        out.print(f"   {index}) {choice}", markup=False)
-    picked = int(ask("Your answer", [str(i) for i in range(1, len(question["choices"]) + 1)])) - 1
+def ask_question(out, question: dict, header: str | Text = "", order: list[int] | None = None) -> int:
+    """Show one quiz question with its options in ``order`` (original indexes; default as written), read the
+    answer and say whether it was right; returns the original index picked.
+
+    Curriculum text is shown as text, never read as markup; a long option wraps under its own start."""
     from rich.text import Text
 
-    from ..render import sentence
+    from ..render import hanging, sentence
+    from ..review import is_correct
 
-    if picked == question["answer"]:
+    choices = question["choices"]
+    shown = list(order) if order is not None else list(range(len(choices)))
+    out.print(Text.assemble("\n", header, (question["q"], "bold")))  # header: plain text or a styled Text
+    hanging(out, [(f"{number})", choices[original]) for number, original in enumerate(shown, start=1)], indent=3)
+    picked = shown[int(ask("Your answer", [str(i) for i in range(1, len(shown) + 1)])) - 1]
+    if is_correct(question, picked):
         out.print(Text.assemble(("Correct.", "green"), " ", sentence(question["why"])))
     else:
-        right = question["choices"][question["answer"]]
+        right = choices[question["answer"]]
         out.print(
             Text.assemble(("Not quite.", "red"), f" The answer is: {sentence(right)} {sentence(question['why'])}")
         )
     return picked
+
+
+def ask_shuffled(out, question: dict, header: str | Text, rng) -> tuple[int, list[int]]:
+    """The question with its options in a fresh random order; returns (original index picked, order shown)."""
+    from ..review import option_order
+
+    shown = option_order(question, rng)
+    return ask_question(out, question, header, shown), shown

@@ -19,6 +19,7 @@ from ._common import (
     NoInputOption,
     ask,
     ask_number,
+    ask_shuffled,
     group,
     interactive,
 )
@@ -196,13 +197,13 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     total = sum(catalog.topics[t].hours for t in path.topic_ids if t in catalog.topics)
     weeks = services.estimate_weeks(total, weekly)
     out.print(f"\n[bold]Recommended: {path.title}[/bold] ({path.id})")
-    for reason in recommendation.reasons:
-        out.print(f"  • {reason}", markup=False)
-    out.print(f"  • {len(path.topic_ids)} topics, about {total:g} hours: roughly {weeks} weeks at {weekly:g} h/week")
-    if path.career:
-        from ..render import show_career
+    from ..render import hanging, show_career
 
-        out.print("  • career:")
+    size = f"{len(path.topic_ids)} topics, about {total:g} hours: roughly {weeks} weeks at {weekly:g} h/week"
+    hanging(
+        out, [("•", reason) for reason in [*recommendation.reasons, size]] + ([("•", "career:")] if path.career else [])
+    )
+    if path.career:
         show_career(out, path.career, ("demand", "time_to_employment", "salary_range"), indent=4)
     if ask("Start this path?", ["y", "n"], "y") != "y":
         out.message("Nothing saved. Browse the paths with 'backend-mentor path list'.")
@@ -343,23 +344,6 @@ def lesson_choice(out, default: str) -> str:
             return key
         out.print(f"[red]'{answer}' is not a choice; type a letter or a word: {', '.join(LESSON_CHOICES.values())}.[/red]",
                   highlight=False)  # fmt: skip
-
-
-def ask_shuffled(out, question: dict, header: str, rng) -> tuple[int, list[int]]:
-    """Show a question with its options in a fresh random order; returns (original index picked, order shown)."""
-    from ..review import is_correct, option_order
-
-    shown = option_order(question, rng)
-    out.print(f"\n{header}[bold]{question['q']}[/bold]", highlight=False)
-    for number, original in enumerate(shown, start=1):
-        out.print(f"   {number}) {question['choices'][original]}", markup=False)
-    picked = shown[int(ask("Your answer", [str(i) for i in range(1, len(shown) + 1)])) - 1]
-    if is_correct(question, picked):
-        out.print("[green]Correct.[/green] " + question["why"], highlight=False)
-    else:
-        right = question["choices"][question["answer"]]
-        out.print(f"[red]Not quite.[/red] The answer is: {right.rstrip('.')}. {question['why']}", highlight=False)
-    return picked, shown
 
 
 def run_quiz(out, store, topic) -> QuizResult:

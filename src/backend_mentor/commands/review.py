@@ -37,9 +37,11 @@ def review(
 
     def session(out: Output, queue: ReviewQueue) -> None:
         """The interactive view: each due question asked in turn (in a terminal), else how many are due."""
+        from rich.text import Text
+
         from ..render import local_time, plural
         from ..review import make_rng
-        from .learn import ask_shuffled
+        from ._common import ask_shuffled
 
         if not interactive(no_input):
             out.line(f"{plural(len(queue.due), 'question')} due of {queue.cards}.")
@@ -57,7 +59,8 @@ def review(
         for number, card in enumerate(queue.due, start=1):
             topic = catalog.topics[card.topic]
             question = topic.quiz[card.question]
-            picked, shown = ask_shuffled(out, question, f"[dim]{number}/{len(queue.due)} · {topic.title}[/dim]\n", rng)
+            header = Text(f"{number}/{len(queue.due)} · {topic.title}\n", style="dim")
+            picked, shown = ask_shuffled(out, question, header, rng)
             correct += services.answer_review(store, topic, card, picked, shown)
         out.print(f"\n[bold]{correct}/{len(queue.due)} correct.[/bold]")
 
