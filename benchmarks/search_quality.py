@@ -8,6 +8,7 @@ answer it) and searches the shipped curriculum for each. Reports:
   top-3   an acceptable topic is among the first three
   opens   the search is a clear win (``mentor`` opens the guide directly) on an acceptable topic
   wrong   the search is a clear win on a topic that is NOT acceptable (the worst outcome)
+  gaps    questions no shipped topic answers (``uncovered``) on which a guide still opens
 ``--misses`` lists every question whose first result is wrong. Also imported by
 tests/test_search_quality.py, which holds the top-1 figure to a threshold.
 """
@@ -29,6 +30,24 @@ def load_questions(path: Path = QUESTIONS) -> list[dict[str, Any]]:
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [{"q": str(item["q"]), "ids": list(item["ids"])} for item in data["questions"]]
+
+
+def load_uncovered(path: Path = QUESTIONS) -> list[str]:
+    import yaml
+
+    return [str(q) for q in yaml.safe_load(path.read_text(encoding="utf-8")).get("uncovered") or []]
+
+
+def opened_on_gaps(catalog: Any, questions: list[str]) -> list[tuple[str, str]]:
+    """The uncovered questions on which ``mentor`` would still open a guide, with that guide's id."""
+    from backend_mentor.curriculum.search import search
+
+    opened = []
+    for question in questions:
+        best = search(catalog, question, limit=8).best
+        if best is not None:
+            opened.append((question, best.id))
+    return opened
 
 
 def evaluate(catalog: Any, questions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -66,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from backend_mentor.curriculum.catalog import load_catalog
 
-    report = evaluate(load_catalog([]), load_questions(args.questions))
+    catalog = load_catalog([])
+    report = evaluate(catalog, load_questions(args.questions))
+    gaps = load_uncovered(args.questions)
+    report["gaps"] = opened_on_gaps(catalog, gaps)
     if args.json:
         print(json.dumps({k: v for k, v in report.items() if k != "rows"}, indent=2))
         return 0
@@ -75,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  top-3 {report['top3']:5.1f}%   an acceptable topic in the first three")
     print(f"  opens {report['opens']:5.1f}%   clear win on an acceptable topic (guide opens directly)")
     print(f"  wrong {report['wrong']:5.1f}%   clear win on a topic that is not acceptable")
+    print(f"  gaps  {len(report['gaps'])}/{len(gaps)}     questions no topic answers that still open a guide")
     if args.misses:
         for row in report["rows"]:
             if not row["top1"]:
                 print(
                     f"  miss: {row['q']!r}: got {', '.join(row['ranked']) or '(nothing)'}; want {', '.join(row['ids'])}"
                 )
+        for question, opened in report["gaps"]:
+            print(f"  gap opened: {question!r} -> {opened}")
     return 0
 
 

@@ -48,6 +48,31 @@ def test_words_the_curriculum_uses_are_never_corrected(shipped):
     assert search(shipped, "autentication").corrected == {"autentication": "authentication"}
 
 
+def test_typos_are_corrected_but_other_real_words_are_not_bent_into_curriculum_words(shipped):
+    from backend_mentor.curriculum.search import typo_distance
+
+    assert search(shipped, "kuberntes").corrected == {"kuberntes": "kubernetes"}  # a swapped pair and a drop
+    assert search(shipped, "postgers").corrected == {"postgers": "postgres"}
+    for query in ("data lake", "lake", "bake"):  # not "fake" or "leaked": a short word keeps its first letter
+        assert search(shipped, query).corrected == {}, query
+    assert typo_distance("kuberntes", "kubernetes") == 1 and typo_distance("lake", "leaked") == 2
+    assert typo_distance("teh", "the") == 1 and typo_distance("abc", "abc") == 0
+
+
+@pytest.mark.parametrize("query", ["how do i send emails from my backend", "data lake"])
+def test_a_question_no_topic_is_about_lists_instead_of_opening_a_guide(shipped, query):
+    """A topic that only mentions the words in its lesson (firebase's 'email' sign-in) is not an answer."""
+    result = search(shipped, query)
+    assert result.hits and result.best is None, [(h.id, h.score, h.named) for h in result.hits[:3]]
+
+
+def test_paginate_and_pagination_are_one_word(shipped):
+    assert stem("paginate") == stem("pagination") == stem("paginated") == stem("paginations")
+    assert stem("normalize") == stem("normalization") and stem("migrate") == stem("migrations")
+    assert stem("station") != stem("state")  # short -ation words stay whole
+    assert search(shipped, "how to paginate results").hits[0].id in {"pagination", "keyset-pagination"}
+
+
 def test_filler_is_set_aside_but_an_all_filler_query_still_searches():
     assert meaning_words("what is a jwt") == ["jwt"]
     assert meaning_words("why is my query slow") == ["query", "slow"]

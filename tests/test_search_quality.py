@@ -34,3 +34,14 @@ def test_every_accepted_id_in_the_benchmark_exists():
     catalog = load_catalog([])
     unknown = {i for q in load_bench().load_questions() for i in q["ids"] if i not in catalog.topics}
     assert unknown == set()
+
+
+def test_questions_no_topic_answers_rarely_open_a_guide():
+    """The benchmark's `uncovered` questions: a guide that opens there is a wrong answer said with confidence."""
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    bench = load_bench()
+    gaps = bench.load_uncovered()
+    assert len(gaps) >= 5
+    opened = bench.opened_on_gaps(load_catalog([]), gaps)
+    assert len(opened) <= len(gaps) // 4, opened

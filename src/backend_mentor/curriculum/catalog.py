@@ -24,7 +24,9 @@ from ..paths import cache_dir, extra_curriculum_dirs, shipped_curriculum_dir
 from .models import Category, Checkpoint, LearningPath, Project, Topic
 from .schema import SCHEMA_VERSION
 
-CACHE_FORMAT = 5  # 2: lessons as compiled blocks (markup); 4: names index tables; 5: one row per entity (entity)
+CACHE_FORMAT = (
+    6  # 2: lessons as compiled blocks (markup); 4: names index tables; 5: one row per entity (entity); 6: -ation stems
+)
 
 
 Entity = TypeVar("Entity")

@@ -55,6 +55,7 @@ BODY_WEIGHT = 1.0  # at most, for the lesson that uses the word most (bm25, norm
 PHRASE_WEIGHT = 1.5  # two adjacent meaning words found together
 CLEAR_LEAD = 1.35  # the best result must score this many times the second to be "clear"
 CLEAR_COVERAGE = 0.7  # ... and mention words carrying this share of the query's meaning
+CLEAR_NAMED = 0.5  # ... and be about the question: its names or summary carry this share of it
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Hit:
     score: float
     exact: bool = False
     coverage: float = 1.0  # share of the query's meaning (weighted by rarity) the topic mentions at all
+    named: float = 1.0  # ... the share its names (id, title, aliases) or summary carry: what it is about
 
 
 @dataclass
@@ -85,6 +87,8 @@ class SearchResult:
             return None
         if top.coverage < CLEAR_COVERAGE:
             return None  # it misses a word that matters: "normalization and design patterns"
+        if top.named < CLEAR_NAMED:
+            return None  # only its lesson mentions the question's words: not what it is about ("send emails")
         second = self.hits[1]
         return top if top.score >= CLEAR_LEAD * second.score else None
 
@@ -95,7 +99,8 @@ def normalise(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer for names: caches/caching/cache, queries/query, logs/logging/log.
+    """A light English stemmer for names: caches/caching/cache, queries/query, logs/logging/log,
+    pagination/paginate/paginating, normalization/normalize.
 
     Acronyms without a vowel (https, dns, tls) and words with digits are left alone; both sides
     of a comparison go through the same function, so only consistency matters.
@@ -112,6 +117,10 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if word.endswith("ization") and len(word) > 9:  # normalization/normalize, serialization/serialize
+        word = word[:-5]
+    elif word.endswith("ation") and len(word) > 7:  # pagination/paginate, migration/migrate
+        word = word[:-3]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
     return word
@@ -323,13 +332,32 @@ def _correct(words: list[str], names: _Names, text: _Text) -> tuple[list[str], d
             continue
         import difflib
 
-        close = difflib.get_close_matches(word, names.vocabulary(), n=1, cutoff=0.75)
+        # A typo changes a letter or two, not a short word's shape, and rarely its first letter:
+        # "kuberntes" is kubernetes, but "lake" is not "fake" or "leaked".
+        short = len(word) <= 5
+        close = [c for c in difflib.get_close_matches(word, names.vocabulary(), n=5, cutoff=0.75)
+                 if typo_distance(word, c) <= (1 if short else 2) and (c[0] == word[0] or not short)]  # fmt: skip
         if close:
             corrected[word] = close[0]
             fixed.append(close[0])
         else:
             fixed.append(word)
     return fixed, corrected
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from one word to the other."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == other:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def search(catalog: Catalog, query: str, limit: int = 8) -> SearchResult:
@@ -380,6 +408,7 @@ def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], type
     total_idf = sum(idf.values()) or 1.0
     scores: dict[str, float] = {}
     matched: dict[str, set[str]] = {}
+    named: dict[str, set[str]] = {}
 
     def add(tid: str, value: float, *found: str) -> None:
         if value > 0:
@@ -393,6 +422,7 @@ def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], type
         own = in_names.get(tid, nothing)
         in_name = [w for w in terms if stems[w] in own]
         add(tid, NAME_WEIGHT * sum(idf[w] for w in in_name), *in_name)
+        named[tid] = set(in_name)
         whole = 0.0
         for name in within.get(tid, ()):
             covered = sum(idf[w] for w in terms if stems[w] in name)
@@ -401,6 +431,7 @@ def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], type
         summary = in_summaries.get(tid, nothing)
         in_summary = [w for w in terms if stems[w] in summary]
         add(tid, SUMMARY_WEIGHT * sum(idf[w] for w in in_summary), *in_summary)
+        named[tid].update(in_summary)
     for word in terms:
         for tid, strength in text.body(word).items():
             add(tid, BODY_WEIGHT * idf[word] * strength, word)
@@ -411,7 +442,8 @@ def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], type
                 add(tid, PHRASE_WEIGHT * (idf.get(first, 0.0) + idf.get(second, 0.0)), first, second)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [Hit(tid, catalog.topics[tid].title, round(score, 4),
-                coverage=round(sum(idf.get(w, 0.0) for w in matched.get(tid, ())) / total_idf, 3))
+                coverage=round(sum(idf.get(w, 0.0) for w in matched.get(tid, ())) / total_idf, 3),
+                named=round(sum(idf.get(w, 0.0) for w in named.get(tid, ())) / total_idf, 3))
             for tid, score in ranked]  # fmt: skip
 
 
