@@ -353,3 +353,24 @@ def test_the_wizards_reasons_wrap_with_a_hanging_indent(invoke, monkeypatch):
     reasons = section(result.stdout, "Recommended: Go Developer")
     assert len(reasons) > 3, reasons
     assert_hanging(reasons[: reasons.index("  • career:")], re.compile(r"^  • "), 2)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("attempted", [False, True])
+def test_checkpoint_and_project_lists_never_cut_ids_or_titles(shipped, width, attempted):
+    from backend_mentor.results import CheckpointSummary
+    from backend_mentor.services import checkpoint_rows, project_list
+
+    summaries = {}
+    if attempted:
+        summaries = {cid: CheckpointSummary(True, 1.0, 2, "2026-03-01T14:05:00+00:00") for cid in shipped.checkpoints}
+    text = rendered(width, lambda out: render.show_checkpoints(out, checkpoint_rows(shipped, summaries)))
+    text += rendered(width, lambda out: render.show_projects(out, project_list(shipped)))
+    assert "…" not in text
+    words = set(re.findall(r"[\w.#+-]+", text))
+    assert [c for c in shipped.checkpoints if c not in words] == []
+    assert [p for p in shipped.projects if p not in words] == []
+    assert {c.verifier["kind"] for c in shipped.checkpoints.values()} <= words
+    title_words = {w for c in shipped.checkpoints.values() for w in re.findall(r"[\w.#+-]+", c.title)}
+    assert title_words <= words  # every word of every title arrives whole
+    assert all(len(line) <= width for line in text.splitlines())

@@ -755,11 +755,29 @@ def show_path_started(out: Output, started: PathStarted) -> None:
 def show_checkpoints(out: Output, listing: CheckpointList) -> None:
     from rich.table import Table
 
+    rows = listing.checkpoints
+    ids, kinds = [r.id for r in rows], [r.kind for r in rows]
+    when_width = 16 if any(r.last_attempt for r in rows) else len("last attempt")  # "2026-03-01 14:05"
+    facts = max(map(len, kinds), default=8) + len("attempted") + len("attempts") + when_width + 8
+    if max(map(len, ids), default=2) + 2 + facts > out.console.width:  # too narrow for columns: one block each
+        from rich.text import Text
+
+        for number, row in enumerate(rows):
+            out.print(Text.assemble("\n" if number else "", (row.id, "bold"), "  ", (row.kind, "dim")))
+            when = f" · last {local_time(row.last_attempt)}" if row.last_attempt else ""
+            hanging(out, [("", row.title), ("", f"{row.status} · {plural(row.attempts, 'attempt')}{when}")], indent=1)
+        out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
+        return
     table = Table(box=None, pad_edge=False)
-    for column in ("id", "title", "verifier", "status", "attempts", "last attempt"):
-        table.add_column(column)
-    for row in listing.checkpoints:
-        table.add_row(row.id, row.title, row.kind, row.status, str(row.attempts), local_time(row.last_attempt))
+    side = _side_by_side(out, ids, facts)
+    _id_columns(table, side, ids)
+    table.add_column("verifier", no_wrap=True, min_width=max(map(len, kinds), default=8))  # ids too: never cut
+    table.add_column("status")
+    table.add_column("attempts", justify="right", no_wrap=True)
+    table.add_column("last attempt", no_wrap=True)
+    for row in rows:
+        table.add_row(*_id_cells(side, row.id, row.title), row.kind, row.status, str(row.attempts),
+                      local_time(row.last_attempt))  # fmt: skip
     out.print(table)
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
@@ -998,11 +1016,12 @@ def show_projects(out: Output, listing: ProjectList) -> None:
         if not projects:
             continue
         table = Table(title=f"[bold]{level.title()}[/bold]", title_justify="left", box=None, pad_edge=False)
-        table.add_column("id")
-        table.add_column("title")
-        table.add_column("used in", style="dim")
+        ids = [p.id for p in listing.projects]  # all levels: the columns line up from table to table
+        side = _side_by_side(out, ids, 10)
+        _id_columns(table, side, ids)
+        table.add_column("used in", style="dim", no_wrap=True)
         for project in projects:
-            table.add_row(project.id, project.title, str(len(project.paths)) + " paths")
+            table.add_row(*_id_cells(side, project.id, project.title), plural(len(project.paths), "path"))
         out.print(table)
     out.hint("Details: backend-mentor project show ID")
 
