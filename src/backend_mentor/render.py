@@ -895,7 +895,7 @@ def show_stats(out: Output, data: Stats) -> None:
         path, progress = data.path, data.path.progress
         out.print(f"\n[bold]{esc(path.title)}[/bold]  {bar(progress.done, progress.topics)} {progress.percent}%")
         for stage in progress.stages:
-            out.print(f"  {stage.level:<13} {bar(stage.done, stage.topics, 16)} {stage.done}/{stage.topics}")
+            out.print(f"  {stage.level.title():<13} {bar(stage.done, stage.topics, 16)} {stage.done}/{stage.topics}")
     table = Table(title="By category", title_justify="left", box=None, pad_edge=False)
     table.add_column("category")
     table.add_column("done", justify="right")
