@@ -16,8 +16,18 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent / "curriculum" / "topics"
-MINE = ["internet", "languages", "messaging", "nosql", "observability", "practices", "scaling",
-        "security", "testing", "transactions"]  # fmt: skip
+MINE = [
+    "internet",
+    "languages",
+    "messaging",
+    "nosql",
+    "observability",
+    "practices",
+    "scaling",
+    "security",
+    "testing",
+    "transactions",
+]
 
 
 def longest_is_answer(q: dict) -> bool:

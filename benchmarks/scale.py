@@ -77,9 +77,25 @@ def bench_curriculum(size: int) -> None:
         timed("compile + write cache", size, lambda: catalog_from_sources(sources))
         catalog = timed("load from cache", size, lambda: catalog_from_sources(sources))
         assert catalog.from_cache
-        timed("search x10", size, lambda: [search(catalog, q) for q in ("cache index", "tokn", "topic number 42",
-                                                                           "socket proxy", "t7", "http", "replica shard",
-                                                                           "queue", "schema", "number 999")])  # fmt: skip
+        timed(
+            "search x10",
+            size,
+            lambda: [
+                search(catalog, q)
+                for q in (
+                    "cache index",
+                    "tokn",
+                    "topic number 42",
+                    "socket proxy",
+                    "t7",
+                    "http",
+                    "replica shard",
+                    "queue",
+                    "schema",
+                    "number 999",
+                )
+            ],
+        )
 
 
 def bench_export(events: int) -> None:

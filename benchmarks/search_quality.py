@@ -58,22 +58,30 @@ def evaluate(catalog: Any, questions: list[dict[str, Any]]) -> dict[str, Any]:
         result = search(catalog, item["q"], limit=8)
         ranked = [h.id for h in result.hits]
         best = result.best
-        rows.append({
-            "q": item["q"],
-            "ids": item["ids"],
-            "ranked": ranked[:3],
-            "top1": bool(ranked) and ranked[0] in item["ids"],
-            "top3": any(r in item["ids"] for r in ranked[:3]),
-            "opens": best is not None and best.id in item["ids"],
-            "wrong": best is not None and best.id not in item["ids"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "q": item["q"],
+                "ids": item["ids"],
+                "ranked": ranked[:3],
+                "top1": bool(ranked) and ranked[0] in item["ids"],
+                "top3": any(r in item["ids"] for r in ranked[:3]),
+                "opens": best is not None and best.id in item["ids"],
+                "wrong": best is not None and best.id not in item["ids"],
+            }
+        )
     total = len(rows) or 1
 
     def share(key: str) -> float:
         return round(100 * sum(r[key] for r in rows) / total, 1)
 
-    return {"questions": len(rows), "top1": share("top1"), "top3": share("top3"), "opens": share("opens"),
-            "wrong": share("wrong"), "rows": rows}  # fmt: skip
+    return {
+        "questions": len(rows),
+        "top1": share("top1"),
+        "top3": share("top3"),
+        "opens": share("opens"),
+        "wrong": share("wrong"),
+        "rows": rows,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,17 +63,26 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         floor_file = Path(tmp) / "floor.py"
         floor_file.write_text(FLOOR_APP)
-        env = {**os.environ, "BACKEND_MENTOR_HOME": str(Path(tmp) / "home"),
-               "BACKEND_MENTOR_CACHE_DIR": str(Path(tmp) / "cache"), "COLUMNS": "100"}  # fmt: skip
+        env = {
+            **os.environ,
+            "BACKEND_MENTOR_HOME": str(Path(tmp) / "home"),
+            "BACKEND_MENTOR_CACHE_DIR": str(Path(tmp) / "cache"),
+            "COLUMNS": "100",
+        }
         env.pop("BACKEND_MENTOR_CURRICULUM_PATH", None)
         # As installed: pip compiles byte-code at install time, so both sides run from cached .pyc
         # (the warm-up run writes them even where PYTHONDONTWRITEBYTECODE is set for development).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         commands = {
             "floor: Typer app, one option, one Rich line": [sys.executable, str(floor_file), "--name", "learner"],
-            f"backend-mentor mentor {args.topic} (full guide)": [sys.executable, "-m", "backend_mentor", "mentor",
-                                                                 args.topic],
-        }  # fmt: skip
+            f"backend-mentor mentor {args.topic} (full guide)": [
+                sys.executable,
+                "-m",
+                "backend_mentor",
+                "mentor",
+                args.topic,
+            ],
+        }
         for command in commands.values():  # warm the curriculum cache and the OS file cache
             timed(command, env)
         walls: dict[str, list[float]] = {name: [] for name in commands}
@@ -92,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {'command':<{width}} | CPU ms (best) | × floor | wall ms (best) | × floor |")
     print(f"| {'-' * width} | ------------: | ------: | -------------: | ------: |")
     for name in commands:
-        print(f"| {name:<{width}} | {1000 * cpu[name]:13.0f} | {cpu[name] / cpu[floor_name]:6.2f}× "
-              f"| {1000 * wall[name]:14.0f} | {wall[name] / wall[floor_name]:6.2f}× |")  # fmt: skip
+        print(
+            f"| {name:<{width}} | {1000 * cpu[name]:13.0f} | {cpu[name] / cpu[floor_name]:6.2f}× "
+            f"| {1000 * wall[name]:14.0f} | {wall[name] / wall[floor_name]:6.2f}× |"
+        )
     print(f"\n{args.runs} runs each, alternating; Python {sys.version.split()[0]}. CPU time (user + system)")
     print("is the steadier figure on a shared machine; wall time also counts waiting for the CPU.")
     if counts:
@@ -108,8 +119,14 @@ def instructions(command: list[str], env: dict[str, str]) -> int:
     """Instructions executed by one run (valgrind's callgrind): the same count however loaded the machine is."""
     import re
 
-    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)  # fmt: skip
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
     return int(re.findall(r"Collected : (\d+)", result.stderr)[-1])
 
 

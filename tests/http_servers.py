@@ -180,8 +180,14 @@ class ScriptedServer(RawServer):
                     break
                 data += chunk
             head, _, body = data.partition(b"\r\n\r\n")
-            length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                           if line.lower().startswith(b"content-length:")), 0)  # fmt: skip
+            length = next(
+                (
+                    int(line.split(b":")[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
+                0,
+            )
             while len(body) < length:
                 chunk = connection.recv(65536)
                 if not chunk:
@@ -253,8 +259,12 @@ class AuthHandler(JsonHandler):
         return self.data.setdefault("users", {})
 
     def route(self, method: str, path: str, query: dict[str, str]) -> None:
-        routes = {("POST", "/auth/register"): self.register, ("POST", "/auth/login"): self.login,
-                  ("GET", "/me"): self.me, ("GET", "/admin"): self.admin}  # fmt: skip
+        routes = {
+            ("POST", "/auth/register"): self.register,
+            ("POST", "/auth/login"): self.login,
+            ("GET", "/me"): self.me,
+            ("GET", "/admin"): self.admin,
+        }
         routes.get((method, path), lambda: self.send_json(404, {"error": "not found"}))()
 
     def register(self) -> None:

@@ -48,8 +48,19 @@ class Cluster:
         )
 
     def start(self) -> None:
-        init = self.run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
-                        "--locale=C.UTF-8")  # fmt: skip
+        init = self.run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         if init.returncode != 0:
             raise RuntimeError(f"initdb failed: {init.stderr.strip()[-500:]}")
         options = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c full_page_writes=off"

@@ -87,8 +87,9 @@ def test_verify_passing_work_is_recorded_as_passed(invoke, mini, fake_verifier, 
 
 def test_verify_a_kind_without_a_verifier_says_so(invoke, mini, monkeypatch):
     monkeypatch.setitem(sys.modules, "backend_mentor.checkpoints.http_rest", None)  # import fails like a missing module
-    monkeypatch.setattr("backend_mentor.checkpoints.registry.MODULES",
-                        {"http-rest": "backend_mentor.checkpoints.not_built_yet"})  # fmt: skip
+    monkeypatch.setattr(
+        "backend_mentor.checkpoints.registry.MODULES", {"http-rest": "backend_mentor.checkpoints.not_built_yet"}
+    )
     result = invoke("checkpoint", "verify", "rest-check")
     assert result.exit_code == 1
     assert "the 'http-rest' verifier is not available in this version" in result.stderr
@@ -150,17 +151,23 @@ def three_outcomes(monkeypatch):
     module.PROFILES = ("notes",)
     module.verify = lambda options: [
         Check("created", True, "201", warnings=["send Cache-Control: no-store"]),
-        Check("read", False, "no response within 0.5 s to GET /notes/1", "rest-resource-design",
-              reproduce="curl -i -X POST http://127.0.0.1:8000/notes -d '{}'\ncurl -i http://127.0.0.1:8000/notes/1"),
+        Check(
+            "read",
+            False,
+            "no response within 0.5 s to GET /notes/1",
+            "rest-resource-design",
+            reproduce="curl -i -X POST http://127.0.0.1:8000/notes -d '{}'\ncurl -i http://127.0.0.1:8000/notes/1",
+        ),
         Check.skip("deleted", "skipped: server unreachable", "http-methods"),
         Check.skip("paged", "skipped: server unreachable", "pagination"),
-    ]  # fmt: skip
+    ]
     monkeypatch.setitem(sys.modules, module.__name__, module)
     return module
 
 
-def test_verify_shows_skip_lines_counts_them_and_never_records_an_unfinished_run_as_passed(invoke, mini, store,
-                                                                                          three_outcomes):  # fmt: skip
+def test_verify_shows_skip_lines_counts_them_and_never_records_an_unfinished_run_as_passed(
+    invoke, mini, store, three_outcomes
+):
     result = invoke("checkpoint", "verify", "rest-check")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -180,8 +187,14 @@ def test_verify_shows_skip_lines_counts_them_and_never_records_an_unfinished_run
 
 
 def test_a_run_whose_only_problem_is_a_skip_is_not_a_pass(invoke, mini, store, three_outcomes, monkeypatch):
-    monkeypatch.setattr(three_outcomes, "verify", lambda options: [
-        Check("created", True, "201"), Check.skip("paged", "the verifier's time limit of 20 s is used up")])  # fmt: skip
+    monkeypatch.setattr(
+        three_outcomes,
+        "verify",
+        lambda options: [
+            Check("created", True, "201"),
+            Check.skip("paged", "the verifier's time limit of 20 s is used up"),
+        ],
+    )
     result = invoke("checkpoint", "verify", "rest-check", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
@@ -193,8 +206,11 @@ def test_a_run_whose_only_problem_is_a_skip_is_not_a_pass(invoke, mini, store, t
 
 
 def test_control_characters_in_a_report_are_escaped_on_the_terminal(invoke, mini, three_outcomes, monkeypatch):
-    monkeypatch.setattr(three_outcomes, "verify", lambda options: [
-        Check("read [/bold]", False, "answered 200 OK\x1b]0;pwned\x07", actual="X-Cache: HIT\x1b[2J")])  # fmt: skip
+    monkeypatch.setattr(
+        three_outcomes,
+        "verify",
+        lambda options: [Check("read [/bold]", False, "answered 200 OK\x1b]0;pwned\x07", actual="X-Cache: HIT\x1b[2J")],
+    )
     result = invoke("checkpoint", "verify", "rest-check")
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "FAIL read [/bold]" in result.stdout and "answered 200 OK\\x1b]0;pwned\\x07" in result.stdout

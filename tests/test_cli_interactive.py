@@ -182,10 +182,18 @@ def test_only_a_learner_with_experience_is_offered_placement(invoke, mini, promp
 
 
 def test_wizard_takes_numbers_any_case_prefixes_and_close_spellings(invoke, mini, prompts, store):
-    answers = ["zzz", "3",  # not an option, then a number: developer
-               "Pyhton", "y",  # a close spelling, confirmed
-               "BACK", "y",  # a unique prefix in capitals, confirmed
-               "5", "y", "n", "l"]  # fmt: skip
+    answers = [
+        "zzz",
+        "3",  # not an option, then a number: developer
+        "Pyhton",
+        "y",  # a close spelling, confirmed
+        "BACK",
+        "y",  # a unique prefix in capitals, confirmed
+        "5",
+        "y",
+        "n",
+        "l",
+    ]
     result = invoke("learn", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     profile = store.profile()

@@ -121,8 +121,11 @@ def test_lessons_show_the_profile_language_first_and_hide_other_code(invoke):
     from backend_mentor.curriculum.schema import EXAMPLE_PREFERENCES
 
     examples = load_catalog().topics["middleware"].examples
-    others = sum(1 for e in examples if e["language"] in EXAMPLE_PREFERENCES["node"]
-                 and e["language"] not in ("javascript", "typescript"))  # code in another language  # fmt: skip
+    others = sum(
+        1
+        for e in examples
+        if e["language"] in EXAMPLE_PREFERENCES["node"] and e["language"] not in ("javascript", "typescript")
+    )  # code in another language
     assert others >= 2  # Python, Go (and Java) beside the JavaScript
     assert f"{others} examples in other languages hidden; --all-languages shows them." in lesson
     every = invoke("learn", "--topic", "middleware", "--all-languages").stdout
@@ -137,10 +140,12 @@ def test_a_topic_without_the_learners_language_says_so_and_shows_the_closest(inv
 
     code, own = EXAMPLE_PREFERENCES["node"], PROFILE_EXAMPLE_LANGUAGES["node"]
     candidates = [
-        t for t in load_catalog().topics.values()
+        t
+        for t in load_catalog().topics.values()
         if [e["language"] for e in t.examples if e["language"] in code] == ["python"]
-        and any(e["language"] not in code for e in t.examples) and not any(e["language"] in own for e in t.examples)
-    ]  # fmt: skip
+        and any(e["language"] not in code for e in t.examples)
+        and not any(e["language"] in own for e in t.examples)
+    ]
     if not candidates:
         pytest.skip("every topic with Python code also has JavaScript now")
     topic = candidates[0]
@@ -163,15 +168,21 @@ def test_javascript_comes_before_python_for_a_node_learner(invoke):
 def test_an_unknown_language_is_one_clear_line(invoke):
     result = invoke("mentor", "jwt", "--language", "cobol")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert result.stderr.strip() == ("error: unknown language 'cobol' for --language; choose one of: "
-                                     "python, node, typescript, go, java, php, csharp, ruby")  # fmt: skip
+    assert result.stderr.strip() == (
+        "error: unknown language 'cobol' for --language; choose one of: "
+        "python, node, typescript, go, java, php, csharp, ruby"
+    )
 
 
 def test_choose_examples_keeps_non_code_examples_and_the_order_of_preference():
     from backend_mentor.render import choose_examples
 
-    examples = [{"language": "python", "title": "py"}, {"language": "sql", "title": "sql"},
-                {"language": "typescript", "title": "ts"}, {"language": "javascript", "title": "js"}]  # fmt: skip
+    examples = [
+        {"language": "python", "title": "py"},
+        {"language": "sql", "title": "sql"},
+        {"language": "typescript", "title": "ts"},
+        {"language": "javascript", "title": "js"},
+    ]
     shown, hidden, note = choose_examples(examples, "node")
     assert [e["title"] for e in shown] == ["js", "ts", "sql"] and hidden == 1 and note == ""
     shown, hidden, note = choose_examples(examples, "java")
@@ -191,8 +202,9 @@ def test_learn_done_without_an_id_marks_the_current_lesson(invoke, mini, store):
 def test_learn_done_without_an_id_and_without_a_path_says_what_to_do(invoke, mini, store):
     result = invoke("learn", "done")
     assert result.exit_code == 1 and store.statuses() == {}
-    assert result.stderr.strip() == ("error: no current lesson (no learning path chosen yet); "
-                                     "name the topic: backend-mentor learn done TOPIC")  # fmt: skip
+    assert result.stderr.strip() == (
+        "error: no current lesson (no learning path chosen yet); name the topic: backend-mentor learn done TOPIC"
+    )
 
 
 def test_the_dashboard_and_learn_say_how_many_reviews_are_due(invoke, mini, store, monkeypatch):
@@ -202,8 +214,11 @@ def test_the_dashboard_and_learn_say_how_many_reviews_are_due(invoke, mini, stor
     monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-05-01T12:00:00+00:00")
     invoke("learn", "--path", "backend-developer", "--yes", "--json")
     quiz = load_catalog().topics["jwt"].quiz
-    record_quiz(store, load_catalog().topics["jwt"], [q["answer"] if n else (q["answer"] + 1) % len(q["choices"])
-                                                     for n, q in enumerate(quiz)])  # fmt: skip
+    record_quiz(
+        store,
+        load_catalog().topics["jwt"],
+        [q["answer"] if n else (q["answer"] + 1) % len(q["choices"]) for n, q in enumerate(quiz)],
+    )
     assert "Reviews due" not in invoke().stdout and json.loads(invoke("learn", "--json").stdout)["reviews_due"] == 0
     monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-05-01T12:11:00+00:00")  # the missed question is due
     assert "Reviews due: 1 — backend-mentor review" in invoke().stdout

@@ -73,8 +73,10 @@ def test_limit_caps_the_ranked_list(invoke, mini):
 def test_a_pack_given_with_curriculum_is_searchable(invoke, mini, make_pack):
     from conftest import topic_yaml
 
-    pack = make_pack("extra", topics={"graphql-basics": topic_yaml("graphql-basics", title="GraphQL Basics",
-                                                                    prerequisites="[http-basics]")})  # fmt: skip
+    pack = make_pack(
+        "extra",
+        topics={"graphql-basics": topic_yaml("graphql-basics", title="GraphQL Basics", prerequisites="[http-basics]")},
+    )
     result = invoke("--curriculum", str(pack), "mentor", "graphql", "--json")
     assert json.loads(result.stdout)["match"]["id"] == "graphql-basics"
     assert invoke("mentor", "graphql").exit_code == 1  # without the pack it is not there

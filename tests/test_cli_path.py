@@ -18,15 +18,29 @@ def test_show_renders_stages_modules_topics_and_career(invoke, mini):
     invoke("learn", "done", "http-basics")
     result = invoke("path", "show", "backend-developer")
     assert result.exit_code == 0
-    for text in ("Beginner (0-3 months)", "Intermediate (3-6 months)", "Advanced (6-12 months)",
-                 "Server fundamentals", "✓ HTTP Basics", "project: Todo API", "checkpoint: Write SQL with joins",
-                 "Market demand: High", "Essential: one language, SQL", "Build production-grade APIs",
-                 "roadmap.sh/backend", "Next: Python Developer"):  # fmt: skip
+    for text in (
+        "Beginner (0-3 months)",
+        "Intermediate (3-6 months)",
+        "Advanced (6-12 months)",
+        "Server fundamentals",
+        "✓ HTTP Basics",
+        "project: Todo API",
+        "checkpoint: Write SQL with joins",
+        "Market demand: High",
+        "Essential: one language, SQL",
+        "Build production-grade APIs",
+        "roadmap.sh/backend",
+        "Next: Python Developer",
+    ):
         assert text in result.stdout, text
     doc = json.loads(invoke("path", "show", "backend-developer", "--json").stdout)
     assert doc["progress"]["done"] == 1 and doc["progress"]["stages"][0]["done"] == 1
-    assert doc["stages"][0]["modules"][0]["topics"][1] == {"id": "http-basics", "title": "HTTP Basics", "hours": 2,
-                                                           "status": "done"}  # fmt: skip
+    assert doc["stages"][0]["modules"][0]["topics"][1] == {
+        "id": "http-basics",
+        "title": "HTTP Basics",
+        "hours": 2,
+        "status": "done",
+    }
 
 
 def test_show_without_id_needs_an_active_path(invoke, mini):

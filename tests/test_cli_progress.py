@@ -12,11 +12,13 @@ import pytest
 @pytest.fixture
 def history(invoke, mini, monkeypatch):
     """Some progress spread over three days, with a checkpoint attempt."""
-    for day, args in (("2026-03-01", ("learn", "--path", "backend-developer", "--yes", "--json")),
-                      ("2026-03-01", ("learn", "done", "http-basics")),
-                      ("2026-03-02", ("learn", "done", "http-status-codes")),
-                      ("2026-03-03", ("learn", "skip", "kafka")),
-                      ("2026-03-03", ("checkpoint", "done", "rest-check", "--evidence", "repo link"))):  # fmt: skip
+    for day, args in (
+        ("2026-03-01", ("learn", "--path", "backend-developer", "--yes", "--json")),
+        ("2026-03-01", ("learn", "done", "http-basics")),
+        ("2026-03-02", ("learn", "done", "http-status-codes")),
+        ("2026-03-03", ("learn", "skip", "kafka")),
+        ("2026-03-03", ("checkpoint", "done", "rest-check", "--evidence", "repo link")),
+    ):
         monkeypatch.setenv("BACKEND_MENTOR_NOW", f"{day}T12:00:00+00:00")
         assert invoke(*args).exit_code == 0
     return monkeypatch
@@ -56,8 +58,16 @@ def test_importing_twice_adds_nothing(invoke, history, tmp_path):
     backup = tmp_path / "b.json"
     invoke("progress", "export", "-o", str(backup))
     merged = json.loads(invoke("progress", "import", str(backup), "--json").stdout)["merged"]
-    assert merged == {"topics_added": 0, "topics_updated": 0, "attempts_added": 0, "cards_added": 0,
-                      "cards_updated": 0, "events_added": 0, "answers_added": 0, "profile": 0}  # fmt: skip
+    assert merged == {
+        "topics_added": 0,
+        "topics_updated": 0,
+        "attempts_added": 0,
+        "cards_added": 0,
+        "cards_updated": 0,
+        "events_added": 0,
+        "answers_added": 0,
+        "profile": 0,
+    }
 
 
 @pytest.mark.parametrize(

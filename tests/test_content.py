@@ -104,12 +104,28 @@ def test_other_examples_are_tagged_and_not_empty(catalog):
 
 
 LANGUAGE_TOPICS = {
-    "express": "javascript typescript", "nestjs": "typescript", "django": "python", "fastapi": "python",
-    "flask": "python", "spring-boot": "java kotlin", "spring-data": "java kotlin", "gin": "go", "echo": "go",
-    "laravel": "php", "symfony": "php", "wordpress-architecture": "php", "go-concurrency": "go",
-    "python-asyncio": "python", "csharp-aspnet-core": "csharp", "ruby-rails": "ruby", "jest": "javascript typescript",
-    "mocha": "javascript typescript", "pytest": "python", "junit": "java kotlin", "go-testing": "go",
-}  # fmt: skip
+    "express": "javascript typescript",
+    "nestjs": "typescript",
+    "django": "python",
+    "fastapi": "python",
+    "flask": "python",
+    "spring-boot": "java kotlin",
+    "spring-data": "java kotlin",
+    "gin": "go",
+    "echo": "go",
+    "laravel": "php",
+    "symfony": "php",
+    "wordpress-architecture": "php",
+    "go-concurrency": "go",
+    "python-asyncio": "python",
+    "csharp-aspnet-core": "csharp",
+    "ruby-rails": "ruby",
+    "jest": "javascript typescript",
+    "mocha": "javascript typescript",
+    "pytest": "python",
+    "junit": "java kotlin",
+    "go-testing": "go",
+}
 
 
 def test_language_and_framework_topics_carry_code_in_their_own_language(catalog):
@@ -166,14 +182,31 @@ def test_every_topic_is_found_by_its_title(catalog):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("jwt", "jwt"), ("json web token", "jwt"), ("bearer", "jwt"), ("bearer token", "token-auth"), ("cors", "cors"), ("grpc", "grpc"),
-        ("protobuf", "grpc"), ("n+1", "n-plus-one"), ("n+1 queries", "n-plus-one"), ("kafka vs rabbitmq", "message-queues"),
-        ("autentication", "authentication-basics"), ("acid", "acid-transactions"), ("explain plan", "execution-plans"),
-        ("k8s", "kubernetes"), ("swagger", "openapi"), ("dataloader", "graphql-resolvers"), ("saga", "distributed-transactions"),
-        ("2pc", "distributed-transactions"), ("problem details", "api-error-formats"), ("oauth", "oauth2"),
-        ("bcrypt", "password-hashing"), ("pgbouncer", "connection-pooling"), ("elasticsearch", "search-engines"),
+        ("jwt", "jwt"),
+        ("json web token", "jwt"),
+        ("bearer", "jwt"),
+        ("bearer token", "token-auth"),
+        ("cors", "cors"),
+        ("grpc", "grpc"),
+        ("protobuf", "grpc"),
+        ("n+1", "n-plus-one"),
+        ("n+1 queries", "n-plus-one"),
+        ("kafka vs rabbitmq", "message-queues"),
+        ("autentication", "authentication-basics"),
+        ("acid", "acid-transactions"),
+        ("explain plan", "execution-plans"),
+        ("k8s", "kubernetes"),
+        ("swagger", "openapi"),
+        ("dataloader", "graphql-resolvers"),
+        ("saga", "distributed-transactions"),
+        ("2pc", "distributed-transactions"),
+        ("problem details", "api-error-formats"),
+        ("oauth", "oauth2"),
+        ("bcrypt", "password-hashing"),
+        ("pgbouncer", "connection-pooling"),
+        ("elasticsearch", "search-engines"),
     ],
-)  # fmt: skip
+)
 def test_loose_queries_find_the_right_topic(catalog, query, expected):
     result = search(catalog, query)
     assert result.best is not None and result.best.id == expected, [h.id for h in result.hits[:3]]
@@ -297,8 +330,12 @@ def test_javascript_examples_parse_with_node(tmp_path, catalog):
     script.write_text(NODE_PARSER)
     result = subprocess.run(
         ["node", "--no-warnings", "--experimental-vm-modules", str(script)],
-        input=json.dumps([e["code"] for _, e in examples]), capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        input=json.dumps([e["code"] for _, e in examples]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     errors = json.loads(result.stdout)
     failures = [f"{topic_id} / {e['title']}: {err}" for (topic_id, e), err in zip(examples, errors) if err]
     assert failures == []
@@ -322,8 +359,12 @@ def test_the_node_parser_rejects_what_is_not_javascript(tmp_path):
     ]
     result = subprocess.run(
         ["node", "--no-warnings", "--experimental-vm-modules", str(script)],
-        input=json.dumps(snippets), capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        input=json.dumps(snippets),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert [err is None for err in json.loads(result.stdout)] == [False, False, True, True]
 
 
@@ -396,8 +437,10 @@ def javac_errors(tmp_path, code: str) -> list[str]:
     (tmp_path / "Snippet.java").write_text(code)
     result = subprocess.run(
         ["javac", "-proc:none", "-d", str(tmp_path / "out"), str(tmp_path / "Snippet.java")],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return [line for line in result.stderr.splitlines() if ": error: " in line]
 
 
@@ -446,8 +489,10 @@ def test_java_examples_compile_with_javac(tmp_path, catalog):
         files[-1].write_text(example["code"])
     result = subprocess.run(
         ["javac", "-proc:none", "-Xmaxerrs", "10000", "-d", str(tmp_path / "out"), *map(str, files)],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     failures = []
     for line in result.stderr.splitlines():
         match = re.search(r"example(\d+)[/\\]\w+\.java:(\d+): (error: .*)", line)
@@ -492,13 +537,30 @@ def postgres_socket_dir():
         os.chown(base, account.pw_uid, account.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
     data = base / "data"
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
-                   check=True, capture_output=True, timeout=180)  # fmt: skip
+    subprocess.run(
+        [*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     server = subprocess.Popen(
-        [*as_user, str(bindir / "postgres"), "-D", str(data), "-k", str(base), "-c", "listen_addresses=",
-         "-c", "fsync=off", "-c", "shared_preload_libraries=pg_stat_statements"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            *as_user,
+            str(bindir / "postgres"),
+            "-D",
+            str(data),
+            "-k",
+            str(base),
+            "-c",
+            "listen_addresses=",
+            "-c",
+            "fsync=off",
+            "-c",
+            "shared_preload_libraries=pg_stat_statements",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120  # generous: the machine may be busy
         while subprocess.run([str(bindir / "pg_isready"), "-h", str(base), "-q"]).returncode != 0:
@@ -523,12 +585,19 @@ def run_postgres_example(bindir, socket_dir, code: str) -> tuple[str, str]:
     import subprocess
 
     psql = [str(bindir / "psql"), "-h", str(socket_dir), "-U", "postgres", "-X", "-q"]
-    subprocess.run([*psql, "-d", "postgres", "-c", "DROP DATABASE IF EXISTS example", "-c", "CREATE DATABASE example"],
-                   check=True, capture_output=True, timeout=60)  # fmt: skip
+    subprocess.run(
+        [*psql, "-d", "postgres", "-c", "DROP DATABASE IF EXISTS example", "-c", "CREATE DATABASE example"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     result = subprocess.run(
         [*psql, "-d", "example", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose"],
-        input=code, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if result.returncode == 0:
         return "", ""
     match = re.search(r"ERROR:\s+([0-9A-Z]{5}):\s*(.*)", result.stderr)

@@ -43,8 +43,11 @@ def shape(value: Any, prefix: str = "") -> set[str]:
 def progress_keys(prefix: str) -> set[str]:
     """A path's progress and its stages' progress, under ``prefix`` (the same shape everywhere)."""
     stage = ("covered", "done", "hours", "known", "level", "months", "skipped", "topics")
-    return {prefix, *(f"{prefix}.{key}" for key in ("covered", "done", "known", "percent", "stages", "topics")),
-            *(f"{prefix}.stages[].{key}" for key in stage)}  # fmt: skip
+    return {
+        prefix,
+        *(f"{prefix}.{key}" for key in ("covered", "done", "known", "percent", "stages", "topics")),
+        *(f"{prefix}.stages[].{key}" for key in stage),
+    }
 
 
 # The active path's progress, in the dashboard and in `progress` alike.
@@ -437,10 +440,12 @@ def home(invoke, mini, monkeypatch, tmp_path):
     from backend_mentor.curriculum.catalog import load_catalog
     from backend_mentor.progress.store import open_store
 
-    for day, args in (("2026-03-01", ("learn", "--path", "backend-developer", "--yes", "--json")),
-                      ("2026-03-01", ("learn", "done", "http-basics")),
-                      ("2026-03-02", ("learn", "skip", "kafka")),
-                      ("2026-03-03", ("checkpoint", "done", "rest-check", "--evidence", "repo link"))):  # fmt: skip
+    for day, args in (
+        ("2026-03-01", ("learn", "--path", "backend-developer", "--yes", "--json")),
+        ("2026-03-01", ("learn", "done", "http-basics")),
+        ("2026-03-02", ("learn", "skip", "kafka")),
+        ("2026-03-03", ("checkpoint", "done", "rest-check", "--evidence", "repo link")),
+    ):
         monkeypatch.setenv("BACKEND_MENTOR_NOW", f"{day}T12:00:00+00:00")
         assert invoke(*args).exit_code == 0
     store = open_store()

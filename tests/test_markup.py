@@ -60,8 +60,18 @@ def test_pack_markdown_beyond_the_shipped_subset_is_shown_whole():
         "<div>raw html</div>\n\n![diagram](img.png)\n\n    indented code\n"
     )
     text = rendered(parse(markdown))
-    for piece in ("Title", "the RFC (https://www.rfc-editor.org/rfc/rfc9110)", "old", "quoted advice", "nested two",
-                  "3. third", "4. fourth", "<div>raw html</div>", "diagram", "indented code"):  # fmt: skip
+    for piece in (
+        "Title",
+        "the RFC (https://www.rfc-editor.org/rfc/rfc9110)",
+        "old",
+        "quoted advice",
+        "nested two",
+        "3. third",
+        "4. fourth",
+        "<div>raw html</div>",
+        "diagram",
+        "indented code",
+    ):
         assert piece in text, piece
 
 

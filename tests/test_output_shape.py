@@ -123,8 +123,11 @@ def _frozen_or_model(cls: type) -> bool:
 
 
 def public_services():
-    return [(name, f) for name, f in inspect.getmembers(services, inspect.isfunction)
-            if f.__module__ == services.__name__ and not name.startswith("_")]  # fmt: skip
+    return [
+        (name, f)
+        for name, f in inspect.getmembers(services, inspect.isfunction)
+        if f.__module__ == services.__name__ and not name.startswith("_")
+    ]
 
 
 def test_services_return_dataclasses_not_string_keyed_dicts():
@@ -155,8 +158,11 @@ def result_classes() -> dict[str, type]:
 
 
 def test_every_result_is_frozen():
-    loose = [name for name, cls in result_classes().items()
-             if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen]  # fmt: skip
+    loose = [
+        name
+        for name, cls in result_classes().items()
+        if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen
+    ]
     assert loose == []
 
 

@@ -20,16 +20,20 @@ def test_wheel_installs_and_finds_the_shipped_curriculum(tmp_path):
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = dist.glob("backend_mentor-*.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     subprocess.run(
         [str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     # Dependencies come from this interpreter's site-packages. PYTHONPATH entries are not site
     # directories, so the editable install's .pth file here is ignored: only the wheel is seen.
     elsewhere = tmp_path / "elsewhere"
@@ -42,8 +46,12 @@ def test_wheel_installs_and_finds_the_shipped_curriculum(tmp_path):
     env.pop("BACKEND_MENTOR_CACHE_DIR", None)
     result = subprocess.run(
         [str(bin_dir / "backend-mentor"), "curriculum", "info", "--json"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
     shipped = Path(info["sources"][0])
@@ -51,12 +59,20 @@ def test_wheel_installs_and_finds_the_shipped_curriculum(tmp_path):
     assert info["counts"]["topics"] >= 10 and info["counts"]["checkpoints"] == 8
     starter = subprocess.run(
         [str(bin_dir / "backend-mentor"), "checkpoint", "start", "complex-sql-joins", "sql-work", "--json"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert starter.returncode == 0, starter.stderr
     assert (elsewhere / "sql-work" / "shop.db").stat().st_size > 0  # the verifier's assets are in the wheel
     module = subprocess.run(
         [str(bin_dir / "python"), "-m", "backend_mentor", "--version"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert module.returncode == 0 and module.stdout.startswith("backend-mentor ")

@@ -39,8 +39,12 @@ def problems_of(root: Path) -> list[str]:
 
 
 def closure_pack(make_pack, path_text: str) -> Path:
-    topics = {"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]"),
-              "gamma": topic_yaml("gamma", prerequisites="[beta, delta]"), "delta": topic_yaml("delta")}  # fmt: skip
+    topics = {
+        "alpha": topic_yaml("alpha"),
+        "beta": topic_yaml("beta", prerequisites="[alpha]"),
+        "gamma": topic_yaml("gamma", prerequisites="[beta, delta]"),
+        "delta": topic_yaml("delta"),
+    }
     return make_pack(topics=topics, files={"paths/starter.yaml": path_text}, categories=True)
 
 
@@ -75,8 +79,19 @@ def test_walking_any_shipped_path_never_meets_a_missing_prerequisite():
         assert seen == len(path.topic_ids)
 
 
-@pytest.mark.parametrize("track", ["node-track", "typescript-track", "python-track", "go-track", "java-track",
-                                   "php-track", "csharp-track", "ruby-track"])  # fmt: skip
+@pytest.mark.parametrize(
+    "track",
+    [
+        "node-track",
+        "typescript-track",
+        "python-track",
+        "go-track",
+        "java-track",
+        "php-track",
+        "csharp-track",
+        "ruby-track",
+    ],
+)
 def test_language_tracks_start_with_git_and_the_language(track):
     from backend_mentor.curriculum.catalog import load_catalog
 
@@ -202,14 +217,35 @@ def test_a_python_developer_who_wants_data_engineering(invoke, terminal, store):
 
 def test_the_three_personas_start_differently(invoke, terminal, store):
     starts = set()
-    for answers in (lines("new", "node", "nodejs-developer", "6", "y", "l"),
-                    lines("developer", "java", "devops-engineer", "8", "y", "y",
-                          *placement_keys("devops-engineer", "developer", [False, True, True]), "l"),
-                    lines("developer", "python", "data-engineer", "5", "y", "y",
-                          *placement_keys("data-engineer", "developer", [True, False, True]), "l")):  # fmt: skip
+    for answers in (
+        lines("new", "node", "nodejs-developer", "6", "y", "l"),
+        lines(
+            "developer",
+            "java",
+            "devops-engineer",
+            "8",
+            "y",
+            "y",
+            *placement_keys("devops-engineer", "developer", [False, True, True]),
+            "l",
+        ),
+        lines(
+            "developer",
+            "python",
+            "data-engineer",
+            "5",
+            "y",
+            "y",
+            *placement_keys("data-engineer", "developer", [True, False, True]),
+            "l",
+        ),
+    ):
         result = invoke("learn", input=answers)
         assert result.exit_code == 0, result.output
         starts.add((store.profile()["active_path"], first_lesson_title(result.stdout)))
         assert invoke("progress", "reset", "--yes").exit_code == 0
-    assert starts == {("nodejs-developer", "Git and Version Control"), ("devops-engineer", "Stateless Design"),
-                      ("data-engineer", "Relational Database Concepts")}  # fmt: skip
+    assert starts == {
+        ("nodejs-developer", "Git and Version Control"),
+        ("devops-engineer", "Stateless Design"),
+        ("data-engineer", "Relational Database Concepts"),
+    }

@@ -183,10 +183,16 @@ def test_a_one_day_streak_is_singular():
 
     from backend_mentor.results import CalendarDay, CheckpointCounts, Stats, StreakSummary, TopicCounts
 
-    data = Stats(topics=TopicCounts(done=1, learning=0, skipped=0, known=0, total=3, hours_done=1),
-                 streak=StreakSummary(current=1, longest=1, active_days=1),
-                 checkpoints=CheckpointCounts(passed=0, total=1, attempted=0), path=None, by_category={}, by_level={},
-                 calendar=((CalendarDay(date(2026, 3, 2), 0, False),) * 7,), unknown_topics=())  # fmt: skip
+    data = Stats(
+        topics=TopicCounts(done=1, learning=0, skipped=0, known=0, total=3, hours_done=1),
+        streak=StreakSummary(current=1, longest=1, active_days=1),
+        checkpoints=CheckpointCounts(passed=0, total=1, attempted=0),
+        path=None,
+        by_category={},
+        by_level={},
+        calendar=((CalendarDay(date(2026, 3, 2), 0, False),) * 7,),
+        unknown_topics=(),
+    )
     text = rendered(80, lambda out: show_stats(out, data))
     assert "Streak: 1 day · longest 1 day · 1 active day" in text
     assert "day(s)" not in text and "1 days" not in text
@@ -212,8 +218,11 @@ def test_timestamps_in_tables_are_local_date_and_time(shipped, monkeypatch):
         from backend_mentor.results import CheckpointSummary
         from backend_mentor.services import checkpoint_rows
 
-        summaries = {next(iter(shipped.checkpoints)): CheckpointSummary(attempts=2, best=0.5, passed=False,
-                                                                        last="2026-03-01T12:34:56+00:00")}  # fmt: skip
+        summaries = {
+            next(iter(shipped.checkpoints)): CheckpointSummary(
+                attempts=2, best=0.5, passed=False, last="2026-03-01T12:34:56+00:00"
+            )
+        }
         text = rendered(110, lambda out: show_checkpoints(out, checkpoint_rows(shipped, summaries)))
     finally:
         monkeypatch.delenv("TZ")
@@ -229,8 +238,11 @@ def test_quiz_feedback_never_doubles_the_full_stop(monkeypatch):
         monkeypatch.setattr(_common, "ask", lambda *a, answer=answer, **k: answer)
         text = rendered(80, lambda out: _common.ask_question(out, question, ""))
         assert ".." not in text, text
-        assert ("Correct. GET has no side effects." in text) if answer == "1" else (
-            "Not quite. The answer is: GET. GET has no side effects." in text)  # fmt: skip
+        assert (
+            ("Correct. GET has no side effects." in text)
+            if answer == "1"
+            else ("Not quite. The answer is: GET. GET has no side effects." in text)
+        )
 
 
 def test_the_interrupt_message_starts_on_its_own_line(invoke, mini, monkeypatch):
@@ -248,10 +260,14 @@ def test_no_command_says_day_s_or_card_s():
     import backend_mentor
 
     root = Path(backend_mentor.__file__).parent
-    offenders = [f"{p.relative_to(root)}:{n}" for p in root.rglob("*.py")
-                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-                 if re.search(r"\w\(s\)[ .,:;'\"]", line.replace("http(s)", "")) and not line.lstrip().startswith("#")
-                 and "#" not in line.split("(s)")[0][-40:]]  # fmt: skip
+    offenders = [
+        f"{p.relative_to(root)}:{n}"
+        for p in root.rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\w\(s\)[ .,:;'\"]", line.replace("http(s)", ""))
+        and not line.lstrip().startswith("#")
+        and "#" not in line.split("(s)")[0][-40:]
+    ]
     assert offenders == []
 
 
@@ -316,8 +332,12 @@ LONG_CHOICE = (
 def test_quiz_options_wrap_under_their_own_start(monkeypatch, width):
     from backend_mentor.commands import _common
 
-    question = {"q": "What happens?", "choices": ["Nothing.", LONG_CHOICE, "It fails [red]loudly[/red]."],
-                "answer": 1, "why": "Because."}  # fmt: skip
+    question = {
+        "q": "What happens?",
+        "choices": ["Nothing.", LONG_CHOICE, "It fails [red]loudly[/red]."],
+        "answer": 1,
+        "why": "Because.",
+    }
     monkeypatch.setattr(_common, "ask", lambda *a, **k: "2")
     text = rendered(width, lambda out: _common.ask_shuffled(out, question, "Q1. ", __import__("random").Random(7)))
     lines = text.splitlines()

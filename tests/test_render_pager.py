@@ -31,8 +31,10 @@ def test_the_default_pager_is_less_keeping_colours_and_letting_code_scroll(clean
     assert pager.pager_command() == ["most"]
 
 
-@pytest.mark.parametrize(("name", "value"), [("PAGER", "cat"), ("PAGER", "/bin/cat"), ("PAGER", ""),
-                                             (pager.NO_PAGER_ENV, "1"), ("TERM", "dumb")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PAGER", "cat"), ("PAGER", "/bin/cat"), ("PAGER", ""), (pager.NO_PAGER_ENV, "1"), ("TERM", "dumb")],
+)
 def test_the_environment_can_switch_paging_off(clean_env, name, value):
     clean_env.setenv(name, value)
     assert pager.pager_command() is None

@@ -170,12 +170,17 @@ def test_cards_of_the_previous_schema_migrate_with_every_review_kept(tmp_path, m
     old = Store(path)
     monkeypatch.setattr("backend_mentor.progress.store.MIGRATIONS", migrations.MIGRATIONS[:1])
     with old.transaction() as db:  # what the FSRS-4.5 version wrote
-        db.execute("INSERT INTO review_cards VALUES ('jwt#0', 'jwt', 0, 'review', '2026-05-20T12:00:00+00:00', "
-                   "12.5, 4.2, 3, 0, '2026-05-08T12:00:00+00:00')")  # fmt: skip
-        db.execute("INSERT INTO review_cards VALUES ('jwt#1', 'jwt', 1, 'learning', '2026-05-08T12:10:00+00:00', "
-                   "1.1, 7.0, 3, 1, '2026-05-08T12:00:00+00:00')")  # fmt: skip
-        db.execute("INSERT INTO review_cards VALUES ('jwt#2', 'jwt', 2, 'new', '2026-05-01T12:00:00+00:00', "
-                   "0, 0, 0, 0, NULL)")  # fmt: skip
+        db.execute(
+            "INSERT INTO review_cards VALUES ('jwt#0', 'jwt', 0, 'review', '2026-05-20T12:00:00+00:00', "
+            "12.5, 4.2, 3, 0, '2026-05-08T12:00:00+00:00')"
+        )
+        db.execute(
+            "INSERT INTO review_cards VALUES ('jwt#1', 'jwt', 1, 'learning', '2026-05-08T12:10:00+00:00', "
+            "1.1, 7.0, 3, 1, '2026-05-08T12:00:00+00:00')"
+        )
+        db.execute(
+            "INSERT INTO review_cards VALUES ('jwt#2', 'jwt', 2, 'new', '2026-05-01T12:00:00+00:00', 0, 0, 0, 0, NULL)"
+        )
         for at, card, right in [
             ("2026-05-01T12:00:00+00:00", "jwt#0", True),
             ("2026-05-01T12:00:05+00:00", "jwt#1", True),
@@ -184,8 +189,10 @@ def test_cards_of_the_previous_schema_migrate_with_every_review_kept(tmp_path, m
             ("2026-05-08T12:00:00+00:00", "jwt#0", True),
             ("2026-05-08T12:00:05+00:00", "jwt#1", False),
         ]:
-            db.execute("INSERT INTO events (at, kind, subject, data) VALUES (?, 'review.answered', ?, ?)",
-                       (at, card, json.dumps({"correct": right})))  # fmt: skip
+            db.execute(
+                "INSERT INTO events (at, kind, subject, data) VALUES (?, 'review.answered', ?, ?)",
+                (at, card, json.dumps({"correct": right})),
+            )
     old.close()
     monkeypatch.undo()
     monkeypatch.setenv("BACKEND_MENTOR_HOME", str(tmp_path / "home"))
@@ -193,15 +200,28 @@ def test_cards_of_the_previous_schema_migrate_with_every_review_kept(tmp_path, m
     store = Store(path)
     assert "m002_review_answers" in store.applied_migrations()
     cards = {c["card_id"]: c for c in store.review_cards()}
-    assert {k: cards["jwt#0"][k] for k in ("state", "stability", "difficulty", "reps", "lapses", "due", "last_review")} == {
-        "state": "review", "stability": 12.5, "difficulty": 4.2, "reps": 3, "lapses": 0,
-        "due": "2026-05-20T12:00:00+00:00", "last_review": "2026-05-08T12:00:00+00:00"}  # fmt: skip
+    assert {
+        k: cards["jwt#0"][k] for k in ("state", "stability", "difficulty", "reps", "lapses", "due", "last_review")
+    } == {
+        "state": "review",
+        "stability": 12.5,
+        "difficulty": 4.2,
+        "reps": 3,
+        "lapses": 0,
+        "due": "2026-05-20T12:00:00+00:00",
+        "last_review": "2026-05-08T12:00:00+00:00",
+    }
     assert (cards["jwt#1"]["state"], cards["jwt#1"]["step"], cards["jwt#1"]["lapses"]) == ("relearning", 0, 1)
     assert cards["jwt#2"]["state"] == "new"
     history = store.answers("review")
     assert [(a["card_id"], a["correct"], a["rating"]) for a in history] == [
-        ("jwt#0", True, GOOD), ("jwt#1", True, GOOD), ("jwt#0", True, GOOD),
-        ("jwt#1", True, GOOD), ("jwt#0", True, GOOD), ("jwt#1", False, AGAIN)]  # fmt: skip
+        ("jwt#0", True, GOOD),
+        ("jwt#1", True, GOOD),
+        ("jwt#0", True, GOOD),
+        ("jwt#1", True, GOOD),
+        ("jwt#0", True, GOOD),
+        ("jwt#1", False, AGAIN),
+    ]
     assert history[0]["at"] == "2026-05-01T12:00:00+00:00"
     # the migrated card keeps its memory: a review on its due date grows its stability further
     after = schedule(cards["jwt#0"], GOOD, datetime(2026, 5, 20, 12, tzinfo=timezone.utc))

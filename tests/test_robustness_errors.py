@@ -52,10 +52,23 @@ def tmpfs(path: Path, size: str):
 
 
 def big_import(path: Path, events: int = 20_000) -> Path:
-    rows = [{"at": "2026-01-01T00:00:00+00:00", "kind": "k", "subject": f"s{n}", "data": {"pad": "x" * 80}}
-            for n in range(events)]  # fmt: skip
-    path.write_text(json.dumps({"kind": "backend-mentor-progress", "schema_version": 1, "profile": None,
-                                "topics": [], "attempts": [], "review_cards": [], "events": rows}))  # fmt: skip
+    rows = [
+        {"at": "2026-01-01T00:00:00+00:00", "kind": "k", "subject": f"s{n}", "data": {"pad": "x" * 80}}
+        for n in range(events)
+    ]
+    path.write_text(
+        json.dumps(
+            {
+                "kind": "backend-mentor-progress",
+                "schema_version": 1,
+                "profile": None,
+                "topics": [],
+                "attempts": [],
+                "review_cards": [],
+                "events": rows,
+            }
+        )
+    )
     return path
 
 
@@ -75,8 +88,15 @@ def test_disk_full_under_a_file_size_limit(tmp_path):
     """Without root: RLIMIT_FSIZE makes every write beyond 1 MB fail with EFBIG."""
     home = tmp_path / "home"
     env = {**os.environ, "BACKEND_MENTOR_HOME": str(home)}
-    assert subprocess.run([sys.executable, "-m", "backend_mentor", "learn", "done", "api-versioning"], env=env,
-                          capture_output=True, timeout=120).returncode == 0  # fmt: skip
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "backend_mentor", "learn", "done", "api-versioning"],
+            env=env,
+            capture_output=True,
+            timeout=120,
+        ).returncode
+        == 0
+    )
 
     def limit() -> None:
         import resource
@@ -84,9 +104,14 @@ def test_disk_full_under_a_file_size_limit(tmp_path):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
 
-    result = subprocess.run([sys.executable, "-m", "backend_mentor", "progress", "import",
-                             str(big_import(tmp_path / "big.json"))], env=env, capture_output=True, text=True,
-                            timeout=120, preexec_fn=limit)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "backend_mentor", "progress", "import", str(big_import(tmp_path / "big.json"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1 and len(lines) == 1, result.stderr
     assert "progress.db" in result.stderr and "internal error" not in result.stderr
@@ -218,9 +243,11 @@ def test_temporary_files_of_killed_runs_are_cleaned_at_the_next_start(invoke, mi
     home = Path(os.environ["BACKEND_MENTOR_HOME"])
     (home / "backups").mkdir(exist_ok=True)
     gone = dead_pid()
-    stale = [home / "backups" / f".progress-20260101T000000.json.{gone}.abc123xy.tmp",
-             home / f".progress.db.{gone}.x1x1x1x1.tmp",
-             tmp_path / f".out.json.{gone}.q9q9q9q9.tmp"]  # fmt: skip
+    stale = [
+        home / "backups" / f".progress-20260101T000000.json.{gone}.abc123xy.tmp",
+        home / f".progress.db.{gone}.x1x1x1x1.tmp",
+        tmp_path / f".out.json.{gone}.q9q9q9q9.tmp",
+    ]
     alive = home / f".progress.db.{os.getpid()}.busybusy.tmp"  # a run still writing: kept
     others = [tmp_path / f".notes.txt.{gone}.abcdefgh.tmp", tmp_path / "draft.tmp"]  # not ours: kept
     for path in [*stale, alive, *others]:
@@ -251,8 +278,13 @@ def test_a_killed_export_leaves_nothing_once_the_next_run_starts(tmp_path):
     if not list(tmp_path.glob(".out.json.*.tmp")):
         pytest.skip("the export finished before it could be killed")
     assert not out.exists()
-    subprocess.run([sys.executable, "-m", "backend_mentor", "progress", "export", "-o", str(out)], env=env,
-                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "backend_mentor", "progress", "export", "-o", str(out)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert list(tmp_path.glob(".out.json.*.tmp")) == []
     assert json.loads(out.read_text())["events"]
 
@@ -260,8 +292,16 @@ def test_a_killed_export_leaves_nothing_once_the_next_run_starts(tmp_path):
 # --- the curriculum cache ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("blob", ['{"meta": {"sources": [], "built_at": "", "files": 0}, "categories": [], '
-                                  '"topic": [], "path": [], "checkpoint": [], "project": []}', "[]", "{}", "not json"])  # fmt: skip
+@pytest.mark.parametrize(
+    "blob",
+    [
+        '{"meta": {"sources": [], "built_at": "", "files": 0}, "categories": [], '
+        '"topic": [], "path": [], "checkpoint": [], "project": []}',
+        "[]",
+        "{}",
+        "not json",
+    ],
+)
 def test_a_curriculum_cache_of_the_wrong_shape_is_rebuilt(invoke, mini, blob):
     from backend_mentor.curriculum.catalog import _cache_file, fingerprint, resolve_sources
 
@@ -285,12 +325,27 @@ def test_a_curriculum_cache_of_the_wrong_shape_is_rebuilt(invoke, mini, blob):
 
 
 def test_a_duplicated_topic_row_in_an_import_is_counted_once(invoke, mini, tmp_path):
-    row = {"topic_id": "http-basics", "status": "done", "started_at": None, "completed_at": None,
-           "updated_at": "2026-01-01T00:00:00+00:00"}  # fmt: skip
+    row = {
+        "topic_id": "http-basics",
+        "status": "done",
+        "started_at": None,
+        "completed_at": None,
+        "updated_at": "2026-01-01T00:00:00+00:00",
+    }
     file = tmp_path / "dup.json"
-    file.write_text(json.dumps({"kind": "backend-mentor-progress", "schema_version": 1, "profile": None,
-                                "topics": [row, row, {**row, "updated_at": "2026-01-02T00:00:00+00:00"}],
-                                "attempts": [], "review_cards": [], "events": []}))  # fmt: skip
+    file.write_text(
+        json.dumps(
+            {
+                "kind": "backend-mentor-progress",
+                "schema_version": 1,
+                "profile": None,
+                "topics": [row, row, {**row, "updated_at": "2026-01-02T00:00:00+00:00"}],
+                "attempts": [],
+                "review_cards": [],
+                "events": [],
+            }
+        )
+    )
     merged = json.loads(invoke("progress", "import", str(file), "--json").stdout)["merged"]
     assert merged["topics_added"] == 1 and merged["topics_updated"] == 0
 

@@ -26,8 +26,13 @@ def run_limited(script: str, memory_mb: int = 1500, timeout: float = 120) -> sub
         limit = {memory_mb} * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     """)
-    return subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(script)], capture_output=True, text=True,
-                          timeout=timeout, env=os.environ.copy())  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
+    )
 
 
 # --- YAML that expands -----------------------------------------------------------------------------
@@ -81,21 +86,56 @@ def test_topic_hours_must_be_finite_and_bounded(make_pack, invoke, hours):
 
 
 def export_doc(**sections) -> dict:
-    doc = {"kind": "backend-mentor-progress", "schema_version": 1, "profile": None, "topics": [], "attempts": [],
-           "review_cards": [], "events": []}  # fmt: skip
+    doc = {
+        "kind": "backend-mentor-progress",
+        "schema_version": 1,
+        "profile": None,
+        "topics": [],
+        "attempts": [],
+        "review_cards": [],
+        "events": [],
+    }
     doc.update(sections)
     return doc
 
 
-PROFILE = {"active_path": "backend-developer", "experience": None, "language": None, "goal": None,
-           "hours_per_week": 6, "created_at": "2026-01-01T00:00:00+00:00", "updated_at": "2026-01-01T00:00:00+00:00"}  # fmt: skip
-CARD = {"card_id": "http-basics#0", "topic_id": "http-basics", "question": 0, "state": "review",
-        "due": "2026-01-02T00:00:00+00:00", "stability": 1.0, "difficulty": 5.0, "reps": 1, "lapses": 0,
-        "last_review": "2026-01-01T00:00:00+00:00"}  # fmt: skip
-TOPIC = {"topic_id": "http-basics", "status": "done", "started_at": None, "completed_at": None,
-         "updated_at": "2026-01-01T00:00:00+00:00"}  # fmt: skip
-ATTEMPT = {"checkpoint_id": "rest-check", "at": "2026-01-01T00:00:00+00:00", "passed": True, "score": 1.0,
-           "manual": False, "evidence": None, "report": {}}  # fmt: skip
+PROFILE = {
+    "active_path": "backend-developer",
+    "experience": None,
+    "language": None,
+    "goal": None,
+    "hours_per_week": 6,
+    "created_at": "2026-01-01T00:00:00+00:00",
+    "updated_at": "2026-01-01T00:00:00+00:00",
+}
+CARD = {
+    "card_id": "http-basics#0",
+    "topic_id": "http-basics",
+    "question": 0,
+    "state": "review",
+    "due": "2026-01-02T00:00:00+00:00",
+    "stability": 1.0,
+    "difficulty": 5.0,
+    "reps": 1,
+    "lapses": 0,
+    "last_review": "2026-01-01T00:00:00+00:00",
+}
+TOPIC = {
+    "topic_id": "http-basics",
+    "status": "done",
+    "started_at": None,
+    "completed_at": None,
+    "updated_at": "2026-01-01T00:00:00+00:00",
+}
+ATTEMPT = {
+    "checkpoint_id": "rest-check",
+    "at": "2026-01-01T00:00:00+00:00",
+    "passed": True,
+    "score": 1.0,
+    "manual": False,
+    "evidence": None,
+    "report": {},
+}
 
 
 @pytest.mark.parametrize(
@@ -142,71 +182,178 @@ def test_import_stores_times_in_utc_like_the_store(invoke, mini, tmp_path):
 # --- property: whatever import accepts, every read command can read -------------------------------
 
 TIMES = st.one_of(
-    st.sampled_from(["2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00Z", "2026-06-30T23:59:59.5-07:00",
-                     "2026-01-01T00:00:00", "2026W01T12", "2026-01-01", "9999-12-31T23:59:59+00:00",
-                     "1970-01-01T00:00:00+14:00", "2026-02-30T00:00:00+00:00", ""]),
+    st.sampled_from(
+        [
+            "2026-01-01T00:00:00+00:00",
+            "2026-01-01T00:00:00Z",
+            "2026-06-30T23:59:59.5-07:00",
+            "2026-01-01T00:00:00",
+            "2026W01T12",
+            "2026-01-01",
+            "9999-12-31T23:59:59+00:00",
+            "1970-01-01T00:00:00+14:00",
+            "2026-02-30T00:00:00+00:00",
+            "",
+        ]
+    ),
     st.datetimes(timezones=st.just(__import__("datetime").timezone.utc)).map(lambda d: d.isoformat()),
     st.text(max_size=30),
-)  # fmt: skip
-NUMBERS = st.one_of(st.floats(allow_nan=False), st.integers(-(10**20), 10**20), st.floats(-2, 200), st.booleans(),
-                    st.none(), st.text(max_size=3))  # fmt: skip
-TEXTS = st.one_of(st.text(max_size=40), st.sampled_from(["http-basics", "rest-check", "\x1b]52;c;aGk=\x07", "[/bold]"]),
-                  st.none(), st.integers())  # fmt: skip
-OBJECTS = st.one_of(st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
-                    st.lists(st.integers(), max_size=2), st.none())  # fmt: skip
+)
+NUMBERS = st.one_of(
+    st.floats(allow_nan=False),
+    st.integers(-(10**20), 10**20),
+    st.floats(-2, 200),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=3),
+)
+TEXTS = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["http-basics", "rest-check", "\x1b]52;c;aGk=\x07", "[/bold]"]),
+    st.none(),
+    st.integers(),
+)
+OBJECTS = st.one_of(
+    st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(max_size=5)), max_size=3),
+    st.lists(st.integers(), max_size=2),
+    st.none(),
+)
 ROWS = {
-    "topics": st.fixed_dictionaries({"topic_id": TEXTS, "status": st.sampled_from(["done", "learning", "skipped",
-                                     "not-started", "bogus"]), "started_at": st.one_of(st.none(), TIMES),
-                                     "completed_at": st.one_of(st.none(), TIMES), "updated_at": TIMES}),
-    "attempts": st.fixed_dictionaries({"checkpoint_id": TEXTS, "at": TIMES, "passed": st.one_of(st.booleans(), NUMBERS),
-                                       "score": NUMBERS, "manual": st.booleans(), "evidence": TEXTS, "report": OBJECTS}),
-    "review_cards": st.fixed_dictionaries({"card_id": TEXTS, "topic_id": TEXTS, "question": NUMBERS, "state": TEXTS,
-                                           "due": TIMES, "stability": NUMBERS, "difficulty": NUMBERS, "reps": NUMBERS,
-                                           "lapses": NUMBERS, "last_review": st.one_of(st.none(), TIMES)}),
+    "topics": st.fixed_dictionaries(
+        {
+            "topic_id": TEXTS,
+            "status": st.sampled_from(["done", "learning", "skipped", "not-started", "bogus"]),
+            "started_at": st.one_of(st.none(), TIMES),
+            "completed_at": st.one_of(st.none(), TIMES),
+            "updated_at": TIMES,
+        }
+    ),
+    "attempts": st.fixed_dictionaries(
+        {
+            "checkpoint_id": TEXTS,
+            "at": TIMES,
+            "passed": st.one_of(st.booleans(), NUMBERS),
+            "score": NUMBERS,
+            "manual": st.booleans(),
+            "evidence": TEXTS,
+            "report": OBJECTS,
+        }
+    ),
+    "review_cards": st.fixed_dictionaries(
+        {
+            "card_id": TEXTS,
+            "topic_id": TEXTS,
+            "question": NUMBERS,
+            "state": TEXTS,
+            "due": TIMES,
+            "stability": NUMBERS,
+            "difficulty": NUMBERS,
+            "reps": NUMBERS,
+            "lapses": NUMBERS,
+            "last_review": st.one_of(st.none(), TIMES),
+        }
+    ),
     "events": st.fixed_dictionaries({"at": TIMES, "kind": TEXTS, "subject": TEXTS, "data": OBJECTS}),
-}  # fmt: skip
-PROFILES = st.one_of(st.none(), st.fixed_dictionaries({
-    "active_path": st.sampled_from(["backend-developer", "nope", None]), "experience": TEXTS, "language": TEXTS,
-    "goal": TEXTS, "hours_per_week": NUMBERS, "created_at": TIMES, "updated_at": TIMES}))  # fmt: skip
+}
+PROFILES = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "active_path": st.sampled_from(["backend-developer", "nope", None]),
+            "experience": TEXTS,
+            "language": TEXTS,
+            "goal": TEXTS,
+            "hours_per_week": NUMBERS,
+            "created_at": TIMES,
+            "updated_at": TIMES,
+        }
+    ),
+)
 WILD_DOCUMENTS = st.fixed_dictionaries(
-    {"kind": st.just("backend-mentor-progress"), "schema_version": st.just(1), "profile": PROFILES,
-     **{name: st.lists(rows, max_size=3) for name, rows in ROWS.items()}}
-)  # fmt: skip
+    {
+        "kind": st.just("backend-mentor-progress"),
+        "schema_version": st.just(1),
+        "profile": PROFILES,
+        **{name: st.lists(rows, max_size=3) for name, rows in ROWS.items()},
+    }
+)
 
 # Documents inside the accepted space, explored to its edges: any text, any offset, years 1970-2999,
 # numbers up to their limits.
-_OFFSETS = st.builds(lambda m: __import__("datetime").timezone(__import__("datetime").timedelta(minutes=m)),
-                     st.integers(-23 * 60 - 59, 23 * 60 + 59))  # fmt: skip
+_OFFSETS = st.builds(
+    lambda m: __import__("datetime").timezone(__import__("datetime").timedelta(minutes=m)),
+    st.integers(-23 * 60 - 59, 23 * 60 + 59),
+)
 _DT = __import__("datetime").datetime
 OK_TIMES = st.datetimes(min_value=_DT(1970, 1, 2), max_value=_DT(2999, 12, 30), timezones=_OFFSETS).map(
     lambda d: d.isoformat()
 )
-OK_TEXT = st.one_of(st.text(min_size=1, max_size=30).filter(str.strip),
-                    st.sampled_from(["http-basics", "rest-check", "\x1b]52;c;aGk=\x07", "[/bold]", "x\x1b[2J"]))  # fmt: skip
+OK_TEXT = st.one_of(
+    st.text(min_size=1, max_size=30).filter(str.strip),
+    st.sampled_from(["http-basics", "rest-check", "\x1b]52;c;aGk=\x07", "[/bold]", "x\x1b[2J"]),
+)
 OK_DATA = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(-(10**6), 10**6), st.text(max_size=5)), max_size=3)
 OK_ROWS = {
-    "topics": st.fixed_dictionaries({"topic_id": OK_TEXT, "status": st.sampled_from(["done", "learning", "skipped",
-                                     "not-started"]), "started_at": st.one_of(st.none(), OK_TIMES),
-                                     "completed_at": st.one_of(st.none(), OK_TIMES), "updated_at": OK_TIMES}),
-    "attempts": st.fixed_dictionaries({"checkpoint_id": OK_TEXT, "at": OK_TIMES, "passed": st.booleans(),
-                                       "score": st.floats(0, 1), "manual": st.booleans(),
-                                       "evidence": st.one_of(st.none(), st.text(max_size=30)), "report": OK_DATA}),
-    "review_cards": st.fixed_dictionaries({"card_id": OK_TEXT, "topic_id": OK_TEXT, "question": st.integers(0, 999),
-                                           "state": OK_TEXT.filter(lambda t: len(t) <= 40), "due": OK_TIMES,
-                                           "stability": st.floats(0, 1e6), "difficulty": st.floats(0, 10),
-                                           "reps": st.integers(0, 10**6), "lapses": st.integers(0, 10**6),
-                                           "last_review": st.one_of(st.none(), OK_TIMES)}),
-    "events": st.fixed_dictionaries({"at": OK_TIMES, "kind": OK_TEXT, "subject": st.one_of(st.none(), OK_TEXT),
-                                     "data": OK_DATA}),
-}  # fmt: skip
-OK_PROFILES = st.one_of(st.none(), st.fixed_dictionaries({
-    "active_path": st.sampled_from(["backend-developer", "no-such-path", None]), "experience": st.none() | OK_TEXT,
-    "language": st.none() | OK_TEXT, "goal": st.none() | OK_TEXT, "hours_per_week": st.none() | st.floats(0.5, 80),
-    "created_at": OK_TIMES, "updated_at": OK_TIMES}))  # fmt: skip
+    "topics": st.fixed_dictionaries(
+        {
+            "topic_id": OK_TEXT,
+            "status": st.sampled_from(["done", "learning", "skipped", "not-started"]),
+            "started_at": st.one_of(st.none(), OK_TIMES),
+            "completed_at": st.one_of(st.none(), OK_TIMES),
+            "updated_at": OK_TIMES,
+        }
+    ),
+    "attempts": st.fixed_dictionaries(
+        {
+            "checkpoint_id": OK_TEXT,
+            "at": OK_TIMES,
+            "passed": st.booleans(),
+            "score": st.floats(0, 1),
+            "manual": st.booleans(),
+            "evidence": st.one_of(st.none(), st.text(max_size=30)),
+            "report": OK_DATA,
+        }
+    ),
+    "review_cards": st.fixed_dictionaries(
+        {
+            "card_id": OK_TEXT,
+            "topic_id": OK_TEXT,
+            "question": st.integers(0, 999),
+            "state": OK_TEXT.filter(lambda t: len(t) <= 40),
+            "due": OK_TIMES,
+            "stability": st.floats(0, 1e6),
+            "difficulty": st.floats(0, 10),
+            "reps": st.integers(0, 10**6),
+            "lapses": st.integers(0, 10**6),
+            "last_review": st.one_of(st.none(), OK_TIMES),
+        }
+    ),
+    "events": st.fixed_dictionaries(
+        {"at": OK_TIMES, "kind": OK_TEXT, "subject": st.one_of(st.none(), OK_TEXT), "data": OK_DATA}
+    ),
+}
+OK_PROFILES = st.one_of(
+    st.none(),
+    st.fixed_dictionaries(
+        {
+            "active_path": st.sampled_from(["backend-developer", "no-such-path", None]),
+            "experience": st.none() | OK_TEXT,
+            "language": st.none() | OK_TEXT,
+            "goal": st.none() | OK_TEXT,
+            "hours_per_week": st.none() | st.floats(0.5, 80),
+            "created_at": OK_TIMES,
+            "updated_at": OK_TIMES,
+        }
+    ),
+)
 OK_DOCUMENTS = st.fixed_dictionaries(
-    {"kind": st.just("backend-mentor-progress"), "schema_version": st.just(1), "profile": OK_PROFILES,
-     **{name: st.lists(rows, max_size=4) for name, rows in OK_ROWS.items()}}
-)  # fmt: skip
+    {
+        "kind": st.just("backend-mentor-progress"),
+        "schema_version": st.just(1),
+        "profile": OK_PROFILES,
+        **{name: st.lists(rows, max_size=4) for name, rows in OK_ROWS.items()},
+    }
+)
 BAD_TIMES = [
     "2026-01-01T00:00:00",
     "2026W01T12",
@@ -251,9 +398,18 @@ def one_field_off(draw) -> dict:
 
 
 DOCUMENTS = st.one_of(OK_DOCUMENTS, one_field_off(), WILD_DOCUMENTS)
-READ_COMMANDS = [("progress",), ("progress", "--json"), ("review",), ("review", "--json"), ("path", "show"),
-                 ("path", "plan"), ("progress", "export"), ("progress", "export", "--format", "csv"),
-                 ("progress", "export", "--format", "md"), ()]  # fmt: skip
+READ_COMMANDS = [
+    ("progress",),
+    ("progress", "--json"),
+    ("review",),
+    ("review", "--json"),
+    ("path", "show"),
+    ("path", "plan"),
+    ("progress", "export"),
+    ("progress", "export", "--format", "csv"),
+    ("progress", "export", "--format", "md"),
+    (),
+]
 
 
 @pytest.mark.slow
@@ -291,11 +447,15 @@ def test_property_what_import_accepts_every_command_can_read(document, invoke, m
 
 def big_export(path: Path, events: int) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        handle.write('{"kind": "backend-mentor-progress", "schema_version": 1, "profile": null, "topics": [], '
-                     '"attempts": [], "review_cards": [], "events": [\n')  # fmt: skip
+        handle.write(
+            '{"kind": "backend-mentor-progress", "schema_version": 1, "profile": null, "topics": [], '
+            '"attempts": [], "review_cards": [], "events": [\n'
+        )
         for n in range(events):
-            handle.write(("," if n else "") + f'{{"at": "2026-01-01T00:00:00+00:00", "kind": "k", "subject": "s{n}", '
-                         f'"data": {{"n": {n}}}}}\n')  # fmt: skip
+            handle.write(
+                ("," if n else "") + f'{{"at": "2026-01-01T00:00:00+00:00", "kind": "k", "subject": "s{n}", '
+                f'"data": {{"n": {n}}}}}\n'
+            )
         handle.write("]}\n")
 
 
@@ -341,10 +501,14 @@ def test_import_refuses_what_is_not_a_regular_file(tmp_path, special):
         target = str(tmp_path)
     env = {**os.environ, "BACKEND_MENTOR_HOME": str(tmp_path / "home")}
     try:
-        result = subprocess.run([sys.executable, "-m", "backend_mentor", "progress", "import", target],
-                                capture_output=True, text=True, timeout=60, env=env,
-                                preexec_fn=lambda: __import__("resource").setrlimit(
-                                    __import__("resource").RLIMIT_AS, (1 << 30, 1 << 30)))  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-m", "backend_mentor", "progress", "import", target],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            preexec_fn=lambda: __import__("resource").setrlimit(__import__("resource").RLIMIT_AS, (1 << 30, 1 << 30)),
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"import {special} did not finish")
     assert result.returncode == 1

@@ -21,8 +21,13 @@ TOPICS = ["api-versioning", "api-security", "api-documentation", "api-error-form
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "backend_mentor", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=timeout)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "backend_mentor", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
 
 
 def backups(home: Path) -> list[Path]:
@@ -42,8 +47,12 @@ def test_a_write_committed_while_reset_waits_is_in_the_backup(isolated_home):
     assert cli("learn", "done", TOPICS[0]).returncode == 0  # creates the database and compiles the catalog
     holder = sqlite3.connect(isolated_home / "progress.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    reset = subprocess.Popen([sys.executable, "-m", "backend_mentor", "progress", "reset", "--yes"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    reset = subprocess.Popen(
+        [sys.executable, "-m", "backend_mentor", "progress", "reset", "--yes"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 3  # the old code wrote its backup here, before waiting for the lock
     while time.monotonic() < deadline and not backups(isolated_home):
         time.sleep(0.05)
@@ -63,8 +72,15 @@ def test_a_write_committed_while_reset_waits_is_in_the_backup(isolated_home):
 def test_reset_racing_real_writers_loses_nothing(isolated_home):
     """Every 'learn done' that printed success is in the database or in a backup."""
     assert cli("learn", "done", TOPICS[0]).returncode == 0
-    procs = {t: subprocess.Popen([sys.executable, "-m", "backend_mentor", "learn", "done", t],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for t in TOPICS[1:]}  # fmt: skip
+    procs = {
+        t: subprocess.Popen(
+            [sys.executable, "-m", "backend_mentor", "learn", "done", t],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for t in TOPICS[1:]
+    }
     reset = cli("progress", "reset", "--yes")
     assert reset.returncode == 0, reset.stderr
     succeeded = {t for t, p in procs.items() if p.wait(timeout=120) == 0}
@@ -145,9 +161,15 @@ def test_an_old_database_and_its_old_export_agree_on_identities(tmp_path):
         db.execute("INSERT INTO events (at, kind, subject, data) VALUES ('2026-01-01T00:00:00+00:00', 'k', 's', '{}')")
     db.commit()
     db.close()
-    old_export = {"kind": "backend-mentor-progress", "schema_version": 1, "profile": None, "topics": [],
-                  "attempts": [], "review_cards": [],
-                  "events": [{"at": "2026-01-01T00:00:00+00:00", "kind": "k", "subject": "s", "data": {}}] * 2}  # fmt: skip
+    old_export = {
+        "kind": "backend-mentor-progress",
+        "schema_version": 1,
+        "profile": None,
+        "topics": [],
+        "attempts": [],
+        "review_cards": [],
+        "events": [{"at": "2026-01-01T00:00:00+00:00", "kind": "k", "subject": "s", "data": {}}] * 2,
+    }
     store = Store(path)
     uids = [e["uid"] for e in store.iter_events()]
     assert len(set(uids)) == 2
@@ -161,13 +183,26 @@ SECONDS = st.sampled_from(["2026-01-01T00:00:00+00:00", "2026-01-01T00:00:01+00:
 WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
 OPERATION = st.one_of(
     st.tuples(st.just("status"), SECONDS, st.sampled_from(TOPICS), st.sampled_from(["learning", "done", "skipped"])),
-    st.tuples(st.just("event"), SECONDS, st.sampled_from(["topic.done", "quiz.taken"]), st.one_of(st.none(), WORDS),
-              st.dictionaries(WORDS.map(lambda w: "x_" + w), st.one_of(st.integers(-5, 5), WORDS, st.booleans()), max_size=3)),
-    st.tuples(st.just("attempt"), SECONDS, st.sampled_from(["rest-check", "sql-check"]), st.booleans(),
-              st.sampled_from([0.0, 0.5, 1.0]), st.one_of(st.none(), WORDS)),
-    st.tuples(st.just("card"), SECONDS, st.sampled_from(TOPICS), st.integers(0, 3), st.floats(0, 100), st.integers(0, 9)),
+    st.tuples(
+        st.just("event"),
+        SECONDS,
+        st.sampled_from(["topic.done", "quiz.taken"]),
+        st.one_of(st.none(), WORDS),
+        st.dictionaries(WORDS.map(lambda w: "x_" + w), st.one_of(st.integers(-5, 5), WORDS, st.booleans()), max_size=3),
+    ),
+    st.tuples(
+        st.just("attempt"),
+        SECONDS,
+        st.sampled_from(["rest-check", "sql-check"]),
+        st.booleans(),
+        st.sampled_from([0.0, 0.5, 1.0]),
+        st.one_of(st.none(), WORDS),
+    ),
+    st.tuples(
+        st.just("card"), SECONDS, st.sampled_from(TOPICS), st.integers(0, 3), st.floats(0, 100), st.integers(0, 9)
+    ),
     st.tuples(st.just("profile"), SECONDS, st.sampled_from(["backend-developer", None]), st.floats(0.5, 80)),
-)  # fmt: skip
+)
 
 
 def apply(store: Store, operations: list[tuple], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,9 +216,21 @@ def apply(store: Store, operations: list[tuple], monkeypatch: pytest.MonkeyPatch
             elif op[0] == "attempt":
                 store.record_attempt(db, op[2], op[3], op[4], {"kind": "x"}, manual=op[5] is not None, evidence=op[5])
             elif op[0] == "card":
-                store.upsert_card(db, {"card_id": f"{op[2]}#{op[3]}", "topic_id": op[2], "question": op[3],
-                                       "state": "review", "due": op[1], "stability": op[4], "difficulty": 5.0,
-                                       "reps": op[5], "lapses": 0, "last_review": op[1]})  # fmt: skip
+                store.upsert_card(
+                    db,
+                    {
+                        "card_id": f"{op[2]}#{op[3]}",
+                        "topic_id": op[2],
+                        "question": op[3],
+                        "state": "review",
+                        "due": op[1],
+                        "stability": op[4],
+                        "difficulty": 5.0,
+                        "reps": op[5],
+                        "lapses": 0,
+                        "last_review": op[1],
+                    },
+                )
             else:
                 store.save_profile(db, active_path=op[2], hours_per_week=op[3])
 
@@ -212,16 +259,22 @@ def old_database_with_values_old_imports_let_in(path: Path) -> None:
     MIGRATIONS[0](db)
     db.execute("CREATE TABLE migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
     db.execute("PRAGMA user_version = 1")
-    db.execute("INSERT INTO profile (id, active_path, hours_per_week, created_at, updated_at) "
-               "VALUES (1, 'backend-developer', 1e-9, '2026-01-01T00:00:00+00:00', '2026W01T12')")  # fmt: skip
+    db.execute(
+        "INSERT INTO profile (id, active_path, hours_per_week, created_at, updated_at) "
+        "VALUES (1, 'backend-developer', 1e-9, '2026-01-01T00:00:00+00:00', '2026W01T12')"
+    )
     db.execute("INSERT INTO topic_status VALUES ('api-versioning', 'done', '2026-01-01', NULL, '2026W01T12')")
     db.execute(
         "INSERT INTO events (at, kind, subject, data) VALUES ('2026W01T12', 'topic.done', 'api-versioning', '{}')"
     )
-    db.execute("INSERT INTO checkpoint_attempts (checkpoint_id, at, passed, score, manual, evidence, report) "
-               "VALUES ('build-rest-api', '2026-01-01T00:00:00', 1, 1e30, 0, NULL, '{}')")  # fmt: skip
-    db.execute("INSERT INTO review_cards VALUES ('api-versioning#0', 'api-versioning', 0, 'review', "
-               "'2026-01-02T00:00:00', 1e300, 50, 1, 0, 'yesterday')")  # fmt: skip
+    db.execute(
+        "INSERT INTO checkpoint_attempts (checkpoint_id, at, passed, score, manual, evidence, report) "
+        "VALUES ('build-rest-api', '2026-01-01T00:00:00', 1, 1e30, 0, NULL, '{}')"
+    )
+    db.execute(
+        "INSERT INTO review_cards VALUES ('api-versioning#0', 'api-versioning', 0, 'review', "
+        "'2026-01-02T00:00:00', 1e300, 50, 1, 0, 'yesterday')"
+    )
     db.commit()
     db.close()
 
@@ -231,10 +284,21 @@ def test_values_old_imports_let_in_are_repaired_so_every_command_reads_them(isol
     old_database_with_values_old_imports_let_in(isolated_home / "progress.db")
     env = {"BACKEND_MENTOR_NOW": "2026-03-01T00:00:00+00:00"}
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
-    for command in (("progress", "--json"), ("review", "--json"), ("path", "plan", "--json"), ("progress", "export"),
-                    ("progress", "export", "--format", "md"), ()):  # fmt: skip
-        result = subprocess.run([sys.executable, "-c", limit + "from backend_mentor.cli import main; main()", *command],
-                                capture_output=True, text=True, timeout=120, env={**os.environ, **env})  # fmt: skip
+    for command in (
+        ("progress", "--json"),
+        ("review", "--json"),
+        ("path", "plan", "--json"),
+        ("progress", "export"),
+        ("progress", "export", "--format", "md"),
+        (),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", limit + "from backend_mentor.cli import main; main()", *command],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, **env},
+        )
         assert result.returncode == 0, (command, result.stderr[-400:])
     exported = json.loads(cli("progress", "export", env=env).stdout)
     assert exported["profile"]["hours_per_week"] is None
@@ -257,8 +321,17 @@ def test_quiz_answers_survive_export_import_and_are_in_the_reset_backup(tmp_path
     first = Store(tmp_path / "a.db")
     with first.transaction() as db:
         for correct in (True, False, True):  # the same question three times in one second
-            first.record_answer(db, source="quiz", card_id="jwt#0", topic_id="jwt", question=0,
-                                shown=[2, 0, 1, 3], picked=1, correct=correct, rating=3 if correct else 1)  # fmt: skip
+            first.record_answer(
+                db,
+                source="quiz",
+                card_id="jwt#0",
+                topic_id="jwt",
+                question=0,
+                shown=[2, 0, 1, 3],
+                picked=1,
+                correct=correct,
+                rating=3 if correct else 1,
+            )
     exported = tmp_path / "a.json"
     with open(exported, "w", encoding="utf-8") as handle:
         export_json(first, handle)

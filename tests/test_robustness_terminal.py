@@ -25,8 +25,13 @@ NOT_SGR = re.compile(r"\x1b(?!\[[0-9;]*m)|[\x07\x08\x9b\u202e]")
 
 @pytest.fixture
 def evil_pack(make_pack):
-    fields = {"title": EVIL_TITLE, "summary": EVIL_TEXT, "lesson": EVIL_TEXT,
-              "key_points": f"[{EVIL_TEXT}, two, three]", "aliases": "[evil]"}  # fmt: skip
+    fields = {
+        "title": EVIL_TITLE,
+        "summary": EVIL_TEXT,
+        "lesson": EVIL_TEXT,
+        "key_points": f"[{EVIL_TEXT}, two, three]",
+        "aliases": "[evil]",
+    }
     return make_pack(topics={"evil-topic": topic_yaml("evil-topic", **fields)})
 
 
@@ -87,8 +92,7 @@ def test_arguments_echoed_in_errors_are_clean_and_on_one_line(invoke, args):
     assert "internal error" not in result.output
 
 
-@pytest.mark.parametrize("args", [("path", "show", "line one\nline two\nline three"),
-                                  ("mentor", "zzqqxxw\nqqzzkkv")])  # fmt: skip
+@pytest.mark.parametrize("args", [("path", "show", "line one\nline two\nline three"), ("mentor", "zzqqxxw\nqqzzkkv")])
 def test_multi_line_errors_become_one_line(invoke, args):
     result = invoke(*args)
     assert result.exit_code == 1
@@ -98,10 +102,27 @@ def test_multi_line_errors_become_one_line(invoke, args):
 def test_progress_export_to_a_terminal_is_clean(invoke, tmp_path, monkeypatch):
     monkeypatch.setenv("BACKEND_MENTOR_NOW", "2026-01-01T00:00:00+00:00")
     file = tmp_path / "evil.json"
-    file.write_text(json.dumps({"kind": "backend-mentor-progress", "schema_version": 1, "profile": None,
-                                "topics": [{"topic_id": "x\x1b]0;t\x07", "status": "done", "started_at": None,
-                                            "completed_at": None, "updated_at": "2026-01-01T00:00:00+00:00"}],
-                                "attempts": [], "review_cards": [], "events": []}))  # fmt: skip
+    file.write_text(
+        json.dumps(
+            {
+                "kind": "backend-mentor-progress",
+                "schema_version": 1,
+                "profile": None,
+                "topics": [
+                    {
+                        "topic_id": "x\x1b]0;t\x07",
+                        "status": "done",
+                        "started_at": None,
+                        "completed_at": None,
+                        "updated_at": "2026-01-01T00:00:00+00:00",
+                    }
+                ],
+                "attempts": [],
+                "review_cards": [],
+                "events": [],
+            }
+        )
+    )
     assert invoke("progress", "import", str(file)).exit_code == 0
     output = run_in_pty([sys.executable, "-m", "backend_mentor", "progress", "export", "--format", "csv"])
     assert "x\u241b]0;t\u2407" in output and not NOT_SGR.search(output)
@@ -183,8 +204,10 @@ def test_valid_looking_markup_in_curriculum_text_is_shown_literally_in_every_vie
     from conftest import topic_yaml, write
 
     pack = tmp_path / "pack"
-    write(pack / "topics" / "internet" / "markup-topic.yaml",
-          topic_yaml("markup-topic", title='"[red]Red[/red] title"', summary='"Costs [bold]nothing[/bold] here."'))  # fmt: skip
+    write(
+        pack / "topics" / "internet" / "markup-topic.yaml",
+        topic_yaml("markup-topic", title='"[red]Red[/red] title"', summary='"Costs [bold]nothing[/bold] here."'),
+    )
     guide = invoke("--curriculum", str(pack), "mentor", "markup-topic", "--no-pager")
     assert guide.exit_code == 0, guide.output
     assert "[red]Red[/red] title" in guide.stdout and "Costs [bold]nothing[/bold] here." in guide.stdout

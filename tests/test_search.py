@@ -30,7 +30,7 @@ def shipped(tmp_path_factory):
         ("go language", {"go-basics"}),
         ("javascript", {"nodejs"}),
     ],
-)  # fmt: skip
+)
 def test_the_issue_questions_rank_the_right_topic_first(shipped, query, accepted):
     result = search(shipped, query)
     assert result.hits[0].id in accepted, [h.id for h in result.hits[:3]]
@@ -94,38 +94,61 @@ def pack_catalog(make_pack, mini, topics):
 
 
 def test_filler_words_do_not_outrank_the_word_that_carries_the_meaning(make_pack, mini):
-    catalog = pack_catalog(make_pack, mini, {
-        "choosing": {"title": "Choosing the Best Practice Language", "aliases": "[best practices, best language]",
-                     "summary": "What works best in practice, and how to choose."},
-        "log-lines": {"title": "Log Lines", "aliases": "[logging]", "summary": "Writing log lines."},
-    })  # fmt: skip
+    catalog = pack_catalog(
+        make_pack,
+        mini,
+        {
+            "choosing": {
+                "title": "Choosing the Best Practice Language",
+                "aliases": "[best practices, best language]",
+                "summary": "What works best in practice, and how to choose.",
+            },
+            "log-lines": {"title": "Log Lines", "aliases": "[logging]", "summary": "Writing log lines."},
+        },
+    )
     result = search(catalog, "logging best practices")
     assert result.hits[0].id == "log-lines"
 
 
 def test_a_name_match_outweighs_the_same_word_in_lesson_text(make_pack, mini):
     body = "|\n  " + " ".join(["Idempotency matters everywhere."] * 12)
-    catalog = pack_catalog(make_pack, mini, {
-        "retries": {"title": "Retries", "lesson": body},
-        "keys": {"title": "Idempotency Keys", "lesson": "|\n  A key per request."},
-    })  # fmt: skip
+    catalog = pack_catalog(
+        make_pack,
+        mini,
+        {
+            "retries": {"title": "Retries", "lesson": body},
+            "keys": {"title": "Idempotency Keys", "lesson": "|\n  A key per request."},
+        },
+    )
     assert search(catalog, "idempotency").hits[0].id == "keys"
 
 
 def test_a_phrase_outweighs_its_words_scattered(make_pack, mini):
-    catalog = pack_catalog(make_pack, mini, {
-        "scattered": {"title": "Scattered", "lesson": "|\n  A race is won. Each condition is checked."},
-        "phrase": {"title": "Together", "lesson": "|\n  A race condition appears when two writers interleave."},
-    })  # fmt: skip
+    catalog = pack_catalog(
+        make_pack,
+        mini,
+        {
+            "scattered": {"title": "Scattered", "lesson": "|\n  A race is won. Each condition is checked."},
+            "phrase": {"title": "Together", "lesson": "|\n  A race condition appears when two writers interleave."},
+        },
+    )
     result = search(catalog, "race condition")
     assert result.hits[0].id == "phrase" and result.corrected == {}
 
 
 def test_a_query_whose_key_word_the_top_topic_never_mentions_is_not_a_clear_win(make_pack, mini):
-    catalog = pack_catalog(make_pack, mini, {
-        "design-patterns": {"title": "Design Patterns", "summary": "Strategy, factory and adapter."},
-        "normal-forms": {"title": "Normal Forms", "summary": "1NF to 3NF.", "lesson": "|\n  Normalization removes anomalies."},
-    })  # fmt: skip
+    catalog = pack_catalog(
+        make_pack,
+        mini,
+        {
+            "design-patterns": {"title": "Design Patterns", "summary": "Strategy, factory and adapter."},
+            "normal-forms": {
+                "title": "Normal Forms",
+                "summary": "1NF to 3NF.",
+                "lesson": "|\n  Normalization removes anomalies.",
+            },
+        },
+    )
     result = search(catalog, "normalization and design patterns")
     assert result.hits[0].id == "design-patterns" and result.best is None
 

@@ -57,8 +57,12 @@ def test_placement_asks_about_the_early_stages_by_experience_and_never_a_beginne
     some = placement_modules(catalog, path, {}, "some")
     assert [(m.stage, m.title) for m in some] == [("beginner", "Server fundamentals")]
     assert some[0].topics == ["http-basics", "http-status-codes", "rest-principles"]  # study order
-    assert some[0].questions == [("http-basics", 0), ("http-status-codes", 0), ("rest-principles", 0),
-                                 ("http-basics", 1)]  # fmt: skip
+    assert some[0].questions == [
+        ("http-basics", 0),
+        ("http-status-codes", 0),
+        ("rest-principles", 0),
+        ("http-basics", 1),
+    ]
     backend = placement_modules(catalog, path, {"http-basics": "done"}, "backend")
     assert [m.title for m in backend] == ["Server fundamentals", "Security"]
     assert "http-basics" not in backend[0].topics

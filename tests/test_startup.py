@@ -21,8 +21,13 @@ print("HEAVY=" + ",".join(heavy), file=sys.stderr)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
-                            env={**os.environ, **(env or {})}, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
     line = next(x for x in result.stderr.splitlines() if x.startswith("HEAVY="))
     return [m for m in line[len("HEAVY=") :].split(",") if m]
 
@@ -31,15 +36,28 @@ def test_cached_read_commands_do_not_import_the_yaml_loader_or_renderers():
     from backend_mentor.curriculum.catalog import load_catalog
 
     load_catalog()  # warm the cache that the subprocess reads (same environment)
-    for args in (["progress", "--json"], ["path", "list", "--json"], ["mentor", "jwt", "--json"],
-                 ["checkpoint", "list", "--json"]):  # fmt: skip
+    for args in (
+        ["progress", "--json"],
+        ["path", "list", "--json"],
+        ["mentor", "jwt", "--json"],
+        ["checkpoint", "list", "--json"],
+    ):
         assert run(*args) == [], args
 
 
 def test_version_is_answered_before_anything_is_loaded():
     assert run("--version") == []
-    assert json.loads(subprocess.run([sys.executable, "-m", "backend_mentor", "curriculum", "info", "--json"],
-                                     capture_output=True, text=True, timeout=60).stdout)["counts"]["topics"] > 0  # fmt: skip
+    assert (
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-m", "backend_mentor", "curriculum", "info", "--json"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            ).stdout
+        )["counts"]["topics"]
+        > 0
+    )
 
 
 def test_showing_a_lesson_or_instructions_loads_no_markdown_parser():
@@ -47,8 +65,12 @@ def test_showing_a_lesson_or_instructions_loads_no_markdown_parser():
     from backend_mentor.curriculum.catalog import load_catalog
 
     load_catalog()
-    for args in (["mentor", "jwt"], ["mentor", "sql-joins", "--all-languages"], ["checkpoint", "show", "build-rest-api"],
-                 ["learn", "--topic", "jwt", "--no-input"]):  # fmt: skip
+    for args in (
+        ["mentor", "jwt"],
+        ["mentor", "sql-joins", "--all-languages"],
+        ["checkpoint", "show", "build-rest-api"],
+        ["learn", "--topic", "jwt", "--no-input"],
+    ):
         assert run(*args) == [], args
 
 
@@ -101,7 +123,12 @@ def test_the_installed_command_runs_a_named_command_from_its_own_tree(tmp_path):
         "    pass\n"
         "print('BUILT=' + ','.join(sorted(set(filter(None, built)))), file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe, "mentor", "jwt", "--json"], capture_output=True, text=True,
-                            env=os.environ.copy(), timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "mentor", "jwt", "--json"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
     assert json.loads(result.stdout)["match"]["id"] == "jwt"
     assert "BUILT=mentor" in result.stderr.splitlines()

@@ -49,8 +49,12 @@ class Tmux:
 
 def test_a_new_user_answers_the_wizard_and_finishes_a_lesson(tmp_path):
     home = tmp_path / "home"
-    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1",
-           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    env = {
+        "BACKEND_MENTOR_HOME": str(home),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = f"env -u CI {exports} {shlex.quote(sys.executable)} -m backend_mentor learn; sleep 60"
     tmux = Tmux(command)
@@ -87,9 +91,11 @@ def test_a_new_user_answers_the_wizard_and_finishes_a_lesson(tmp_path):
 
 def test_ctrl_c_in_the_wizard_saves_nothing(tmp_path):
     home = tmp_path / "home"
-    command = (f"env -u CI BACKEND_MENTOR_HOME={shlex.quote(str(home))} NO_COLOR=1 "
-               f"PYTHONPATH={shlex.quote(os.pathsep.join(sys.path))} {shlex.quote(sys.executable)} -m backend_mentor learn; "
-               "echo EXIT=$?; sleep 60")  # fmt: skip
+    command = (
+        f"env -u CI BACKEND_MENTOR_HOME={shlex.quote(str(home))} NO_COLOR=1 "
+        f"PYTHONPATH={shlex.quote(os.pathsep.join(sys.path))} {shlex.quote(sys.executable)} -m backend_mentor learn; "
+        "echo EXIT=$?; sleep 60"
+    )
     tmux = Tmux(command)
     try:
         tmux.wait_for("Your experience")
@@ -122,9 +128,14 @@ def test_a_java_developer_tests_out_in_a_real_terminal(tmp_path):
         asked = module.questions[:3] if knows else module.questions[:2]
         plan.append(keys([catalog.topics[t].quiz[i] for t, i in asked], [knows] * len(asked), seed, rng))
     home = tmp_path / "home"
-    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1", "BACKEND_MENTOR_SEED": str(seed),
-           "BACKEND_MENTOR_NO_PAGER": "1",
-           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    env = {
+        "BACKEND_MENTOR_HOME": str(home),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "BACKEND_MENTOR_SEED": str(seed),
+        "BACKEND_MENTOR_NO_PAGER": "1",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     tmux = Tmux(f"env -u CI {exports} {shlex.quote(sys.executable)} -m backend_mentor learn; sleep 60")
     try:
@@ -171,13 +182,19 @@ def test_a_long_guide_opens_in_the_pager_at_its_title_but_never_when_piped(tmp_p
     fake.write_text(f"#!/bin/sh\ntouch {shlex.quote(str(marker))}\ncat\n")
     fake.chmod(0o755)
     piped = tmp_path / "piped.txt"
-    env = {"BACKEND_MENTOR_HOME": str(home), "TERM": "xterm-256color", "NO_COLOR": "1",
-           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    env = {
+        "BACKEND_MENTOR_HOME": str(home),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     mentor = f"{shlex.quote(sys.executable)} -m backend_mentor mentor"
-    command = (f"env -u PAGER -u LESS -u BACKEND_MENTOR_NO_PAGER {exports} {mentor} 'what is a jwt'; echo FIRST-DONE; "
-               f"env PAGER={shlex.quote(str(fake))} {exports} {mentor} 'what is a jwt' | cat > {shlex.quote(str(piped))}; "
-               "echo SECOND-DONE; sleep 60")  # fmt: skip
+    command = (
+        f"env -u PAGER -u LESS -u BACKEND_MENTOR_NO_PAGER {exports} {mentor} 'what is a jwt'; echo FIRST-DONE; "
+        f"env PAGER={shlex.quote(str(fake))} {exports} {mentor} 'what is a jwt' | cat > {shlex.quote(str(piped))}; "
+        "echo SECOND-DONE; sleep 60"
+    )
     tmux = Tmux(command)
     try:
         tmux.run("resize-window", "-t", "main", "-x", "100", "-y", "40")
@@ -203,18 +220,29 @@ def test_a_long_guide_opens_in_the_pager_at_its_title_but_never_when_piped(tmp_p
 
 
 def test_a_close_race_lets_the_learner_pick_by_number_then_opens_that_guide(tmp_path):
-    env = {"BACKEND_MENTOR_HOME": str(tmp_path / "home"), "TERM": "xterm-256color", "NO_COLOR": "1",
-           "PYTHONPATH": os.pathsep.join(sys.path)}  # fmt: skip
+    env = {
+        "BACKEND_MENTOR_HOME": str(tmp_path / "home"),
+        "TERM": "xterm-256color",
+        "NO_COLOR": "1",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-    listed = subprocess.run([sys.executable, "-m", "backend_mentor", "mentor", "queue", "--json"], capture_output=True,
-                            text=True, timeout=60, env={**os.environ, **env}).stdout  # fmt: skip
+    listed = subprocess.run(
+        [sys.executable, "-m", "backend_mentor", "mentor", "queue", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    ).stdout
     import json
 
     doc = json.loads(listed)
     assert doc["clear"] is False
     third = doc["results"][2]
-    command = (f"env -u CI -u PAGER -u BACKEND_MENTOR_NO_PAGER {exports} {shlex.quote(sys.executable)} "
-               "-m backend_mentor mentor queue; echo PICK-DONE; sleep 60")  # fmt: skip
+    command = (
+        f"env -u CI -u PAGER -u BACKEND_MENTOR_NO_PAGER {exports} {shlex.quote(sys.executable)} "
+        "-m backend_mentor mentor queue; echo PICK-DONE; sleep 60"
+    )
     tmux = Tmux(command)
     try:
         screen = tmux.wait_for("Open which one?")

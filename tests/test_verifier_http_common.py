@@ -60,7 +60,10 @@ def test_the_verdict_ignores_only_skips_that_do_not_apply() -> None:
     unfinished = Check.skip("b", "the verifier's time limit of 20 s is used up")
     not_applicable = Check.skip("c", "no refresh tokens in this contract", incomplete=False)
     assert verdict([ok, ok, unfinished]) == {
-        "passed": False, "score": round(2 / 3, 4), "counts": {"pass": 2, "fail": 0, "skip": 1, "warn": 0}}  # fmt: skip
+        "passed": False,
+        "score": round(2 / 3, 4),
+        "counts": {"pass": 2, "fail": 0, "skip": 1, "warn": 0},
+    }
     assert verdict([ok, not_applicable])["passed"] is True and verdict([ok, not_applicable])["score"] == 1.0
     assert verdict([not_applicable])["passed"] is False  # nothing passed: nothing proven
     assert Check("d", False, "x").incomplete is None and Check("e", True, "y", warnings=["w"]).outcome is Outcome.PASS
@@ -137,10 +140,16 @@ def test_values_no_check_expected_are_failed_checks_not_internal_errors() -> Non
 
     session = _http.Session(VerifyOptions(url="http://127.0.0.1:8000"))
     deep_payload = b"[" * 50_000 + b"]" * 50_000
-    checks = session.run(plan(
-        ("infinite exp", "jwt", lambda: str(datetime.datetime.fromtimestamp(json.loads('{"exp": Infinity}')["exp"]))),
-        ("deep payload", "jwt", lambda: str(json.loads(deep_payload))),
-    ))  # fmt: skip
+    checks = session.run(
+        plan(
+            (
+                "infinite exp",
+                "jwt",
+                lambda: str(datetime.datetime.fromtimestamp(json.loads('{"exp": Infinity}')["exp"])),
+            ),
+            ("deep payload", "jwt", lambda: str(json.loads(deep_payload))),
+        )
+    )
     assert [c.outcome for c in checks] == [Outcome.FAIL, Outcome.FAIL]
     assert checks[0].message.startswith("the answer has an unexpected shape (OverflowError: ")
     assert checks[1].message == "the answer is nested too deep to read (over 64 levels)"
@@ -149,8 +158,11 @@ def test_values_no_check_expected_are_failed_checks_not_internal_errors() -> Non
 DEEP = b"[" * 100_000 + b"]" * 100_000
 
 
-@pytest.mark.parametrize(("module", "status"), list(zip(MODULES, ["201 Created", "201 Created", "200 OK", "200 OK"])),
-                         ids=[m.__name__.rsplit(".", 1)[1] for m in MODULES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("module", "status"),
+    list(zip(MODULES, ["201 Created", "201 Created", "200 OK", "200 OK"])),
+    ids=[m.__name__.rsplit(".", 1)[1] for m in MODULES],
+)
 def test_a_100000_deep_json_answer_is_a_failed_check_not_a_crash(module, status: str) -> None:
     with scripted_server(http_reply(DEEP, status)) as server:
         checks = verify(module, server.url, timeout=2)

@@ -44,7 +44,10 @@ def todo_server(*defects: str) -> AbstractContextManager[str]:
 
 
 FRAMEWORKS: dict[str, Callable[..., AbstractContextManager[str]]] = {
-    "flask": flask_server, "fastapi": fastapi_server, "node": node_server}  # fmt: skip
+    "flask": flask_server,
+    "fastapi": fastapi_server,
+    "node": node_server,
+}
 
 
 @pytest.fixture
@@ -82,65 +85,163 @@ def test_each_reference_solution_passes_every_check_and_is_cleaned_up(framework:
 
 
 NOTES_DEFECTS = [
-    ("flask", "create-200", "POST /notes creates a note: 201 and the note as JSON",
-     r"POST /notes answered 200 OK, expected 201 Created"),
+    (
+        "flask",
+        "create-200",
+        "POST /notes creates a note: 201 and the note as JSON",
+        r"POST /notes answered 200 OK, expected 201 Created",
+    ),
     ("flask", "no-location", "POST /notes sends Location: /notes/{id}", r"POST /notes sent no Location header"),
-    ("flask", "json-dumps", "JSON responses have Content-Type: application/json",
-     r"GET /notes/\d+ answered 200 OK with Content-Type: text/html; charset=utf-8"),
-    ("fastapi", "text-plain-list", "JSON responses have Content-Type: application/json",
-     r"GET /notes\?limit=1 answered 200 OK with Content-Type: text/plain; charset=utf-8"),
+    (
+        "flask",
+        "json-dumps",
+        "JSON responses have Content-Type: application/json",
+        r"GET /notes/\d+ answered 200 OK with Content-Type: text/html; charset=utf-8",
+    ),
+    (
+        "fastapi",
+        "text-plain-list",
+        "JSON responses have Content-Type: application/json",
+        r"GET /notes\?limit=1 answered 200 OK with Content-Type: text/plain; charset=utf-8",
+    ),
     ("flask", "read-id-as-string", "GET /notes/{id} returns the note", r"after GET /notes/\d+, 'id' is '\d+'"),
-    ("flask", "list-index-500", "GET /notes/{id} of a missing note is 404",
-     r"GET /notes/\d+ \(no such note\) answered 500 Internal Server Error, expected 404 Not Found"),
-    ("flask", "int-parse-500", "GET /notes/{malformed id} is 404, 400 or 422, never 5xx",
-     r"GET /notes/not-a-number answered 500 Internal Server Error, expected 404 Not Found or 400 Bad Request "
-     r"or 422 Unprocessable Content"),
-    ("flask", "newest-first", "GET /notes pages oldest first; offset counts notes",
-     r"limit=2&offset=\d+ \(of \d+\) gave ids \[.*\]; the newest note comes first, but the list is oldest first"),
-    ("fastapi", "newest-first", "GET /notes pages oldest first; offset counts notes",
-     r"limit=2&offset=\d+ \(of \d+\) gave ids \[.*\]; the newest note comes first, but the list is oldest first"),
-    ("node", "newest-first", "GET /notes pages oldest first; offset counts notes",
-     r"limit=2&offset=\d+ \(of \d+\) gave ids \[.*\]; the newest note comes first, but the list is oldest first"),
-    ("flask", "offset-as-page", "GET /notes pages oldest first; offset counts notes",
-     r"limit=2&offset=\d+ \(of \d+\) gave ids \[\]; offset seems to count pages, not notes .*"),
-    ("fastapi", "offset-as-page", "GET /notes pages oldest first; offset counts notes",
-     r"limit=2&offset=\d+ \(of \d+\) gave ids \[\]; offset seems to count pages, not notes .*"),
-    ("flask", "limit-clamped", "GET /notes rejects a bad limit or offset, and limit over 100",
-     r"GET /notes\?limit=101 answered 200 OK, expected 400 Bad Request or 422 Unprocessable Content"),
-    ("fastapi", "limit-clamped", "GET /notes rejects a bad limit or offset, and limit over 100",
-     r"GET /notes\?limit=101 answered 200 OK, expected 400 Bad Request or 422 Unprocessable Content"),
-    ("flask", "ignore-tag", "GET /notes?tag= returns only notes with that tag",
-     r"\?tag=tag-\w+ gave ids \[.*\] and total \d+"),
-    ("flask", "put-merges", "PUT /notes/{id} replaces the whole note",
-     r"after PUT without 'tags' \(tags go back to \[\]\), 'tags' is \['old-\w+'\]"),
-    ("flask", "update-from-body", "PUT and PATCH never change id or created_at",
-     r"after a PUT with id and created_at in the body, the PUT answer has a different id and created_at"),
-    ("flask", "put-extends-tags", "PUT is idempotent: the same PUT twice, the same note",
-     r"the second PUT differs from the first PUT in tags"),
-    ("flask", "patch-replaces", "PATCH /notes/{id} changes only the given fields",
-     r"after PATCH of the title only, 'body' is ''"),
-    ("fastapi", "patch-replaces", "PATCH /notes/{id} changes only the given fields",
-     r"after PATCH of the title only, 'body' is ''"),
-    ("flask", "delete-200", "DELETE /notes/{id} is 204, then GET is 404",
-     r"DELETE /notes/\d+ answered 200 OK, expected 204 No Content"),
-    ("flask", "delete-missing-204", "DELETE of an already deleted note is 404",
-     r"the second DELETE /notes/\d+ answered 204 No Content, expected 404 Not Found"),
-    ("flask", "error-not-naming-field", "POST without a title is 400/422 naming 'title'",
-     r"the error body does not name the field 'title'"),
-    ("flask", "no-length-check", "POST with invalid field values is 400/422",
-     r'POST /notes with \{"title": "x+… answered 201 Created, expected 400 Bad Request or 422 Unprocessable Content'),
-    ("flask", "bad-json-500", "POST with malformed JSON is 400/422, not 5xx",
-     r"POST /notes with a body that is not valid JSON answered 500 Internal Server Error, expected .*"),
-    ("flask", "html-405", "PUT, PATCH and DELETE on /notes are 405",
-     r"PUT /notes answered 405 Method Not Allowed with a body that is not JSON \(text/html\); every response with "
-     r"a body must be JSON, errors too"),
-]  # fmt: skip
+    (
+        "flask",
+        "list-index-500",
+        "GET /notes/{id} of a missing note is 404",
+        r"GET /notes/\d+ \(no such note\) answered 500 Internal Server Error, expected 404 Not Found",
+    ),
+    (
+        "flask",
+        "int-parse-500",
+        "GET /notes/{malformed id} is 404, 400 or 422, never 5xx",
+        r"GET /notes/not-a-number answered 500 Internal Server Error, expected 404 Not Found or 400 Bad Request "
+        r"or 422 Unprocessable Content",
+    ),
+    (
+        "flask",
+        "newest-first",
+        "GET /notes pages oldest first; offset counts notes",
+        r"limit=2&offset=\d+ \(of \d+\) gave ids \[.*\]; the newest note comes first, but the list is oldest first",
+    ),
+    (
+        "fastapi",
+        "newest-first",
+        "GET /notes pages oldest first; offset counts notes",
+        r"limit=2&offset=\d+ \(of \d+\) gave ids \[.*\]; the newest note comes first, but the list is oldest first",
+    ),
+    (
+        "node",
+        "newest-first",
+        "GET /notes pages oldest first; offset counts notes",
+        r"limit=2&offset=\d+ \(of \d+\) gave ids \[.*\]; the newest note comes first, but the list is oldest first",
+    ),
+    (
+        "flask",
+        "offset-as-page",
+        "GET /notes pages oldest first; offset counts notes",
+        r"limit=2&offset=\d+ \(of \d+\) gave ids \[\]; offset seems to count pages, not notes .*",
+    ),
+    (
+        "fastapi",
+        "offset-as-page",
+        "GET /notes pages oldest first; offset counts notes",
+        r"limit=2&offset=\d+ \(of \d+\) gave ids \[\]; offset seems to count pages, not notes .*",
+    ),
+    (
+        "flask",
+        "limit-clamped",
+        "GET /notes rejects a bad limit or offset, and limit over 100",
+        r"GET /notes\?limit=101 answered 200 OK, expected 400 Bad Request or 422 Unprocessable Content",
+    ),
+    (
+        "fastapi",
+        "limit-clamped",
+        "GET /notes rejects a bad limit or offset, and limit over 100",
+        r"GET /notes\?limit=101 answered 200 OK, expected 400 Bad Request or 422 Unprocessable Content",
+    ),
+    (
+        "flask",
+        "ignore-tag",
+        "GET /notes?tag= returns only notes with that tag",
+        r"\?tag=tag-\w+ gave ids \[.*\] and total \d+",
+    ),
+    (
+        "flask",
+        "put-merges",
+        "PUT /notes/{id} replaces the whole note",
+        r"after PUT without 'tags' \(tags go back to \[\]\), 'tags' is \['old-\w+'\]",
+    ),
+    (
+        "flask",
+        "update-from-body",
+        "PUT and PATCH never change id or created_at",
+        r"after a PUT with id and created_at in the body, the PUT answer has a different id and created_at",
+    ),
+    (
+        "flask",
+        "put-extends-tags",
+        "PUT is idempotent: the same PUT twice, the same note",
+        r"the second PUT differs from the first PUT in tags",
+    ),
+    (
+        "flask",
+        "patch-replaces",
+        "PATCH /notes/{id} changes only the given fields",
+        r"after PATCH of the title only, 'body' is ''",
+    ),
+    (
+        "fastapi",
+        "patch-replaces",
+        "PATCH /notes/{id} changes only the given fields",
+        r"after PATCH of the title only, 'body' is ''",
+    ),
+    (
+        "flask",
+        "delete-200",
+        "DELETE /notes/{id} is 204, then GET is 404",
+        r"DELETE /notes/\d+ answered 200 OK, expected 204 No Content",
+    ),
+    (
+        "flask",
+        "delete-missing-204",
+        "DELETE of an already deleted note is 404",
+        r"the second DELETE /notes/\d+ answered 204 No Content, expected 404 Not Found",
+    ),
+    (
+        "flask",
+        "error-not-naming-field",
+        "POST without a title is 400/422 naming 'title'",
+        r"the error body does not name the field 'title'",
+    ),
+    (
+        "flask",
+        "no-length-check",
+        "POST with invalid field values is 400/422",
+        r'POST /notes with \{"title": "x+… answered 201 Created, expected 400 Bad Request or 422 Unprocessable Content',
+    ),
+    (
+        "flask",
+        "bad-json-500",
+        "POST with malformed JSON is 400/422, not 5xx",
+        r"POST /notes with a body that is not valid JSON answered 500 Internal Server Error, expected .*",
+    ),
+    (
+        "flask",
+        "html-405",
+        "PUT, PATCH and DELETE on /notes are 405",
+        r"PUT /notes answered 405 Method Not Allowed with a body that is not JSON \(text/html\); every response with "
+        r"a body must be JSON, errors too",
+    ),
+]
 
 
-@pytest.mark.parametrize(("framework", "defect", "check", "message"), NOTES_DEFECTS,
-                         ids=[f"{f}-{d}" for f, d, _, _ in NOTES_DEFECTS])  # fmt: skip
-def test_each_realistic_defect_fails_exactly_its_check(framework, defect, check, message, solution,
-                                                      no_clock_tick) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("framework", "defect", "check", "message"), NOTES_DEFECTS, ids=[f"{f}-{d}" for f, d, _, _ in NOTES_DEFECTS]
+)
+def test_each_realistic_defect_fails_exactly_its_check(
+    framework, defect, check, message, solution, no_clock_tick
+) -> None:
     url = solution(framework, defect)
     checks = verify(http_rest, url)
     assert [c.name for c in failed(checks)] == [check], [(c.name, c.message) for c in failed(checks)]
@@ -174,9 +275,12 @@ def test_flask_default_html_404_pages_fail_every_check_that_meets_one(solution, 
     url = solution("flask", "html-404")
     checks = verify(http_rest, url)
     assert {c.name for c in failed(checks)} == {
-        "JSON responses have Content-Type: application/json", "GET /notes/{id} of a missing note is 404",
-        "GET /notes/{malformed id} is 404, 400 or 422, never 5xx", "DELETE /notes/{id} is 204, then GET is 404",
-        "DELETE of an already deleted note is 404"}  # fmt: skip
+        "JSON responses have Content-Type: application/json",
+        "GET /notes/{id} of a missing note is 404",
+        "GET /notes/{malformed id} is 404, 400 or 422, never 5xx",
+        "DELETE /notes/{id} is 204, then GET is 404",
+        "DELETE of an already deleted note is 404",
+    }
     assert all(re.fullmatch(HTML_IS_NOT_JSON, c.message) for c in failed(checks)), [c.message for c in failed(checks)]
 
 
@@ -213,9 +317,15 @@ def test_400_and_422_are_judged_the_same_in_every_check(solution, no_clock_tick)
 
 def test_the_contract_states_the_rules_the_verifier_judges() -> None:
     contract = http_rest.starter_files({})["CONTRACT.md"]
-    for rule in ("Every response with a body is JSON", "`400 Bad Request`\nand `422 Unprocessable Content` are both right",
-                 "`limit` over 100: `400`/`422`", "oldest note first", "how many notes to skip",
-                 "`id` and `created_at` never change", "one check per assertion of the spec"):  # fmt: skip
+    for rule in (
+        "Every response with a body is JSON",
+        "`400 Bad Request`\nand `422 Unprocessable Content` are both right",
+        "`limit` over 100: `400`/`422`",
+        "oldest note first",
+        "how many notes to skip",
+        "`id` and `created_at` never change",
+        "one check per assertion of the spec",
+    ):
         assert rule in contract, rule
     show = yaml.safe_load((Path(__file__).parents[1] / "curriculum/checkpoints/build-rest-api.yaml").read_text())
     for rule in ("400` or `422`", "over 100", "oldest first", "id` and `created_at` never change", "WARN"):
@@ -257,12 +367,18 @@ def test_a_server_that_follows_the_spec_minimally_passes_with_advice_only(todo_r
     assert failed(checks) == [] and verdict(checks)["passed"] is True
     warnings = {c.name: c.warnings for c in checks if c.warnings}
     assert warnings == {
-        P1: ["the list is sent as text/plain; the spec reads text, but JSON clients expect Content-Type: "
-             "application/json"],
-        P2: ["POST on the root answered 200 OK; 201 Created is the usual answer to a create (the spec accepts any 2xx)"],
-        W5: ["GET on the deleted todo's url answers 200 OK; 404 Not Found is what clients expect (the spec does not "
-             "check it)"],
-    }  # fmt: skip
+        P1: [
+            "the list is sent as text/plain; the spec reads text, but JSON clients expect Content-Type: "
+            "application/json"
+        ],
+        P2: [
+            "POST on the root answered 200 OK; 201 Created is the usual answer to a create (the spec accepts any 2xx)"
+        ],
+        W5: [
+            "GET on the deleted todo's url answers 200 OK; 404 Not Found is what clients expect (the spec does not "
+            "check it)"
+        ],
+    }
 
 
 TODO_DEFECTS = [  # where the spec's assertions share a request, the official runner fails them all too

@@ -188,13 +188,32 @@ def test_the_cli_verifies_on_postgres_and_records_the_engine(invoke, tmp_path: P
 
     answers = tmp_path / "answers.sql"
     answers.write_text((DATA / "sql_queries_postgres" / "answers.sql").read_text())
-    result = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--engine", "postgres",
-                    "--dsn", pg, "--json")  # fmt: skip
+    result = invoke(
+        "checkpoint",
+        "verify",
+        "complex-sql-joins",
+        "--file",
+        str(answers),
+        "--engine",
+        "postgres",
+        "--dsn",
+        pg,
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["passed"] and report["engine"] == "postgres"
-    nothing = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(answers), "--engine", "postgres",
-                     "--dsn", f"postgresql://me@/db?host={tmp_path}")  # fmt: skip
+    nothing = invoke(
+        "checkpoint",
+        "verify",
+        "complex-sql-joins",
+        "--file",
+        str(answers),
+        "--engine",
+        "postgres",
+        "--dsn",
+        f"postgresql://me@/db?host={tmp_path}",
+    )
     assert (
         nothing.exit_code == 1 and nothing.stderr.count("\n") == 1 and "cannot connect to PostgreSQL" in nothing.stderr
     )

@@ -219,8 +219,17 @@ def test_language_options_are_refused_where_they_mean_nothing(invoke, tmp_path: 
     assert wrong.exit_code == 1 and "has no language 'cobol'; choose one of: python, node, go" in wrong.stderr
     other = invoke("checkpoint", "verify", "complex-sql-joins", "--file", str(tmp_path / "a.sql"), "--language", "go")
     assert other.exit_code == 1 and "has no --language option" in other.stderr
-    python = invoke("checkpoint", "verify", "unit-integration-tests", "--dir", str(tmp_path), "--language", "node",
-                    "--python", "/usr/bin/python3")  # fmt: skip
+    python = invoke(
+        "checkpoint",
+        "verify",
+        "unit-integration-tests",
+        "--dir",
+        str(tmp_path),
+        "--language",
+        "node",
+        "--python",
+        "/usr/bin/python3",
+    )
     assert python.exit_code == 1 and "--python only applies to tests written in Python" in python.stderr
     engine = invoke("checkpoint", "verify", "build-rest-api", "--engine", "postgres", "--dsn", "postgresql://x@/y")
     assert engine.exit_code == 1 and "has no --engine option" in engine.stderr
@@ -305,8 +314,10 @@ def test_a_jest_project_is_run_with_its_own_jest_and_catches_every_bug(tmp_path:
 
 @needs_jest
 def test_a_jest_suite_failing_on_the_correct_module_shows_jests_own_message(tmp_path: Path) -> None:
-    text = ("const { item, priceCart } = require('./pricing.js');\n"
-            "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n")  # fmt: skip
+    text = (
+        "const { item, priceCart } = require('./pricing.js');\n"
+        "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n"
+    )
     checks = verify(project_folder(tmp_path, JEST_PROJECT, text), "node")
     assert not checks[0].passed
     assert "● shipping is free" in checks[0].message and "Expected: 0 Received: 499" in checks[0].message
@@ -333,8 +344,10 @@ def test_a_vitest_project_is_run_with_its_own_vitest_and_catches_every_bug(tmp_p
 
 @needs_vitest
 def test_a_vitest_suite_failing_on_the_correct_module_shows_vitests_own_message(tmp_path: Path) -> None:
-    text = ("import { test, expect } from 'vitest';\nimport { item, priceCart } from './pricing.js';\n"
-            "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n")  # fmt: skip
+    text = (
+        "import { test, expect } from 'vitest';\nimport { item, priceCart } from './pricing.js';\n"
+        "test('shipping is free', () => expect(priceCart([item('A', 100)], { today: '2024-06-01' }).shipping).toBe(0));\n"
+    )
     checks = verify(project_folder(tmp_path, VITEST_PROJECT, text), "node")
     assert not checks[0].passed
     assert "shipping is free" in checks[0].message and "AssertionError: expected 499 to be +0" in checks[0].message

@@ -46,10 +46,20 @@ if TYPE_CHECKING:
         VerifyResult,
     )
 
-MARKS: dict[str, str] = {TopicStatus.DONE: "✓", TopicStatus.KNOWN: "◆", TopicStatus.LEARNING: "▶", TopicStatus.SKIPPED: "–",
-         TopicStatus.NOT_STARTED: "·"}  # fmt: skip
-STYLES: dict[str, str] = {TopicStatus.DONE: "green", TopicStatus.KNOWN: "cyan", TopicStatus.LEARNING: "yellow", TopicStatus.SKIPPED: "dim",
-          TopicStatus.NOT_STARTED: ""}  # fmt: skip
+MARKS: dict[str, str] = {
+    TopicStatus.DONE: "✓",
+    TopicStatus.KNOWN: "◆",
+    TopicStatus.LEARNING: "▶",
+    TopicStatus.SKIPPED: "–",
+    TopicStatus.NOT_STARTED: "·",
+}
+STYLES: dict[str, str] = {
+    TopicStatus.DONE: "green",
+    TopicStatus.KNOWN: "cyan",
+    TopicStatus.LEARNING: "yellow",
+    TopicStatus.SKIPPED: "dim",
+    TopicStatus.NOT_STARTED: "",
+}
 NOT_STARTED = TopicStatus.NOT_STARTED.value  # the status of a topic the store has no row for
 
 
@@ -233,8 +243,9 @@ class MarkdownTable:
 
         cells = [self.header, *self.rows]
         columns = range(len(self.header))
-        natural = [max(max((cell_len(line) for line in row[c].plain.split("\n")), default=0) for row in cells)
-                   for c in columns]  # fmt: skip
+        natural = [
+            max(max((cell_len(line) for line in row[c].plain.split("\n")), default=0) for row in cells) for c in columns
+        ]
         least = [max((cell_len(word) for row in cells for word in row[c].plain.split()), default=1) for c in columns]
         least = [max(1, min(n, w)) for n, w in zip(natural, least)]
         natural = [max(1, n) for n in natural]
@@ -396,8 +407,10 @@ def _topic(
     show_examples(out, topic, language, all_languages)
     show_exercise(out, topic)
     if topic.quiz:
-        out.print(f"\n[bold]Quiz[/bold]: {plural(len(topic.quiz), 'question')} — "
-                  f"run 'backend-mentor mentor {topic.id} --quiz'")  # fmt: skip
+        out.print(
+            f"\n[bold]Quiz[/bold]: {plural(len(topic.quiz), 'question')} — "
+            f"run 'backend-mentor mentor {topic.id} --quiz'"
+        )
     if topic.resources:
         out.print("\n[bold]Resources[/bold]")
         show_resources(out, topic.resources)
@@ -468,8 +481,10 @@ def choose_examples(
     if code and not mine:
         closest = min(code, key=lambda e: preferences.index(e["language"]))
         mine = [closest]
-        note = (f"No {LANGUAGE_NAMES[language]} example for this topic; the closest one is in "
-                f"{LANGUAGE_NAMES.get(closest['language'], closest['language'])}.")  # fmt: skip
+        note = (
+            f"No {LANGUAGE_NAMES[language]} example for this topic; the closest one is in "
+            f"{LANGUAGE_NAMES.get(closest['language'], closest['language'])}."
+        )
     return mine + other, len(code) - len(mine), note
 
 
@@ -583,8 +598,12 @@ def _path_list(out: Output, overview: PathOverview) -> None:
         for path in group.paths:
             progress = path.progress
             marker = "*" if path.id == overview.active else ""
-            table.add_row(marker, *_id_cells(side, path.id, path.title), str(progress.topics),
-                          (f"{bar(progress.done, progress.topics, 10)} " if wide else "") + f"{progress.percent}%")  # fmt: skip
+            table.add_row(
+                marker,
+                *_id_cells(side, path.id, path.title),
+                str(progress.topics),
+                (f"{bar(progress.done, progress.topics, 10)} " if wide else "") + f"{progress.percent}%",
+            )
         out.print(table)
 
 
@@ -638,8 +657,11 @@ def _path(out: Output, catalog: Catalog, path: PathDetail, expand_all: bool) -> 
             for topic in module.topics:
                 status = topic.status
                 tag = " (known)" if status == TopicStatus.KNOWN else ""
-                node.add(f"[{STYLES[status]}]{MARKS[status]} {esc(topic.title)}{tag}[/] [dim]{topic.id}[/dim]" if STYLES[status]
-                         else f"{MARKS[status]} {esc(topic.title)} [dim]{topic.id}[/dim]")  # fmt: skip
+                node.add(
+                    f"[{STYLES[status]}]{MARKS[status]} {esc(topic.title)}{tag}[/] [dim]{topic.id}[/dim]"
+                    if STYLES[status]
+                    else f"{MARKS[status]} {esc(topic.title)} [dim]{topic.id}[/dim]"
+                )
         for pid in stage.projects:
             project = catalog.projects.get(pid)
             branch.add(
@@ -648,8 +670,10 @@ def _path(out: Output, catalog: Catalog, path: PathDetail, expand_all: bool) -> 
         for cid in stage.checkpoints:
             checkpoint = catalog.checkpoints.get(cid)
             mark = "✓" if cid in path.passed_checkpoints else "○"
-            branch.add(f"{mark} checkpoint: {checkpoint.title if checkpoint else cid}{_in_language(checkpoint, path.languages)} "
-                       f"[dim]{cid}[/dim]")  # fmt: skip
+            branch.add(
+                f"{mark} checkpoint: {checkpoint.title if checkpoint else cid}{_in_language(checkpoint, path.languages)} "
+                f"[dim]{cid}[/dim]"
+            )
     out.print(tree)
     if collapsed:
         out.print(f"[dim]Every stage in full: backend-mentor path show {path.id} --all[/dim]")
@@ -776,8 +800,9 @@ def show_checkpoints(out: Output, listing: CheckpointList) -> None:
     table.add_column("attempts", justify="right", no_wrap=True)
     table.add_column("last attempt", no_wrap=True)
     for row in rows:
-        table.add_row(*_id_cells(side, row.id, row.title), row.kind, row.status, str(row.attempts),
-                      local_time(row.last_attempt))  # fmt: skip
+        table.add_row(
+            *_id_cells(side, row.id, row.title), row.kind, row.status, str(row.attempts), local_time(row.last_attempt)
+        )
     out.print(table)
     out.hint("Details: backend-mentor checkpoint show ID · check your work: backend-mentor checkpoint verify ID")
 
@@ -838,15 +863,21 @@ def show_report(out: Output, title: str, kind: str, checks: Sequence[Check]) -> 
     for check in checks:
         name, message = printable(check.name), printable(check.message or "")
         if check.passed:
-            out.print(Text.assemble("  ", ("PASS", "green"), f" {name}", (f" — {message}" if message else "", "dim")),
-                      soft_wrap=True)  # fmt: skip
+            out.print(
+                Text.assemble("  ", ("PASS", "green"), f" {name}", (f" — {message}" if message else "", "dim")),
+                soft_wrap=True,
+            )
             for warning in check.warnings or ():
-                out.print(Text.assemble("       ", ("WARN", "yellow"), f" (advice, does not fail) {printable(warning)}"),
-                          soft_wrap=True)  # fmt: skip
+                out.print(
+                    Text.assemble("       ", ("WARN", "yellow"), f" (advice, does not fail) {printable(warning)}"),
+                    soft_wrap=True,
+                )
             continue
         if check.skipped:
-            out.print(Text.assemble("  ", ("SKIP", "yellow"), f" {name}", (f" — {message}" if message else "", "dim")),
-                      soft_wrap=True)  # fmt: skip
+            out.print(
+                Text.assemble("  ", ("SKIP", "yellow"), f" {name}", (f" — {message}" if message else "", "dim")),
+                soft_wrap=True,
+            )
             continue
         out.print(Text.assemble("  ", ("FAIL", "red"), f" {name}"), soft_wrap=True)
         details = [printable(line) for line in (check.message or "").splitlines()]
@@ -987,12 +1018,15 @@ def show_dashboard(out: Output, board: Dashboard) -> None:
     progress = board.path.progress
     out.print(f"[bold]{board.path.title}[/bold]  {bar(progress.covered, progress.topics)} {progress.percent}%")
     for stage in progress.stages:
-        out.print(f"  {stage.level.title():<13} {stage.months:>5} mo  {bar(stage.covered, stage.topics, 16)} "
-                  f"{stage.covered}/{stage.topics}")  # fmt: skip
+        out.print(
+            f"  {stage.level.title():<13} {stage.months:>5} mo  {bar(stage.covered, stage.topics, 16)} "
+            f"{stage.covered}/{stage.topics}"
+        )
     streak, checkpoints = board.streak, board.checkpoints
     if streak is not None and checkpoints is not None:
-        out.print(f"\nStreak: {plural(streak.current, 'day')} · checkpoints passed: "
-                  f"{checkpoints.passed}/{checkpoints.total}")  # fmt: skip
+        out.print(
+            f"\nStreak: {plural(streak.current, 'day')} · checkpoints passed: {checkpoints.passed}/{checkpoints.total}"
+        )
     if board.reviews_due:
         out.print(f"Reviews due: [bold]{board.reviews_due}[/bold] — backend-mentor review")
     if board.next:
@@ -1029,8 +1063,13 @@ def show_projects(out: Output, listing: ProjectList) -> None:
 def show_project(out: Output, project: ProjectDetail, catalog: Catalog) -> None:
     from rich.panel import Panel
 
-    out.print(Panel(f"{esc(project.summary)}\n\n[dim]{project.level} project[/dim]", title=f"[bold]{esc(project.title)}[/bold]",
-                    title_align="left"))  # fmt: skip
+    out.print(
+        Panel(
+            f"{esc(project.summary)}\n\n[dim]{project.level} project[/dim]",
+            title=f"[bold]{esc(project.title)}[/bold]",
+            title_align="left",
+        )
+    )
     _bullets(out, "Features", project.features)
     out.print("\n[bold]Milestones[/bold]")
     for number, milestone in enumerate(project.milestones, start=1):

@@ -165,9 +165,11 @@ def recommend_path(catalog: Catalog, experience: str, language: str | None, goal
         for candidate in roles + tracks:
             return Recommendation(
                 candidate,
-                [f"you prefer {language} and are not set on a role: {candidate.title} teaches backend development "
-                 "in that language, with its own frameworks"],
-            )  # fmt: skip
+                [
+                    f"you prefer {language} and are not set on a role: {candidate.title} teaches backend development "
+                    "in that language, with its own frameworks"
+                ],
+            )
     generalist = [
         p
         for p in catalog.paths.values()
@@ -198,15 +200,28 @@ def path_progress(catalog: Catalog, path: LearningPath, statuses: dict[str, str]
     for stage in path.stages:
         ids = list(dict.fromkeys(stage.topic_ids))
         hours = sum(catalog.topics[t].hours for t in ids if t in catalog.topics)
-        stages.append(StageProgress(level=stage.level, months=stage.months, topics=len(ids),
-                                    done=count(ids, TopicStatus.DONE), known=count(ids, TopicStatus.KNOWN),
-                                    covered=count(ids, *COVERED), skipped=count(ids, TopicStatus.SKIPPED),
-                                    hours=hours))  # fmt: skip
+        stages.append(
+            StageProgress(
+                level=stage.level,
+                months=stage.months,
+                topics=len(ids),
+                done=count(ids, TopicStatus.DONE),
+                known=count(ids, TopicStatus.KNOWN),
+                covered=count(ids, *COVERED),
+                skipped=count(ids, TopicStatus.SKIPPED),
+                hours=hours,
+            )
+        )
     ids = path.topic_ids
     covered = count(ids, *COVERED)
-    return PathProgress(topics=len(ids), done=count(ids, TopicStatus.DONE), known=count(ids, TopicStatus.KNOWN),
-                        covered=covered, percent=round(100 * covered / len(ids)) if ids else 0,
-                        stages=tuple(stages))  # fmt: skip
+    return PathProgress(
+        topics=len(ids),
+        done=count(ids, TopicStatus.DONE),
+        known=count(ids, TopicStatus.KNOWN),
+        covered=covered,
+        percent=round(100 * covered / len(ids)) if ids else 0,
+        stages=tuple(stages),
+    )
 
 
 def path_summary(catalog: Catalog, path: LearningPath, statuses: dict[str, str]) -> PathSummary:
@@ -225,22 +240,43 @@ def path_detail(
 
     def topic_entry(tid: str) -> PathTopic:
         topic = catalog.topics.get(tid)
-        return PathTopic(id=tid, title=topic.title if topic else tid, hours=topic.hours if topic else 0,
-                         status=statuses.get(tid, TopicStatus.NOT_STARTED.value))  # fmt: skip
+        return PathTopic(
+            id=tid,
+            title=topic.title if topic else tid,
+            hours=topic.hours if topic else 0,
+            status=statuses.get(tid, TopicStatus.NOT_STARTED.value),
+        )
 
     stages = tuple(
-        PathStage(level=s.level, months=s.months, title=s.title, goals=tuple(s.goals),
-                  modules=tuple(PathModule(m.title, tuple(topic_entry(t) for t in m.topics)) for m in s.modules),
-                  projects=tuple(s.projects), checkpoints=tuple(s.checkpoints))
+        PathStage(
+            level=s.level,
+            months=s.months,
+            title=s.title,
+            goals=tuple(s.goals),
+            modules=tuple(PathModule(m.title, tuple(topic_entry(t) for t in m.topics)) for m in s.modules),
+            projects=tuple(s.projects),
+            checkpoints=tuple(s.checkpoints),
+        )
         for s in path.stages
-    )  # fmt: skip
+    )
     return PathDetail(
-        id=path.id, title=path.title, kind=path.kind, group=path.group, summary=path.summary,
-        languages=tuple(path.languages), frameworks=tuple(path.frameworks), career=path.career,
-        technologies=path.technologies, success_metrics=tuple(path.success_metrics), resources=tuple(path.resources),
-        next=tuple(path.next), stages=stages, progress=path_progress(catalog, path, statuses),
-        current_stage=current_stage(path, statuses), passed_checkpoints=passed,
-    )  # fmt: skip
+        id=path.id,
+        title=path.title,
+        kind=path.kind,
+        group=path.group,
+        summary=path.summary,
+        languages=tuple(path.languages),
+        frameworks=tuple(path.frameworks),
+        career=path.career,
+        technologies=path.technologies,
+        success_metrics=tuple(path.success_metrics),
+        resources=tuple(path.resources),
+        next=tuple(path.next),
+        stages=stages,
+        progress=path_progress(catalog, path, statuses),
+        current_stage=current_stage(path, statuses),
+        passed_checkpoints=passed,
+    )
 
 
 def path_overview(catalog: Catalog, statuses: dict[str, str], active: str | None = None) -> PathOverview:
@@ -249,10 +285,15 @@ def path_overview(catalog: Catalog, statuses: dict[str, str], active: str | None
     from .results import PathEntry, PathGroup, PathOverview
 
     groups = tuple(
-        PathGroup(group, tuple(PathEntry(p.id, p.title, p.kind, p.summary, tuple(p.next),
-                                         path_progress(catalog, p, statuses)) for p in paths))
+        PathGroup(
+            group,
+            tuple(
+                PathEntry(p.id, p.title, p.kind, p.summary, tuple(p.next), path_progress(catalog, p, statuses))
+                for p in paths
+            ),
+        )
         for group, paths in paths_by_group(catalog).items()
-    )  # fmt: skip
+    )
     return PathOverview(active=active, groups=groups)
 
 
@@ -290,8 +331,12 @@ def project_list(catalog: Catalog) -> ProjectList:
     from .results import ProjectEntry, ProjectList
 
     used_by = projects_in_paths(catalog)
-    return ProjectList(tuple(ProjectEntry(p.id, p.title, p.level, p.summary, tuple(used_by.get(p.id, [])))
-                             for p in catalog.projects.values()))  # fmt: skip
+    return ProjectList(
+        tuple(
+            ProjectEntry(p.id, p.title, p.level, p.summary, tuple(used_by.get(p.id, [])))
+            for p in catalog.projects.values()
+        )
+    )
 
 
 def project_detail(catalog: Catalog, store: Store, project_id: str) -> ProjectDetail:
@@ -302,11 +347,19 @@ def project_detail(catalog: Catalog, store: Store, project_id: str) -> ProjectDe
     p = catalog.project(project_id)
     summaries = checkpoint_summaries(store)
     return ProjectDetail(
-        id=p.id, title=p.title, level=p.level, summary=p.summary, features=tuple(p.features),
-        milestones=tuple(p.milestones), stretch=tuple(p.stretch), topics=tuple(p.topics),
-        checkpoints=tuple(p.checkpoints), paths=tuple(projects_in_paths(catalog).get(p.id, [])),
-        statuses=store.statuses(), checkpoint_states={c: checkpoint_state(summaries.get(c)) for c in p.checkpoints},
-    )  # fmt: skip
+        id=p.id,
+        title=p.title,
+        level=p.level,
+        summary=p.summary,
+        features=tuple(p.features),
+        milestones=tuple(p.milestones),
+        stretch=tuple(p.stretch),
+        topics=tuple(p.topics),
+        checkpoints=tuple(p.checkpoints),
+        paths=tuple(projects_in_paths(catalog).get(p.id, [])),
+        statuses=store.statuses(),
+        checkpoint_states={c: checkpoint_state(summaries.get(c)) for c in p.checkpoints},
+    )
 
 
 def example_language(store: Store, override: str | None = None) -> str | None:
@@ -406,12 +459,19 @@ def categories(catalog: Catalog, statuses: dict[str, str]) -> Categories:
     from .results import Categories, CategoryTopics, TopicBrief
 
     by_category = catalog.topics_by_category()
-    return Categories(tuple(
-        CategoryTopics(cid, c.title, tuple(TopicBrief(t.id, t.title, t.level,
-                                                      statuses.get(t.id, TopicStatus.NOT_STARTED.value))
-                                           for t in by_category.get(cid, [])))
-        for cid, c in catalog.categories.items()
-    ))  # fmt: skip
+    return Categories(
+        tuple(
+            CategoryTopics(
+                cid,
+                c.title,
+                tuple(
+                    TopicBrief(t.id, t.title, t.level, statuses.get(t.id, TopicStatus.NOT_STARTED.value))
+                    for t in by_category.get(cid, [])
+                ),
+            )
+            for cid, c in catalog.categories.items()
+        )
+    )
 
 
 def answer(catalog: Catalog, statuses: dict[str, str], query: str, limit: int) -> Answer:
@@ -433,16 +493,26 @@ def answer(catalog: Catalog, statuses: dict[str, str], query: str, limit: int) -
 
 
 def answer_with(
-    catalog: Catalog, statuses: dict[str, str], query: str, hits: tuple[SearchHit, ...],
-    corrected: Mapping[str, str], topic: Topic,
-) -> Answer:  # fmt: skip
+    catalog: Catalog,
+    statuses: dict[str, str],
+    query: str,
+    hits: tuple[SearchHit, ...],
+    corrected: Mapping[str, str],
+    topic: Topic,
+) -> Answer:
     """The answer once a topic is chosen (the clear match, or the learner's pick from the list)."""
 
     from .results import Answer, TopicRef
 
     missing = missing_prerequisites(catalog, topic, statuses)
-    return Answer(query=query, match=topic_view(topic, statuses), results=hits, corrected=corrected, clear=True,
-                  missing_prerequisites=tuple(TopicRef(m, catalog.topics[m].title) for m in missing))  # fmt: skip
+    return Answer(
+        query=query,
+        match=topic_view(topic, statuses),
+        results=hits,
+        corrected=corrected,
+        clear=True,
+        missing_prerequisites=tuple(TopicRef(m, catalog.topics[m].title) for m in missing),
+    )
 
 
 def begin_topic(store: Store, topic_id: str) -> None:
@@ -494,8 +564,17 @@ def grade_answers(
             card = cards.get(f"{topic.id}#{index}") or new_card(topic.id, index, now)
             card = schedule(card, GOOD if right else AGAIN, now)
             store.upsert_card(db, card)
-            store.record_answer(db, source=source, card_id=card["card_id"], topic_id=topic.id, question=index,
-                                shown=shown, picked=picked, correct=right, rating=GOOD if right else AGAIN)  # fmt: skip
+            store.record_answer(
+                db,
+                source=source,
+                card_id=card["card_id"],
+                topic_id=topic.id,
+                question=index,
+                shown=shown,
+                picked=picked,
+                correct=right,
+                rating=GOOD if right else AGAIN,
+            )
             graded.append(GradedAnswer(card=card, correct=right))
     return graded
 
@@ -506,9 +585,11 @@ def due_reviews(catalog: Catalog, store: Store) -> tuple[DueReview, ...]:
     from .results import DueReview
     from .review import due_cards
 
-    return tuple(DueReview(card_id=c["card_id"], topic=c["topic_id"], due=c["due"], question=c["question"])
-                 for c in due_cards(store.review_cards()) if c["topic_id"] in catalog.topics
-                 and 0 <= c["question"] < len(catalog.topics[c["topic_id"]].quiz))  # fmt: skip
+    return tuple(
+        DueReview(card_id=c["card_id"], topic=c["topic_id"], due=c["due"], question=c["question"])
+        for c in due_cards(store.review_cards())
+        if c["topic_id"] in catalog.topics and 0 <= c["question"] < len(catalog.topics[c["topic_id"]].quiz)
+    )
 
 
 def review_queue(catalog: Catalog, store: Store, limit: int) -> ReviewQueue:
@@ -517,8 +598,9 @@ def review_queue(catalog: Catalog, store: Store, limit: int) -> ReviewQueue:
     from .results import ReviewQueue
 
     cards = store.review_cards()
-    return ReviewQueue(cards=len(cards), due=due_reviews(catalog, store)[:limit],
-                       next_due=min((c["due"] for c in cards), default=None))  # fmt: skip
+    return ReviewQueue(
+        cards=len(cards), due=due_reviews(catalog, store)[:limit], next_due=min((c["due"] for c in cards), default=None)
+    )
 
 
 def answer_review(store: Store, topic: Topic, card: DueReview, picked: int, shown: list[int]) -> bool:
@@ -567,8 +649,10 @@ def placement_modules(
     modules = []
     for stage in stages:
         for module in stage.modules:
-            open_ids = sorted((t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED
-                               and t in catalog.topics), key=lambda t: order.get(t, 0))  # fmt: skip
+            open_ids = sorted(
+                (t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED and t in catalog.topics),
+                key=lambda t: order.get(t, 0),
+            )
             if open_ids:
                 modules.append(
                     PlacementModule(stage.level, module.title, open_ids, module_questions(catalog, open_ids))
@@ -603,8 +687,7 @@ def record_placement(
         grade_answers(store, catalog.topics[topic_id], items, source)
     statuses = store.statuses()
     known = [t for t in topic_ids if statuses.get(t) not in COVERED] if verdict == "known" else []
-    right = sum(1 for topic_id, index, picked, _ in answered
-                if _is_right(catalog.topics[topic_id].quiz[index], picked))  # fmt: skip
+    right = sum(1 for topic_id, index, picked, _ in answered if _is_right(catalog.topics[topic_id].quiz[index], picked))
     with store.transaction() as db:
         for topic_id in known:
             store.set_status(db, topic_id, TopicStatus.KNOWN)
@@ -639,8 +722,10 @@ def resolve_test_out(catalog: Catalog, store: Store, target: str) -> PlacementMo
         raise NotFound(f"'{target}' is neither a topic id{where}; see 'backend-mentor path show'")
     stage, module = matches[0]
     order = {t: i for i, t in enumerate(ordered_topics(catalog, path))} if path else {}
-    open_ids = sorted((t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED and t in catalog.topics),
-                      key=lambda t: order.get(t, 0))  # fmt: skip
+    open_ids = sorted(
+        (t for t in dict.fromkeys(module.topics) if statuses.get(t) not in FINISHED and t in catalog.topics),
+        key=lambda t: order.get(t, 0),
+    )
     return PlacementModule(stage.level, module.title, open_ids, module_questions(catalog, open_ids))
 
 
@@ -678,8 +763,15 @@ def plan(catalog: Catalog, path: LearningPath, statuses: dict[str, str], hours_p
                 topics, hours = [], 0.0
                 continue
             spent = min(room, remaining)
-            topics.append(PlanTopic(id=topic.id, title=topic.title, hours=round(spent, 2),
-                                    stage=stage_of(path, topic.id), continues=remaining - spent > 1e-9))  # fmt: skip
+            topics.append(
+                PlanTopic(
+                    id=topic.id,
+                    title=topic.title,
+                    hours=round(spent, 2),
+                    stage=stage_of(path, topic.id),
+                    continues=remaining - spent > 1e-9,
+                )
+            )
             hours = round(hours + spent, 2)
             remaining -= spent
     if topics:
@@ -731,8 +823,10 @@ def checkpoint_summaries(store: Store) -> dict[str, CheckpointSummary]:
 
     from .results import CheckpointSummary
 
-    return {cid: CheckpointSummary(passed=bool(row["passed"]), best=row["best"], attempts=row["attempts"],
-                                   last=row["last"]) for cid, row in store.checkpoint_summary().items()}  # fmt: skip
+    return {
+        cid: CheckpointSummary(passed=bool(row["passed"]), best=row["best"], attempts=row["attempts"], last=row["last"])
+        for cid, row in store.checkpoint_summary().items()
+    }
 
 
 def stats(catalog: Catalog, store: Store) -> Stats:
@@ -772,7 +866,7 @@ def stats(catalog: Catalog, store: Store) -> Stats:
             passed=sum(1 for c in checkpoints.values() if c["passed"]),
             total=len(catalog.checkpoints),
             attempted=len(checkpoints),
-        ),  # fmt: skip
+        ),
         streak=StreakSummary(current=s.current, longest=s.longest, active_days=len(s.days)),
         calendar=calendar(activity),
         unknown_topics=tuple(sorted(t for t in statuses if t not in catalog.topics)),
@@ -803,8 +897,12 @@ def dashboard(catalog: Catalog, store: Store) -> Dashboard:
     statuses = store.statuses()
     upcoming = next_topic(catalog, path, statuses)
     data = stats(catalog, store)
-    commands = ("backend-mentor learn", f"backend-mentor path show {path.id}", "backend-mentor checkpoint list",
-                "backend-mentor review")  # fmt: skip
+    commands = (
+        "backend-mentor learn",
+        f"backend-mentor path show {path.id}",
+        "backend-mentor checkpoint list",
+        "backend-mentor review",
+    )
     return Dashboard(
         new_user=False,
         path=path_summary(catalog, path, statuses),
@@ -860,11 +958,19 @@ def checkpoint_rows(catalog: Catalog, summaries: Mapping[str, CheckpointSummary]
     rows = []
     for c in catalog.checkpoints.values():
         summary = summaries.get(c.id)
-        rows.append(CheckpointRow(id=c.id, title=c.title, kind=c.kind, automatic=available(c.kind),
-                                  status=checkpoint_state(summary), passed=bool(summary and summary.passed),
-                                  best_score=summary.best if summary else None,
-                                  attempts=summary.attempts if summary else 0,
-                                  last_attempt=summary.last if summary else None))  # fmt: skip
+        rows.append(
+            CheckpointRow(
+                id=c.id,
+                title=c.title,
+                kind=c.kind,
+                automatic=available(c.kind),
+                status=checkpoint_state(summary),
+                passed=bool(summary and summary.passed),
+                best_score=summary.best if summary else None,
+                attempts=summary.attempts if summary else 0,
+                last_attempt=summary.last if summary else None,
+            )
+        )
     return CheckpointList(tuple(rows))
 
 
@@ -876,9 +982,17 @@ def checkpoint_detail(catalog: Catalog, store: Store, checkpoint_id: str) -> Che
 
     c = catalog.checkpoint(checkpoint_id)
     checks = tuple((spec.name, spec.hint) for spec in checkpoint_checks(c.kind, c.verifier.get("params")))
-    return CheckpointDetail(id=c.id, title=c.title, summary=c.summary, kind=c.kind, topics=tuple(c.topics),
-                            instructions=c.instructions, attempts=tuple(attempt(row) for row in store.attempts(c.id)),
-                            study=tuple(t for t in c.topics if t in catalog.topics), checks=checks)  # fmt: skip
+    return CheckpointDetail(
+        id=c.id,
+        title=c.title,
+        summary=c.summary,
+        kind=c.kind,
+        topics=tuple(c.topics),
+        instructions=c.instructions,
+        attempts=tuple(attempt(row) for row in store.attempts(c.id)),
+        study=tuple(t for t in c.topics if t in catalog.topics),
+        checks=checks,
+    )
 
 
 def attempt(row: Mapping[str, Any]) -> Attempt:
@@ -886,9 +1000,17 @@ def attempt(row: Mapping[str, Any]) -> Attempt:
 
     from .results import Attempt
 
-    return Attempt(id=row["id"], checkpoint_id=row["checkpoint_id"], at=row["at"], passed=row["passed"],
-                   score=row["score"], manual=row["manual"], evidence=row["evidence"], report=row["report"],
-                   uid=row["uid"])  # fmt: skip
+    return Attempt(
+        id=row["id"],
+        checkpoint_id=row["checkpoint_id"],
+        at=row["at"],
+        passed=row["passed"],
+        score=row["score"],
+        manual=row["manual"],
+        evidence=row["evidence"],
+        report=row["report"],
+        uid=row["uid"],
+    )
 
 
 def verify_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options: Any) -> VerifyResult:
@@ -921,10 +1043,17 @@ def run_checkpoint(catalog: Catalog, store: Store, checkpoint_id: str, **options
     params = dict(checkpoint.verifier.get("params") or {})
     checks = module.verify(VerifyOptions(params=params, **{k: v for k, v in options.items() if v is not None}))
     result = verdict(checks)
-    return VerifyResult(checkpoint=checkpoint.id, passed=result["passed"], score=result["score"],
-                        counts=result["counts"], language=options.get("language") or None,
-                        engine=options.get("engine") or None, checks=tuple(checks), title=checkpoint.title,
-                        kind=checkpoint.kind)  # fmt: skip
+    return VerifyResult(
+        checkpoint=checkpoint.id,
+        passed=result["passed"],
+        score=result["score"],
+        counts=result["counts"],
+        language=options.get("language") or None,
+        engine=options.get("engine") or None,
+        checks=tuple(checks),
+        title=checkpoint.title,
+        kind=checkpoint.kind,
+    )
 
 
 def record_verification(store: Store, checkpoint: Checkpoint, result: VerifyResult) -> None:
@@ -1010,8 +1139,13 @@ def write_starter_files(
             written.append(rel)
     except OSError as exc:
         raise MentorError(f"cannot write starter files into {target}: {exc.strerror}") from None
-    return StarterFiles(directory=str(target), written=tuple(written), kept=tuple(kept), language=chosen or None,
-                        checkpoint=checkpoint.id)  # fmt: skip
+    return StarterFiles(
+        directory=str(target),
+        written=tuple(written),
+        kept=tuple(kept),
+        language=chosen or None,
+        checkpoint=checkpoint.id,
+    )
 
 
 def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[str]) -> tuple[FinishedStage, ...]:
@@ -1025,8 +1159,9 @@ def finished_stages(path: LearningPath, statuses: dict[str, str], passed: set[st
         if topics and all(statuses.get(t) in FINISHED for t in topics):
             open_checkpoints = tuple(c for c in stage.checkpoints if c not in passed)
             if open_checkpoints:
-                result.append(FinishedStage(level=stage.level, projects=tuple(stage.projects),
-                                            checkpoints=open_checkpoints))  # fmt: skip
+                result.append(
+                    FinishedStage(level=stage.level, projects=tuple(stage.projects), checkpoints=open_checkpoints)
+                )
     return tuple(result)
 
 
@@ -1063,9 +1198,13 @@ def curriculum_info(catalog: Catalog) -> CurriculumInfo:
         counts=catalog.counts(),
         topics_by_category={cid: len(topics) for cid, topics in catalog.topics_by_category().items()},
         files=catalog.files,
-        cache=CacheInfo(file=str(catalog.cache_file) if catalog.cache_file else None, directory=str(cache_dir()),
-                        from_cache=catalog.from_cache, built_at=catalog.built_at,
-                        fingerprint=catalog.fingerprint[:16]),
+        cache=CacheInfo(
+            file=str(catalog.cache_file) if catalog.cache_file else None,
+            directory=str(cache_dir()),
+            from_cache=catalog.from_cache,
+            built_at=catalog.built_at,
+            fingerprint=catalog.fingerprint[:16],
+        ),
         database=str(database_path()),
         category_titles={cid: c.title for cid, c in catalog.categories.items()},
-    )  # fmt: skip
+    )

@@ -68,8 +68,11 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> FastAPI:
     maximum = None if "limit-clamped" in defects else 100
 
     @app.get("/notes")
-    def list_notes(limit: Annotated[int, Query(ge=0, le=maximum)] = 20, offset: Annotated[int, Query(ge=0)] = 0,
-                   tag: str | None = None) -> Any:  # fmt: skip
+    def list_notes(
+        limit: Annotated[int, Query(ge=0, le=maximum)] = 20,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        tag: str | None = None,
+    ) -> Any:
         found = [n for n in notes.values() if tag is None or tag in n["tags"]]
         if "newest-first" in defects:
             found.sort(key=lambda n: n["id"], reverse=True)

@@ -63,8 +63,14 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
 
     for status in (400, 404, 405):
         if f"html-{status}" not in defects:
-            app.register_error_handler(status, lambda e: (jsonify({"error": e.description}), e.code,
-                                                          {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}))  # fmt: skip
+            app.register_error_handler(
+                status,
+                lambda e: (
+                    jsonify({"error": e.description}),
+                    e.code,
+                    {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {},
+                ),
+            )
 
     @app.errorhandler(500)
     def server_error(e: HTTPException) -> Any:
@@ -119,8 +125,13 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
     def create() -> Any:
         doc = body()
         with lock:
-            note = {"id": len(notes) + 1, "title": doc["title"], "body": doc.get("body", ""),
-                    "tags": doc.get("tags", []), "created_at": now()}  # fmt: skip
+            note = {
+                "id": len(notes) + 1,
+                "title": doc["title"],
+                "body": doc.get("body", ""),
+                "tags": doc.get("tags", []),
+                "created_at": now(),
+            }
             notes.append(note)
         headers = {} if "no-location" in defects else {"Location": f"/notes/{note['id']}"}
         return jsonify(note), 200 if "create-200" in defects else 201, headers
@@ -163,8 +174,9 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
         if "put-merges" in defects:
             note.update({k: doc[k] for k in ("title", "body", "tags") if k in doc})
         elif "put-extends-tags" in defects:
-            note.update(title=doc["title"], body=doc.get("body", ""),
-                        tags=note["tags"] + doc["tags"] if "tags" in doc else [])  # fmt: skip
+            note.update(
+                title=doc["title"], body=doc.get("body", ""), tags=note["tags"] + doc["tags"] if "tags" in doc else []
+            )
         else:
             note.update(title=doc["title"], body=doc.get("body", ""), tags=doc.get("tags", []))
         return jsonify(note)
@@ -183,8 +195,9 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
 
     @app.delete("/notes/<note_id>")
     def delete(note_id: str) -> Any:
-        if "delete-missing-204" in defects and not (note_id.isdigit() and 0 < int(note_id) <= len(notes)
-                                                    and notes[int(note_id) - 1]):  # fmt: skip
+        if "delete-missing-204" in defects and not (
+            note_id.isdigit() and 0 < int(note_id) <= len(notes) and notes[int(note_id) - 1]
+        ):
             return "", 204
         note = find(note_id)
         notes[note["id"] - 1] = None

@@ -92,8 +92,11 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
         doc = json.loads(request.get_data() or b"{}")
         with lock:
             state["last"] += 1
-            todo = {"id": state["last"], "title": doc.get("title"),
-                    "completed": None if "completed-null" in defects else False}  # fmt: skip
+            todo = {
+                "id": state["last"],
+                "title": doc.get("title"),
+                "completed": None if "completed-null" in defects else False,
+            }
             if "order" in doc and "order-dropped-on-create" not in defects:
                 todo["order"] = doc["order"]
             todos[todo["id"]] = todo

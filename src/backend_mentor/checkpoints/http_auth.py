@@ -41,9 +41,20 @@ DEFAULT_TTL = 1
 MAX_TTL_SLACK = 60  # a "1-second" token that lives longer than this was not given the ttl at all
 
 PASSWORD_FIELDS = {  # field names, lower-cased without "_" and "-", whose value is the password or its hash
-    "password", "passwd", "pwd", "passwordhash", "hashedpassword", "passwordhashed", "pwdhash", "pwhash",
-    "passhash", "passworddigest", "encryptedpassword", "cryptedpassword", "passwordencrypted",
-}  # fmt: skip
+    "password",
+    "passwd",
+    "pwd",
+    "passwordhash",
+    "hashedpassword",
+    "passwordhashed",
+    "pwdhash",
+    "pwhash",
+    "passhash",
+    "passworddigest",
+    "encryptedpassword",
+    "cryptedpassword",
+    "passwordencrypted",
+}
 HASH_SHAPES = re.compile(
     r"\$2[abxy]?\$\d{1,2}\$[./A-Za-z0-9]{20,}"  # bcrypt
     r"|\$argon2(?:id|i|d)\$"  # Argon2 (PHC string)
@@ -56,13 +67,48 @@ NONE_SPELLINGS = ("none", "None", "NONE", "nOnE")
 HMAC_ALGORITHMS = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
 WELL_KNOWN_SECRETS = (  # tutorials' and frameworks' placeholders, jwt.io's default, and the usual guesses
     "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",  # FastAPI's security tutorial
-    "your-256-bit-secret", "your-384-bit-secret", "your-512-bit-secret",  # jwt.io
-    "secret", "Secret", "SECRET", "secret-key", "secret_key", "secretkey", "SECRET_KEY", "mysecret",
-    "my-secret", "my_secret", "mysecretkey", "my-secret-key", "my_secret_key", "supersecret", "super-secret",
-    "super_secret", "supersecretkey", "topsecret", "jwtsecret", "jwt-secret", "jwt_secret", "JWT_SECRET",
-    "your-secret-key", "your_secret_key", "yoursecretkey", "your-secret", "change-me", "changeme", "change_me",
-    "changethis", "password", "123456", "key", "test", "dev", "development", "s3cr3t", "",
-)  # fmt: skip
+    "your-256-bit-secret",
+    "your-384-bit-secret",
+    "your-512-bit-secret",  # jwt.io
+    "secret",
+    "Secret",
+    "SECRET",
+    "secret-key",
+    "secret_key",
+    "secretkey",
+    "SECRET_KEY",
+    "mysecret",
+    "my-secret",
+    "my_secret",
+    "mysecretkey",
+    "my-secret-key",
+    "my_secret_key",
+    "supersecret",
+    "super-secret",
+    "super_secret",
+    "supersecretkey",
+    "topsecret",
+    "jwtsecret",
+    "jwt-secret",
+    "jwt_secret",
+    "JWT_SECRET",
+    "your-secret-key",
+    "your_secret_key",
+    "yoursecretkey",
+    "your-secret",
+    "change-me",
+    "changeme",
+    "change_me",
+    "changethis",
+    "password",
+    "123456",
+    "key",
+    "test",
+    "dev",
+    "development",
+    "s3cr3t",
+    "",
+)
 EMBEDDED_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]*")
 MASK = re.compile(r"[*•]+")  # a masked value ("********") is not the password
 

@@ -348,8 +348,10 @@ class NotesSuite:
             expect_status(
                 response, 200, f"{method} {path}" + (" with id and created_at in the body" if "id" in body else "")
             )
-            for shown, where in ((expect_json(response, method, dict), f"the {method} answer"),
-                                 (self.get_note(note["id"], f"after {method}"), f"GET after {method}")):  # fmt: skip
+            for shown, where in (
+                (expect_json(response, method, dict), f"the {method} answer"),
+                (self.get_note(note["id"], f"after {method}"), f"GET after {method}"),
+            ):
                 changed = [k for k in ("id", "created_at") if str(shown.get(k)) != str(original[k])]
                 if changed:
                     sent = "with id and created_at in the body" if "id" in body else "of title, body and tags"
@@ -571,8 +573,11 @@ class TodoBackendSuite:
     def preflight(self, method: str, url: str) -> None:
         if (method, url) in self.preflighted:
             return
-        headers = {"Origin": ORIGIN, "Access-Control-Request-Method": method,
-                   "Access-Control-Request-Headers": "content-type"}  # fmt: skip
+        headers = {
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "content-type",
+        }
         response = self.session.send_request(Request("OPTIONS", url, headers))
         problems = []
         if not 200 <= response.status < 300:
@@ -650,9 +655,10 @@ class TodoBackendSuite:
             raise CheckFailed(f"{where} has no '{key}'", expected=f"{key}: {json.dumps(value)}")
         if not strictly_equal(todo[key], value):
             raise CheckFailed(
-                f"{where} has {key} {json.dumps(todo[key])}", expected=f"{key}: {json.dumps(value)}",
+                f"{where} has {key} {json.dumps(todo[key])}",
+                expected=f"{key}: {json.dumps(value)}",
                 actual=f"{key}: {json.dumps(todo[key])}",
-            )  # fmt: skip
+            )
 
     # --- the pre-requisites ---
 
@@ -670,8 +676,10 @@ class TodoBackendSuite:
         todo = self.json_of(response, "POST on the root")
         self.expect_property(todo, "title", "a todo", "the todo the POST answered")
         if response.status != 201:
-            self.advice.append(f"POST on the root answered {status_text(response.status)}; 201 Created is the usual "
-                               "answer to a create (the spec accepts any 2xx)")  # fmt: skip
+            self.advice.append(
+                f"POST on the root answered {status_text(response.status)}; 201 Created is the usual "
+                "answer to a create (the spec accepts any 2xx)"
+            )
         return "the posted todo came back"
 
     def root_responds_to_delete(self) -> str:
@@ -730,8 +738,9 @@ class TodoBackendSuite:
 
     def patch_title(self) -> str:
         url = self.create_fresh(title="initial title")
-        self.expect_property(self.patch_json(url, {"title": "bathe the cat"}), "title", "bathe the cat",
-                             "the PATCH answer")  # fmt: skip
+        self.expect_property(
+            self.patch_json(url, {"title": "bathe the cat"}), "title", "bathe the cat", "the PATCH answer"
+        )
         return "title changed"
 
     def patch_completed(self) -> str:
@@ -742,8 +751,10 @@ class TodoBackendSuite:
     def persisted(self) -> str:
         patched = self.patch_json(self.create_fresh(), {"title": "changed title", "completed": True})
         refetched = self.get(self.todo_url(patched, "the PATCH answer"), "GET on the todo's url")
-        for where, todo in (("the todo re-fetched from its url", refetched),
-                            ("the todo in the list", self.first_of(self.get_root(), 1))):  # fmt: skip
+        for where, todo in (
+            ("the todo re-fetched from its url", refetched),
+            ("the todo in the list", self.first_of(self.get_root(), 1)),
+        ):
             self.expect_property(todo, "completed", True, where)
             self.expect_property(todo, "title", "changed title", where)
         return "re-fetched and listed with the changes"
@@ -753,13 +764,16 @@ class TodoBackendSuite:
         self.ajax("DELETE", url)
         todos = self.get_root()
         if not (isinstance(todos, (list, str, dict)) and len(todos) == 0):  # chai's ``be.empty``
-            raise CheckFailed(f"after DELETE on the todo's url the list is {excerpt(json.dumps(todos), 120)}",
-                              expected="[]")  # fmt: skip
+            raise CheckFailed(
+                f"after DELETE on the todo's url the list is {excerpt(json.dumps(todos), 120)}", expected="[]"
+            )
         with suppress(HttpProblem, CheckFailed):
             gone = self.session.request("GET", url, headers={"Origin": ORIGIN})
             if 200 <= gone.status < 300:
-                self.advice.append(f"GET on the deleted todo's url answers {status_text(gone.status)}; "
-                                   "404 Not Found is what clients expect (the spec does not check it)")  # fmt: skip
+                self.advice.append(
+                    f"GET on the deleted todo's url answers {status_text(gone.status)}; "
+                    "404 Not Found is what clients expect (the spec does not check it)"
+                )
         return "the list is empty"
 
     # --- tracking todo order ---

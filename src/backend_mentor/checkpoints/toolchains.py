@@ -361,8 +361,16 @@ class JestToolchain(NodeToolchain):
         return Program(str(entry), f"{self.NAME} {self.version} from your node_modules".replace("  ", " "))
 
     def command(self, program: str, targets: list[str], plugins: list[str], timeout: float) -> list[str]:
-        return [find_node(), program, "--ci", "--runInBand", "--watchman=false", "--passWithNoTests",
-                "--cacheDirectory=.jest-cache", *targets]  # fmt: skip
+        return [
+            find_node(),
+            program,
+            "--ci",
+            "--runInBand",
+            "--watchman=false",
+            "--passWithNoTests",
+            "--cacheDirectory=.jest-cache",
+            *targets,
+        ]
 
     def env(self, base: dict[str, str], root: Path) -> dict[str, str]:
         env = super().env(base, root)

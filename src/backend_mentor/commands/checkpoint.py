@@ -178,8 +178,18 @@ def verify(
 
     state = app_context(ctx)
     catalog, store = state.catalog(), state.store()
-    options = {"url": url, "file": file, "directory": directory, "profile": profile, "timeout": timeout,
-               "allow_remote": allow_remote, "language": language, "python": python, "engine": engine, "dsn": dsn}  # fmt: skip
+    options = {
+        "url": url,
+        "file": file,
+        "directory": directory,
+        "profile": profile,
+        "timeout": timeout,
+        "allow_remote": allow_remote,
+        "language": language,
+        "python": python,
+        "engine": engine,
+        "dsn": dsn,
+    }
     if watch and json_output:  # option check: a live report has no single document to print
         raise MentorError("--watch shows a live report; it cannot be combined with --json")
     if watch:

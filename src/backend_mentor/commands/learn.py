@@ -106,8 +106,10 @@ def choose(out, prompt: str, options: dict[str, str], default: str) -> str:
         if picked and sure:
             return picked
         if not picked:
-            out.print(f"[red]'{answer}' is not one of the options; type 1-{len(names)} or a name from the list.[/red]",
-                      highlight=False)  # fmt: skip
+            out.print(
+                f"[red]'{answer}' is not one of the options; type 1-{len(names)} or a name from the list.[/red]",
+                highlight=False,
+            )
 
 
 @app.callback(invoke_without_command=True)
@@ -165,8 +167,10 @@ def learn(
             return
         topic = upcoming
     examples = (services.example_language(store, language), all_languages, not no_pager)
-    out.emit(services.lesson(catalog, store, topic),
-             human=lambda out, lesson: study(out, catalog, store, topic, lesson, prompts, examples))  # fmt: skip
+    out.emit(
+        services.lesson(catalog, store, topic),
+        human=lambda out, lesson: study(out, catalog, store, topic, lesson, prompts, examples),
+    )
 
 
 def raise_no_path(catalog) -> None:
@@ -182,8 +186,10 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     """Four questions, one recommendation, and the profile saved in one transaction at the end."""
     from .. import services
 
-    out.print("[bold]Welcome to backend-mentor.[/bold] Four questions, then your personal path. "
-              "Press Enter to take the default shown in brackets.\n")  # fmt: skip
+    out.print(
+        "[bold]Welcome to backend-mentor.[/bold] Four questions, then your personal path. "
+        "Press Enter to take the default shown in brackets.\n"
+    )
     out.print("[bold]Your experience[/bold]")
     experience = choose(out, "Your experience", EXPERIENCE, "some")
     out.print("\n[bold]Preferred language[/bold]")
@@ -208,8 +214,9 @@ def run_wizard(out, catalog, store, hours: float | None) -> None:
     if ask("Start this path?", ["y", "n"], "y") != "y":
         out.message("Nothing saved. Browse the paths with 'backend-mentor path list'.")
         raise typer.Exit(0)
-    services.start_path(catalog, store, path.id, experience=experience, language=language,
-                        goal=goal, hours_per_week=weekly)  # fmt: skip
+    services.start_path(
+        catalog, store, path.id, experience=experience, language=language, goal=goal, hours_per_week=weekly
+    )
     out.success(f"Saved. Your path: {path.title}.")
     offer_placement(out, catalog, store, path, experience)
     out.success("Here is your first lesson.\n")
@@ -225,10 +232,12 @@ def offer_placement(out, catalog, store, path, experience: str) -> None:
     if not modules:
         return
     most = sum(len(m.questions) for m in modules)
-    out.print(f"\n[bold]Placement check[/bold]: you are not new to this, so you can skip what you already know. "
-              f"{plural(len(modules), 'module')} of the early stages, up to {services.QUESTIONS_PER_MODULE} questions each "
-              f"(at most {most}); a module ends at its second miss, or early when you clearly know it. "
-              "Modules you pass are marked known.")  # fmt: skip
+    out.print(
+        f"\n[bold]Placement check[/bold]: you are not new to this, so you can skip what you already know. "
+        f"{plural(len(modules), 'module')} of the early stages, up to {services.QUESTIONS_PER_MODULE} questions each "
+        f"(at most {most}); a module ends at its second miss, or early when you clearly know it. "
+        "Modules you pass are marked known."
+    )
     if ask("Take the placement check?", ["y", "n"], "y") != "y":
         out.message(
             "No placement: you start at the beginning. Test out of a module later: backend-mentor learn test-out MODULE"
@@ -276,8 +285,11 @@ def run_placement(out, catalog, store, modules, source: str = "placement") -> li
                 f"[green]You know {module.title}:[/green] {plural(len(marked), 'topic')} marked known.", highlight=False
             )
         else:
-            out.print(f"[yellow]{module.title} is worth studying[/yellow] ({sum(results)}/{len(results)} right); "
-                      "it stays on your path.", highlight=False)  # fmt: skip
+            out.print(
+                f"[yellow]{module.title} is worth studying[/yellow] ({sum(results)}/{len(results)} right); "
+                "it stays on your path.",
+                highlight=False,
+            )
     return known
 
 
@@ -321,8 +333,10 @@ def study(out, catalog, store, topic, lesson: Lesson, prompts: bool, examples: t
             out.success(f"Marked '{topic.title}' done.")
         elif choice == "s":
             services.mark_topics(catalog, store, [topic.id], TopicStatus.SKIPPED)
-            out.success(f"Skipped '{topic.title}'; it will not come up again (study it any time: "
-                        f"backend-mentor learn --topic {topic.id}).")  # fmt: skip
+            out.success(
+                f"Skipped '{topic.title}'; it will not come up again (study it any time: "
+                f"backend-mentor learn --topic {topic.id})."
+            )
         else:
             out.message(
                 f"Stopped here; nothing marked. '{topic.title}' stays your next lesson: run 'backend-mentor learn'."
@@ -342,8 +356,10 @@ def lesson_choice(out, default: str) -> str:
         key = key or words.get(answer) or LESSON_WORDS.get(answer)
         if key:
             return key
-        out.print(f"[red]'{answer}' is not a choice; type a letter or a word: {', '.join(LESSON_CHOICES.values())}.[/red]",
-                  highlight=False)  # fmt: skip
+        out.print(
+            f"[red]'{answer}' is not a choice; type a letter or a word: {', '.join(LESSON_CHOICES.values())}.[/red]",
+            highlight=False,
+        )
 
 
 def run_quiz(out, store, topic) -> QuizResult:
@@ -355,9 +371,14 @@ def run_quiz(out, store, topic) -> QuizResult:
     asked = [ask_shuffled(out, q, f"Q{n}. ", rng) for n, q in enumerate(topic.quiz, start=1)]
     result = services.record_quiz(store, topic, [a[0] for a in asked], [a[1] for a in asked])
     wrong = result.questions - result.correct
-    out.print(f"\n[bold]{result.correct}/{result.questions} correct.[/bold] "
-              + ("Missed questions come back in 'backend-mentor review' in ten minutes; the others in a few days."
-                 if wrong else "These questions come back in 'backend-mentor review' in a few days."))  # fmt: skip
+    out.print(
+        f"\n[bold]{result.correct}/{result.questions} correct.[/bold] "
+        + (
+            "Missed questions come back in 'backend-mentor review' in ten minutes; the others in a few days."
+            if wrong
+            else "These questions come back in 'backend-mentor review' in a few days."
+        )
+    )
     return result
 
 

@@ -69,8 +69,11 @@ def mentor(
                 return
             from ._common import ask
 
-            picked = ask("Open which one? (number, Enter for 1)", [str(n) for n in range(1, len(answer.results) + 1)],
-                         default="1")  # fmt: skip
+            picked = ask(
+                "Open which one? (number, Enter for 1)",
+                [str(n) for n in range(1, len(answer.results) + 1)],
+                default="1",
+            )
             topic = catalog.topics[answer.results[int(picked) - 1].id]
             answer = services.answer_with(catalog, statuses, text, answer.results, answer.corrected, topic)
         assert answer.match is not None  # a clear winner, or the learner's pick from the list

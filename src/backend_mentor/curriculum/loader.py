@@ -58,7 +58,7 @@ def load_sources(sources: list[Source]) -> Loaded:
                     display_path(source.root),
                     0,
                     "no curriculum files found (expected categories.yaml, topics/, paths/, checkpoints/ or projects/)",
-                )  # fmt: skip
+                )
             )
         for kind, path in files:
             out.files += 1

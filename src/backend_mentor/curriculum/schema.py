@@ -10,10 +10,31 @@ SCHEMA_VERSION = 1
 LEVELS = ("beginner", "intermediate", "advanced")
 TOPIC_LANGUAGES = ("any", "python", "node", "typescript", "go", "java", "php", "csharp", "ruby")
 EXAMPLE_LANGUAGES = (
-    "python", "javascript", "typescript", "go", "java", "php", "csharp", "ruby", "sql", "bash",
-    "http", "json", "yaml", "dockerfile", "graphql", "protobuf", "text", "nginx", "xml", "kotlin",
-    "toml", "ini", "hcl", "promql",
-)  # fmt: skip
+    "python",
+    "javascript",
+    "typescript",
+    "go",
+    "java",
+    "php",
+    "csharp",
+    "ruby",
+    "sql",
+    "bash",
+    "http",
+    "json",
+    "yaml",
+    "dockerfile",
+    "graphql",
+    "protobuf",
+    "text",
+    "nginx",
+    "xml",
+    "kotlin",
+    "toml",
+    "ini",
+    "hcl",
+    "promql",
+)
 # The learner's language (the wizard's answer, `--language`) -> example languages, closest first.
 # The first entries (PROFILE_EXAMPLE_LANGUAGES) are the learner's own; the rest are the fallbacks
 # shown, one of them, when a topic has no example in the learner's language. The one place that
@@ -27,17 +48,39 @@ EXAMPLE_PREFERENCES = {
     "php": ("php", "javascript", "python", "ruby", "typescript", "java", "go", "csharp", "kotlin"),
     "csharp": ("csharp", "java", "kotlin", "typescript", "go", "javascript", "python", "php", "ruby"),
     "ruby": ("ruby", "python", "php", "javascript", "typescript", "go", "java", "kotlin", "csharp"),
-}  # fmt: skip
+}
 PROFILE_EXAMPLE_LANGUAGES = {
-    "python": ("python",), "node": ("javascript", "typescript"), "typescript": ("typescript", "javascript"),
-    "go": ("go",), "java": ("java", "kotlin"), "php": ("php",), "csharp": ("csharp",), "ruby": ("ruby",),
-}  # fmt: skip
-LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "typescript": "TypeScript", "go": "Go",
-                  "java": "Java", "kotlin": "Kotlin", "php": "PHP", "csharp": "C#", "ruby": "Ruby",
-                  "node": "JavaScript/Node.js"}  # fmt: skip
+    "python": ("python",),
+    "node": ("javascript", "typescript"),
+    "typescript": ("typescript", "javascript"),
+    "go": ("go",),
+    "java": ("java", "kotlin"),
+    "php": ("php",),
+    "csharp": ("csharp",),
+    "ruby": ("ruby",),
+}
+LANGUAGE_NAMES = {
+    "python": "Python",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "go": "Go",
+    "java": "Java",
+    "kotlin": "Kotlin",
+    "php": "PHP",
+    "csharp": "C#",
+    "ruby": "Ruby",
+    "node": "JavaScript/Node.js",
+}
 # What `--language` also accepts, for the profile language it means.
-LANGUAGE_ALIASES = {"javascript": "node", "js": "node", "nodejs": "node", "ts": "typescript", "c#": "csharp",
-                    "py": "python", "golang": "go"}  # fmt: skip
+LANGUAGE_ALIASES = {
+    "javascript": "node",
+    "js": "node",
+    "nodejs": "node",
+    "ts": "typescript",
+    "c#": "csharp",
+    "py": "python",
+    "golang": "go",
+}
 EXERCISE_TRIED = ("ran", "desk-checked")
 # The test-writing checkpoint's languages, and which serves each profile language.
 TEST_LANGUAGES = ("python", "node", "go")
@@ -56,9 +99,15 @@ PATH_GROUPS = {
     "specialization": "Specialization paths",
 }
 VERIFIER_KINDS = (
-    "http-rest", "http-auth", "http-cache", "http-monitoring",
-    "sql-queries", "sql-schema", "sql-explain", "pytest-bugs",
-)  # fmt: skip
+    "http-rest",
+    "http-auth",
+    "http-cache",
+    "http-monitoring",
+    "sql-queries",
+    "sql-schema",
+    "sql-explain",
+    "pytest-bugs",
+)
 
 
 class TopicStatus(str, Enum):

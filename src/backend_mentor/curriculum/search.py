@@ -265,10 +265,12 @@ class _Text:
             self.db = db
         except sqlite3.Error:
             self._tokens = {
-                t.id: WORD.findall(f"{t.id} {t.title} {' '.join(t.aliases)} {t.summary} {t.lesson} "
-                                   f"{' '.join(t.key_points)} {' '.join(t.pitfalls)}".lower().replace("-", " "))
+                t.id: WORD.findall(
+                    f"{t.id} {t.title} {' '.join(t.aliases)} {t.summary} {t.lesson} "
+                    f"{' '.join(t.key_points)} {' '.join(t.pitfalls)}".lower().replace("-", " ")
+                )
                 for t in catalog.topics.values()
-            }  # fmt: skip
+            }
 
     def _match(self, expression: str, weights: str = "1, 1, 1, 1, 1") -> dict[str, float]:
         assert self.db is not None
@@ -293,8 +295,11 @@ class _Text:
         """Topic id -> how strongly its lesson uses the word, from 0 to 1."""
         if self.db is None:
             target = stem(word)
-            scores = {tid: sum(1 for t in tokens if stem(t) == target) / len(tokens) ** 0.5
-                      for tid, tokens in self._tokens.items() if tokens}  # fmt: skip
+            scores = {
+                tid: sum(1 for t in tokens if stem(t) == target) / len(tokens) ** 0.5
+                for tid, tokens in self._tokens.items()
+                if tokens
+            }
         else:
             scores = self._match(f'body : "{word}"', "0, 0, 0, 0, 1")
         scores = {tid: s for tid, s in scores.items() if s > 0}
@@ -335,8 +340,11 @@ def _correct(words: list[str], names: _Names, text: _Text) -> tuple[list[str], d
         # A typo changes a letter or two, not a short word's shape, and rarely its first letter:
         # "kuberntes" is kubernetes, but "lake" is not "fake" or "leaked".
         short = len(word) <= 5
-        close = [c for c in difflib.get_close_matches(word, names.vocabulary(), n=5, cutoff=0.75)
-                 if typo_distance(word, c) <= (1 if short else 2) and (c[0] == word[0] or not short)]  # fmt: skip
+        close = [
+            c
+            for c in difflib.get_close_matches(word, names.vocabulary(), n=5, cutoff=0.75)
+            if typo_distance(word, c) <= (1 if short else 2) and (c[0] == word[0] or not short)
+        ]
         if close:
             corrected[word] = close[0]
             fixed.append(close[0])
@@ -441,10 +449,16 @@ def _ranked(catalog: Catalog, names: _Names, text: _Text, words: list[str], type
             for tid in text.phrase(first, second):
                 add(tid, PHRASE_WEIGHT * (idf.get(first, 0.0) + idf.get(second, 0.0)), first, second)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [Hit(tid, catalog.topics[tid].title, round(score, 4),
-                coverage=round(sum(idf.get(w, 0.0) for w in matched.get(tid, ())) / total_idf, 3),
-                named=round(sum(idf.get(w, 0.0) for w in named.get(tid, ())) / total_idf, 3))
-            for tid, score in ranked]  # fmt: skip
+    return [
+        Hit(
+            tid,
+            catalog.topics[tid].title,
+            round(score, 4),
+            coverage=round(sum(idf.get(w, 0.0) for w in matched.get(tid, ())) / total_idf, 3),
+            named=round(sum(idf.get(w, 0.0) for w in named.get(tid, ())) / total_idf, 3),
+        )
+        for tid, score in ranked
+    ]
 
 
 def suggestions(catalog: Catalog, query: str, n: int = 3) -> list[str]:

@@ -406,9 +406,12 @@ def check_path_closure(paths: dict[str, dict[str, Any]], topics: dict[str, dict[
                 reported.add((topic_id, prereq))
                 level = stages[s_index].get("level", s_index) if isinstance(stages[s_index], dict) else s_index
                 why = "is not on the path" if where is None else "comes only in a later stage"
-                problems.append(Problem(
-                    data["source"], data["_lines"].get(key, 1),
-                    f"path '{data.get('id')}' teaches '{topic_id}' (stage {level}) but its prerequisite "
-                    f"'{prereq}' {why}; add '{prereq}' to this stage or an earlier one",
-                ))  # fmt: skip
+                problems.append(
+                    Problem(
+                        data["source"],
+                        data["_lines"].get(key, 1),
+                        f"path '{data.get('id')}' teaches '{topic_id}' (stage {level}) but its prerequisite "
+                        f"'{prereq}' {why}; add '{prereq}' to this stage or an earlier one",
+                    )
+                )
     return problems

@@ -129,8 +129,13 @@ def read_text(path: Path) -> str:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) \
-                else "a device or special file"  # fmt: skip
+            kind = (
+                "a folder"
+                if stat.S_ISDIR(info.st_mode)
+                else "a pipe (FIFO)"
+                if stat.S_ISFIFO(info.st_mode)
+                else "a device or special file"
+            )
             raise YamlProblem(1, f"cannot read file: it is {kind}, not a regular file")
         if info.st_size > MAX_FILE_BYTES:
             raise YamlProblem(1, f"file is too large ({info.st_size} bytes, limit {MAX_FILE_BYTES})")

@@ -344,8 +344,10 @@ class Store:
         if source:
             sql, args = sql + " WHERE source = ?", (source,)
         rows = self.db.execute(sql + " ORDER BY id", args)
-        return [{**dict(r), "shown": json.loads(r["shown"]) if r["shown"] else None, "correct": bool(r["correct"])}
-                for r in rows]  # fmt: skip
+        return [
+            {**dict(r), "shown": json.loads(r["shown"]) if r["shown"] else None, "correct": bool(r["correct"])}
+            for r in rows
+        ]
 
     # --- import merge: newer rows win, rows already here are kept ----------------------------
 
@@ -379,8 +381,11 @@ class Store:
         mine = db.execute("SELECT updated_at FROM topic_status WHERE topic_id = ?", (row["topic_id"],)).fetchone()
         if mine is not None and row["updated_at"] <= mine["updated_at"]:
             return None
-        db.execute("INSERT OR REPLACE INTO topic_status (topic_id, status, started_at, completed_at, updated_at) "
-                   "VALUES (:topic_id, :status, :started_at, :completed_at, :updated_at)", row)  # fmt: skip
+        db.execute(
+            "INSERT OR REPLACE INTO topic_status (topic_id, status, started_at, completed_at, updated_at) "
+            "VALUES (:topic_id, :status, :started_at, :completed_at, :updated_at)",
+            row,
+        )
         return "added" if mine is None else "updated"
 
     def merge_card(self, db: sqlite3.Connection, card: dict[str, Any]) -> str | None:
@@ -396,9 +401,17 @@ class Store:
         cursor = db.execute(
             "INSERT OR IGNORE INTO checkpoint_attempts (uid, checkpoint_id, at, passed, score, manual, evidence, report) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, row["checkpoint_id"], row["at"], int(row["passed"]), row["score"], int(row["manual"]),
-             row["evidence"], json.dumps(row["report"], sort_keys=True)),
-        )  # fmt: skip
+            (
+                uid,
+                row["checkpoint_id"],
+                row["at"],
+                int(row["passed"]),
+                row["score"],
+                int(row["manual"]),
+                row["evidence"],
+                json.dumps(row["report"], sort_keys=True),
+            ),
+        )
         return cursor.rowcount
 
     def insert_event_if_new(self, db: sqlite3.Connection, uid: str, row: dict[str, Any]) -> int:
@@ -415,9 +428,19 @@ class Store:
         cursor = db.execute(
             "INSERT OR IGNORE INTO answers (uid, at, source, card_id, topic_id, question, shown, picked, correct, rating) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (row["uid"], row["at"], row["source"], row["card_id"], row["topic_id"], row["question"], shown,
-             row["picked"], int(row["correct"]), row["rating"]),
-        )  # fmt: skip
+            (
+                row["uid"],
+                row["at"],
+                row["source"],
+                row["card_id"],
+                row["topic_id"],
+                row["question"],
+                shown,
+                row["picked"],
+                int(row["correct"]),
+                row["rating"],
+            ),
+        )
         return cursor.rowcount
 
     def merge_profile(self, db: sqlite3.Connection, profile: dict[str, Any]) -> int:
@@ -478,8 +501,13 @@ def _describe(path: Path, exc: sqlite3.Error) -> str:
         return f"cannot write the progress database {path}: it is read-only (check the file and folder permissions); nothing was changed"
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return f"cannot write the progress database {path}: the disk is full; nothing was changed — free some space and try again"
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered or "no such table" in lowered \
-            or "no such column" in lowered:  # fmt: skip
+    if (
+        "not a database" in lowered
+        or "malformed" in lowered
+        or "corrupt" in lowered
+        or "no such table" in lowered
+        or "no such column" in lowered
+    ):
         return (
             f"the progress database {path} is damaged ({text}); move it aside and run again, "
             "or restore it from a 'progress export' file"

@@ -90,8 +90,18 @@ def export_csv(store: Store, catalog: Any, stream: IO[str]) -> None:
     writer.writerow(["topic_id", "title", "category", "level", "hours", "status", "started_at", "completed_at"])
     for topic in catalog.topics.values():
         row = rows.get(topic.id, {})
-        writer.writerow([topic.id, topic.title, topic.category, topic.level, topic.hours, row.get("status", TopicStatus.NOT_STARTED.value),
-                         row.get("started_at") or "", row.get("completed_at") or ""])  # fmt: skip
+        writer.writerow(
+            [
+                topic.id,
+                topic.title,
+                topic.category,
+                topic.level,
+                topic.hours,
+                row.get("status", TopicStatus.NOT_STARTED.value),
+                row.get("started_at") or "",
+                row.get("completed_at") or "",
+            ]
+        )
     for topic_id in sorted(set(rows) - set(catalog.topics)):
         row = rows[topic_id]
         writer.writerow([topic_id, "", "", "", "", row["status"], row["started_at"] or "", row["completed_at"] or ""])
@@ -251,28 +261,62 @@ def _uid(value: Any) -> str:
 
 
 RULES: dict[str, dict[str, Rule]] = {
-    "topics": {"topic_id": _text(), "status": _one_of(*TOPIC_STATUSES),
-               "started_at": _optional(_time), "completed_at": _optional(_time), "updated_at": _time},
-    "attempts": {"checkpoint_id": _text(), "at": _time, "passed": _bool, "score": _number(0, 1), "manual": _bool,
-                 "evidence": _optional(_any_text(MAX_TEXT)), "report": _object},
-    "review_cards": {"card_id": _text(), "topic_id": _text(), "question": _integer(0, 999), "state": _text(40),
-                     "due": _time, "stability": _number(0, 1e6), "difficulty": _number(0, 10),
-                     "reps": _integer(0, 10**6), "lapses": _integer(0, 10**6), "last_review": _optional(_time)},
+    "topics": {
+        "topic_id": _text(),
+        "status": _one_of(*TOPIC_STATUSES),
+        "started_at": _optional(_time),
+        "completed_at": _optional(_time),
+        "updated_at": _time,
+    },
+    "attempts": {
+        "checkpoint_id": _text(),
+        "at": _time,
+        "passed": _bool,
+        "score": _number(0, 1),
+        "manual": _bool,
+        "evidence": _optional(_any_text(MAX_TEXT)),
+        "report": _object,
+    },
+    "review_cards": {
+        "card_id": _text(),
+        "topic_id": _text(),
+        "question": _integer(0, 999),
+        "state": _text(40),
+        "due": _time,
+        "stability": _number(0, 1e6),
+        "difficulty": _number(0, 10),
+        "reps": _integer(0, 10**6),
+        "lapses": _integer(0, 10**6),
+        "last_review": _optional(_time),
+    },
     "events": {"at": _time, "kind": _text(100), "subject": _optional(_any_text(MAX_ID)), "data": _object},
-    "answers": {"uid": _uid, "at": _time, "source": _text(40), "card_id": _text(), "topic_id": _text(),
-                "question": _integer(0, 999), "shown": _optional(_answer_order), "picked": _optional(_integer(0, 99)),
-                "correct": _bool, "rating": _optional(_integer(1, 4))},
-}  # fmt: skip
+    "answers": {
+        "uid": _uid,
+        "at": _time,
+        "source": _text(40),
+        "card_id": _text(),
+        "topic_id": _text(),
+        "question": _integer(0, 999),
+        "shown": _optional(_answer_order),
+        "picked": _optional(_integer(0, 99)),
+        "correct": _bool,
+        "rating": _optional(_integer(1, 4)),
+    },
+}
 OPTIONAL_RULES: dict[str, dict[str, Rule]] = {
     "attempts": {"uid": _uid},
     "events": {"uid": _uid},
     "review_cards": {"step": _optional(_integer(0, 100))},  # FSRS learning step; exports before it have none
 }
 PROFILE_RULES: dict[str, Rule] = {
-    "active_path": _optional(_text()), "experience": _optional(_text()), "language": _optional(_text()),
-    "goal": _optional(_text()), "hours_per_week": _optional(_number(*HOURS_PER_WEEK)), "created_at": _time,
+    "active_path": _optional(_text()),
+    "experience": _optional(_text()),
+    "language": _optional(_text()),
+    "goal": _optional(_text()),
+    "hours_per_week": _optional(_number(*HOURS_PER_WEEK)),
+    "created_at": _time,
     "updated_at": _time,
-}  # fmt: skip
+}
 
 
 def _check_row(
@@ -513,8 +557,16 @@ class _Merger:
 
     def __init__(self, store: Store, db: Any):
         self.store, self.db = store, db
-        self.counts = {"topics_added": 0, "topics_updated": 0, "attempts_added": 0, "cards_added": 0,
-                       "cards_updated": 0, "events_added": 0, "answers_added": 0, "profile": 0}  # fmt: skip
+        self.counts = {
+            "topics_added": 0,
+            "topics_updated": 0,
+            "attempts_added": 0,
+            "cards_added": 0,
+            "cards_updated": 0,
+            "events_added": 0,
+            "answers_added": 0,
+            "profile": 0,
+        }
         store.begin_import(db)
         self.uids = _ImportUids(store, db)
 
