@@ -258,3 +258,20 @@ def test_messages_stay_off_stderr_in_json_mode(capsys):
     Output(json_mode=True).success("Active path: X")
     Output(json_mode=False).success("Active path: X")
     assert capsys.readouterr().err.count("Active path: X") == 1
+
+
+def test_the_formatter_is_never_switched_off():
+    """`ruff format --check` in CI means little if code opts out of it line by line."""
+    root = Path(backend_mentor.__file__).parent.parent.parent
+    marker = "fmt: " + "(skip|off)"  # split so this file does not match itself
+    import re
+
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("src", "tests", "benchmarks")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "node_modules" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"#\s*" + marker, line)
+    ]
+    assert offenders == []
