@@ -394,3 +394,26 @@ def test_checkpoint_and_project_lists_never_cut_ids_or_titles(shipped, width, at
     title_words = {w for c in shipped.checkpoints.values() for w in re.findall(r"[\w.#+-]+", c.title)}
     assert title_words <= words  # every word of every title arrives whole
     assert all(len(line) <= width for line in text.splitlines())
+
+
+@pytest.mark.parametrize("width", (50, 80))
+def test_no_printed_line_ends_in_blanks(invoke, width):
+    """Wrapped paragraphs and table padding used to leave trailing spaces on every line a learner copies."""
+    for args in (("mentor", "jwt", "--no-pager"), ("checkpoint", "list"), ("path", "list", "--no-pager")):
+        text = invoke(*args, env={"COLUMNS": str(width)}).stdout
+        assert text.count("\n") > 10
+        assert [line for line in text.splitlines() if line.endswith(" ")] == [], args
+
+
+def test_blanks_with_a_background_colour_are_kept():
+    from rich.style import Style
+    from rich.text import Text
+
+    from backend_mentor.output import _console
+
+    console = _console()
+    console.file = io.StringIO()
+
+    console.print(Text.assemble("code", ("   ", Style(bgcolor="blue")), "\n", "text   "), soft_wrap=True)
+    lines = console.file.getvalue().split("\n")
+    assert lines[0].endswith("   ") and lines[1] == "text"

@@ -84,11 +84,42 @@ def _console(stderr: bool = False) -> Console:
             self.inner = inner
 
         def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            line: list[Segment] = []  # the current line, held until its end so its trailing blanks go
             for segment in console.render(self.inner, options):
-                if segment.control or not segment.text:
+                if segment.control:
+                    yield from line
+                    line = []
                     yield segment
-                else:
-                    yield Segment(clean(segment.text), segment.style, segment.control)
+                    continue
+                text = clean(segment.text)
+                if "\n" not in text:
+                    if text:
+                        line.append(Segment(text, segment.style))
+                    continue
+                *ended, rest = text.split("\n")
+                for part in ended:
+                    if part:
+                        line.append(Segment(part, segment.style))
+                    yield from _without_trailing_blanks(line)
+                    yield Segment("\n")
+                    line = []
+                if rest:
+                    line.append(Segment(rest, segment.style))
+            yield from line
+
+    def _without_trailing_blanks(line: list[Segment]) -> list[Segment]:
+        """Wrapped text and table padding end lines in spaces; a copied line should not. A blank with a
+        background colour is drawn, so it stays."""
+        while line:
+            last = line[-1]
+            if last.style is not None and last.style.bgcolor is not None:
+                break
+            kept = last.text.rstrip(" ")
+            if kept:
+                line[-1] = Segment(kept, last.style)
+                break
+            line.pop()
+        return line
 
     class _Hook:
         def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
