@@ -44,6 +44,10 @@ def test_a_valid_pack_has_no_problems(make_pack):
         ({"languages": "[python, cobol]"}, "alpha.yaml:19: 'languages' has unknown value 'cobol'"),
         ({"colour": "blue"}, "alpha.yaml:19: unknown field 'colour'"),
         ({"summry": "x"}, "alpha.yaml:19: unknown field 'summry' (did you mean 'summary'?)"),
+        (
+            {"exercise": "{title: Do it, steps: [one], done_when: [works], tried: maybe}"},
+            "alpha.yaml:12: exercise: 'tried' must be one of ran, desk-checked; got 'maybe'",
+        ),
     ],
 )
 def test_field_rules(make_pack, overrides, expected):
