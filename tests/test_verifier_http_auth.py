@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 from http_helpers import serve_asgi
-from http_servers import raw_server
 from solutions.auth_fastapi import DEFECTS as SOLUTION_DEFECTS
 from solutions.auth_fastapi import create_app
 
@@ -137,6 +136,7 @@ VARIANTS = {
     "jwt": ((), "jwt"),
     "opaque": ((), "opaque"),
     "timestamped": ((), "jwt"),
+    "slow-login": ((), "jwt"),
     "timestamped-enumeration": (("user-enumeration",), "jwt"),
     **{defect: ((defect,), "jwt") for defect, _, _ in DEFECTS},
     **{style: ((), style) for style, _ in ODD_TOKENS},
@@ -146,7 +146,12 @@ VARIANTS = {
 def run_against(variant: str) -> Run:
     defects, style = VARIANTS[variant]
     # a 50,000-deep payload makes a 130 KB Authorization header: let uvicorn read it
-    app = create_app(set(defects), style, timestamped_errors=variant.startswith("timestamped"))
+    app = create_app(
+        set(defects),
+        style,
+        timestamped_errors=variant.startswith("timestamped"),
+        login_delay=0.4 if variant == "slow-login" else 0.0,
+    )
     with serve_asgi(app, h11_max_incomplete_event_size=1_000_000) as url:
         started = time.monotonic()
         checks = verify(url)
@@ -161,7 +166,7 @@ def runs() -> dict[str, Run]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["jwt", "opaque", "timestamped"])
+@pytest.mark.parametrize("mode", ["jwt", "opaque", "timestamped", "slow-login"])
 def test_the_fastapi_solution_passes_every_check(runs: dict[str, Run], mode: str) -> None:
     checks = runs[mode].checks
     assert failed(checks) == []
@@ -214,8 +219,11 @@ def test_different_401_bodies_are_shown_side_by_side(runs: dict[str, Run]) -> No
 
 
 @pytest.mark.slow
-def test_the_expired_token_check_waits_until_the_token_has_expired(runs: dict[str, Run]) -> None:
-    message = next(c for c in runs["jwt"].checks if c.name == "an expired token is 401 Unauthorized").message
+@pytest.mark.parametrize("mode", ["jwt", "opaque", "slow-login"])
+def test_the_expired_token_check_waits_until_the_token_has_expired(runs: dict[str, Run], mode: str) -> None:
+    """Counted from when the login was sent, so a slow answer (or a loaded machine) cannot make a
+    1-second token look younger than it is: "slow-login" answers 0.4 s after issuing its token."""
+    message = next(c for c in runs[mode].checks if c.name == "an expired token is 401 Unauthorized").message
     assert re.fullmatch(r"401 Unauthorized, \d+\.\d s after login", message), message
     assert float(message.split(", ")[1].split()[0]) >= 1.0  # the token had really expired
 
@@ -312,15 +320,6 @@ def test_a_100000_deep_answer_is_a_failed_check_not_a_crash() -> None:
         "the body of POST /auth/login is JSON nested more than 64 levels deep; the verifier does not read it"
     )
     assert not login.passed
-
-
-def test_a_hanging_server_fails_within_the_timeout() -> None:
-    with raw_server(None) as server:
-        started = time.monotonic()
-        checks = verify(server.url, timeout=0.5)
-    assert time.monotonic() - started < 3.0  # one timeout, then every other check skipped at once
-    assert checks[0].message == "no response within 0.5 s to POST /auth/register"
-    assert all(c.message.startswith("skipped") for c in checks[1:])
 
 
 def test_starter_file_is_the_contract_and_says_the_hash_is_the_password() -> None:

@@ -4,6 +4,7 @@ escaped server text."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import socket
 import time
@@ -40,15 +41,30 @@ def test_remote_urls_are_input_errors(module) -> None:
         verify(module, "http://192.0.2.7:8000")
 
 
+FIRST_REQUEST = {
+    http_rest: "POST /notes",
+    http_auth: "POST /auth/register",
+    http_cache: "PUT /products/bm-*",
+    http_monitoring: "GET /health",
+}
+
+
 @pytest.mark.parametrize("module", MODULES, **KIND)
 def test_a_server_that_stops_answering_fails_once_and_skips_the_rest(module) -> None:
     with raw_server(None) as server:
         started = time.monotonic()
         checks = verify(module, server.url)
-    assert time.monotonic() - started < 5
-    assert checks[0].outcome is Outcome.FAIL and checks[0].message.startswith("no response within 0.5 s to ")
+        elapsed = time.monotonic() - started
+        connections = len(server.connections)
+    # One request waited out its timeout and nothing else was tried: counted, not timed, so a loaded
+    # machine cannot fail it. The clock only guards against a timeout far longer than the 0.5 s asked.
+    assert connections == 1
+    assert elapsed < 10 * 0.5
+    assert checks[0].outcome is Outcome.FAIL
+    assert fnmatch.fnmatchcase(checks[0].message, f"no response within 0.5 s to {FIRST_REQUEST[module]}")
     rest = checks[1:]
     assert rest and skipped(rest) == rest and all(c.incomplete for c in rest)
+    assert {c.message for c in rest} == {"skipped: server unreachable"}
     assert {c.to_dict()["outcome"] for c in rest} == {"skip"}
     result = verdict(checks)
     assert result["passed"] is False and result["score"] == 0.0

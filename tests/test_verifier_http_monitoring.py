@@ -13,14 +13,12 @@ import re
 import select
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from http_helpers import START_TIMEOUT, serve_asgi
-from http_servers import raw_server
 from solutions.monitoring_fastapi import DEFECTS as SOLUTION_DEFECTS
 from solutions.monitoring_fastapi import EXPOSITIONS, create_app
 
@@ -207,15 +205,6 @@ def test_a_counter_that_is_not_a_finite_number_never_counts() -> None:
     before = {"http_requests_total": http_monitoring.Series("counter", 1.0)}
     after = {"http_requests_total": http_monitoring.Series("counter", float("nan"))}
     assert not http_monitoring.growth(before, after, "http_requests_total") >= 5
-
-
-def test_a_hanging_server_fails_within_the_timeout() -> None:
-    with raw_server(None) as server:
-        started = time.monotonic()
-        checks = verify(server.url, timeout=0.5)
-    assert time.monotonic() - started < 3.0  # one timeout, then every other check skipped at once
-    assert checks[0].message == "no response within 0.5 s to GET /health"
-    assert all(c.message.startswith("skipped") for c in checks[1:])
 
 
 def test_starter_file_is_the_contract_and_names_both_text_versions() -> None:

