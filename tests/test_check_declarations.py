@@ -19,6 +19,7 @@ from backend_mentor.checkpoints.base import (
     VerifyOptions,
     index_specs,
     run_checks,
+    verdict,
 )
 from backend_mentor.checkpoints.registry import declared_checks, verifier_module
 from backend_mentor.curriculum.catalog import load_catalog
@@ -140,6 +141,34 @@ def test_the_first_unmet_need_is_the_one_named() -> None:
         None,
     )
     assert checks[2].message == "not checked: 'second' did not pass"
+
+
+def test_what_follows_a_check_that_does_not_apply_does_not_apply_either() -> None:
+    """A skip that does not apply (a PostgreSQL plan check under a C collation) must not turn the
+    checks that need it into unfinished work, or a run with nothing left to do could never pass."""
+
+    def not_here(_: object) -> Check:
+        return Check.skip("", "does not apply to this database", incomplete=False)
+
+    def time_up(_: object) -> Check:
+        return Check.skip("", "the time limit ran out")
+
+    checks = run_checks(
+        [
+            CheckSpec("plan", "indexes", not_here),
+            CheckSpec("speed", "indexes", passes, needs=("plan",)),
+            CheckSpec("other", "indexes", passes),
+        ],
+        None,
+    )
+    assert [c.outcome for c in checks] == [Outcome.SKIP, Outcome.SKIP, Outcome.PASS]
+    assert [c.incomplete for c in checks[:2]] == [False, False]
+    assert verdict(checks)["passed"] and verdict(checks)["score"] == 1.0
+
+    unfinished = run_checks(
+        [CheckSpec("plan", "indexes", time_up), CheckSpec("speed", "indexes", passes, needs=("plan",))], None
+    )
+    assert [c.incomplete for c in unfinished] == [True, True] and not verdict(unfinished)["passed"]
 
 
 def test_an_exception_in_a_check_is_one_failed_check_and_the_run_goes_on() -> None:

@@ -203,12 +203,14 @@ def run_checks(
     ``spec.run(context)``). Every check gets the spec's name and hint unless it carries its own.
     """
     by_name = index_specs(specs)
-    outcomes: dict[str, Outcome | None] = {}
+    done: dict[str, Check] = {}
     checks: list[Check] = []
     for spec in specs:
-        unmet = next((need for need in spec.needs if outcomes[need] is not Outcome.PASS), None)
+        unmet = next((need for need in spec.needs if done[need].outcome is not Outcome.PASS), None)
         if unmet is not None:
-            check = Check.skip(spec.name, by_name[unmet].unmet_reason, spec.hint)
+            # what follows a check that does not apply does not apply either; anything else is unfinished
+            applies = not done[unmet].skipped or done[unmet].incomplete is not False
+            check = Check.skip(spec.name, by_name[unmet].unmet_reason, spec.hint, incomplete=applies)
         else:
             try:
                 check = attempt(spec, context) if attempt else spec.run(context)
@@ -225,6 +227,6 @@ def run_checks(
         check.name = check.name or spec.name
         if check.hint_topic is None:
             check.hint_topic = spec.hint
-        outcomes[spec.name] = check.outcome
+        done[spec.name] = check
         checks.append(check)
     return checks
