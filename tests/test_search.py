@@ -73,6 +73,20 @@ def test_paginate_and_pagination_are_one_word(shipped):
     assert search(shipped, "how to paginate results").hits[0].id in {"pagination", "keyset-pagination"}
 
 
+def test_a_verb_finds_the_topic_named_with_its_noun(shipped):
+    """A learner types the verb ("document", "deploy", "configure"); topics are often named with the
+    noun ("API Documentation", "Deployment Strategies", "Configuration")."""
+    assert stem("document") == stem("documentation") == stem("documents") == stem("documenting")
+    assert stem("deploy") == stem("deployment") == stem("deployments") == stem("deploying")
+    assert stem("configure") == stem("configuration") and stem("validate") == stem("validation")
+    assert stem("manage") == stem("management") and stem("require") == stem("requirements")
+    # words that only look alike stay apart
+    assert len({stem("state"), stem("statement"), stem("station")}) == 3
+    assert stem("format") == stem("formatting") != stem("form")
+    assert stem("payment") != stem("pay") and stem("comment") != stem("come")
+    assert search(shipped, "how to document my api").hits[0].id == "api-documentation"
+
+
 def test_filler_is_set_aside_but_an_all_filler_query_still_searches():
     assert meaning_words("what is a jwt") == ["jwt"]
     assert meaning_words("why is my query slow") == ["query", "slow"]

@@ -25,7 +25,8 @@ from .models import Category, Checkpoint, LearningPath, Project, Topic
 from .schema import SCHEMA_VERSION
 
 CACHE_FORMAT = (
-    6  # 2: lessons as compiled blocks (markup); 4: names index tables; 5: one row per entity (entity); 6: -ation stems
+    7  # 2: lessons as compiled blocks (markup); 4: names index tables; 5: one row per entity (entity); 6: -ation stems;
+    # 7: -ate/-ation and -ment stems meet their verbs
 )
 
 

@@ -100,13 +100,15 @@ def normalise(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer for names: caches/caching/cache, queries/query, logs/logging/log,
-    pagination/paginate/paginating, normalization/normalize.
+    pagination/paginate/paginating, normalization/normalize, documentation/document,
+    deployment/deploy.
 
     Acronyms without a vowel (https, dns, tls) and words with digits are left alone; both sides
     of a comparison go through the same function, so only consistency matters.
     """
     if len(word) <= 3 or not word.isalpha() or not VOWELS.search(word[:-1]):
         return word
+    ate = word.endswith(("ate", "ates", "ated", "ating", "ation", "ations"))  # not formatted/formatting
     if word.endswith("ies") and len(word) > 4:
         word = word[:-3] + "y"
     elif word.endswith("ing") and len(word) > 5:
@@ -123,6 +125,15 @@ def stem(word: str) -> str:
         word = word[:-3]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
+    # Verb and noun meet: validate/validation -> valid, documentation/document, configuration/configure
+    # (short ones stay whole: create, state, update, relation).
+    if ate and word.endswith("at") and len(word) >= 6:
+        word = word[:-2]
+    # deployment/deploy, management/manage, requirements/require; statement, document, payment stay.
+    if word.endswith("ment") and len(word) >= 10:
+        word = word[:-4]
+        if word.endswith("e"):
+            word = word[:-1]
     return word
 
 
