@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from datetime import datetime, timezone
 from typing import Any
@@ -21,6 +22,8 @@ DEFECTS = {
     "read-id-as-string": "GET /notes/<id> serializes the id as a string",
     "list-index-500": "notes kept in a list and read with notes[id - 1]: an id past the end is an IndexError (500)",
     "int-parse-500": "GET /notes/<id> calls int(id) unguarded: /notes/not-a-number is a 500",
+    "sqlite-id-overflow": "the id is bound to an SQLite query as is: one past 2**63 - 1 is an OverflowError (500)",
+    "sqlite-offset-overflow": "offset is bound to SQLite's LIMIT ? OFFSET ? as is: past 2**63 - 1, a 500",
     "newest-first": "GET /notes lists the newest note first",
     "offset-as-page": "GET /notes treats offset as a page number",
     "limit-clamped": "GET /notes quietly lowers limit=101 to 100",
@@ -113,6 +116,8 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
             abort(404, "no such note")
         else:
             note_id = int(raw)
+        if "sqlite-id-overflow" in defects:
+            sqlite3.connect(":memory:").execute("SELECT ?", (note_id,))  # as SELECT … WHERE id = ? would
         if "list-index-500" in defects:
             note = notes[note_id - 1] if note_id > 0 else None  # IndexError past the end
         else:
@@ -153,6 +158,8 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
             found = [n for n in found if request.args["tag"] in n["tags"]]
         if "newest-first" in defects:
             found.reverse()
+        if "sqlite-offset-overflow" in defects:
+            sqlite3.connect(":memory:").execute("SELECT 1 LIMIT ? OFFSET ?", (limit, offset))
         start = offset * limit if "offset-as-page" in defects else offset
         return jsonify({"items": found[start : start + limit], "total": len(found), "limit": limit, "offset": offset})
 

@@ -45,6 +45,7 @@ PROFILES = ("notes", "todo-backend")
 MAX_TITLE = 200
 MAX_LIMIT = 100
 INVALID = (400, 422)  # the same for every check: the contract accepts either for any invalid request
+BEYOND_64_BITS = "99999999999999999999"  # 20 digits: above 2**64, so above every database integer
 CLOCK_TICK = 1.05  # seconds between creating a note and the check that its created_at never changes
 WORDS = ("groceries", "meeting", "idea", "recipe", "trip", "budget", "reading", "garden", "backup", "deploy")
 
@@ -259,10 +260,11 @@ class NotesSuite:
         return f"GET {path}: 404"
 
     def malformed_ids(self) -> str:
-        for raw in ("not-a-number", str(uuid.uuid4()), "-1", "1.5"):
+        # BEYOND_64_BITS: no database integer holds it; bound to SQLite as is, it is an OverflowError.
+        for raw in ("not-a-number", str(uuid.uuid4()), "-1", "1.5", BEYOND_64_BITS):
             response = self.session.request("GET", self.item(raw))
             expect_status(response, (404, *INVALID), f"GET {self.item(raw)}")
-        return "404/400/422 for not-a-number, a random UUID, -1, 1.5"
+        return f"404/400/422 for not-a-number, a random UUID, -1, 1.5, {BEYOND_64_BITS}"
 
     def pagination(self) -> str:
         notes = [self.create() for _ in range(3)]
@@ -294,7 +296,14 @@ class NotesSuite:
             raise CheckFailed(
                 f"offset={total} (= total) still gave {len(beyond['items'])} items", expected='"items": []'
             )
-        return f"pages of 2 over {total} notes, oldest first"
+        # Far past the end: an empty page (or a 400/422), never a 5xx from a database that cannot hold it.
+        response = self.session.request("GET", "/notes", query={"offset": BEYOND_64_BITS})
+        expect_status(response, (200, *INVALID), response_label(self.session))
+        if response.status == 200:
+            far = expect_json(response, response_label(self.session), dict)
+            if far.get("items"):
+                raise CheckFailed(f"offset={BEYOND_64_BITS} still gave items", expected='"items": [] (or 400/422)')
+        return f"pages of 2 over {total} notes, oldest first; offset={BEYOND_64_BITS} is empty"
 
     def bad_pagination(self) -> str:
         for query in ({"limit": "abc"}, {"limit": -1}, {"offset": -3}, {"offset": "x"}, {"limit": MAX_LIMIT + 1}):
