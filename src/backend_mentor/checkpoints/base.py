@@ -208,8 +208,9 @@ def run_checks(
     for spec in specs:
         unmet = next((need for need in spec.needs if done[need].outcome is not Outcome.PASS), None)
         if unmet is not None:
-            # what follows a check that does not apply does not apply either; anything else is unfinished
-            applies = not done[unmet].skipped or done[unmet].incomplete is not False
+            # what follows a check that does not apply (a skip with incomplete=False) does not apply
+            # either; after a failure or an unfinished skip it is unfinished
+            applies = done[unmet].incomplete is not False  # None unless the check was a skip
             check = Check.skip(spec.name, by_name[unmet].unmet_reason, spec.hint, incomplete=applies)
         else:
             try:
