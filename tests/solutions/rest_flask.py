@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import datetime, timezone
 from typing import Any
 
@@ -117,7 +118,8 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
         else:
             note_id = int(raw)
         if "sqlite-id-overflow" in defects:
-            sqlite3.connect(":memory:").execute("SELECT ?", (note_id,))  # as SELECT … WHERE id = ? would
+            with closing(sqlite3.connect(":memory:")) as db:
+                db.execute("SELECT ?", (note_id,))  # as SELECT … WHERE id = ? would
         if "list-index-500" in defects:
             note = notes[note_id - 1] if note_id > 0 else None  # IndexError past the end
         else:
@@ -159,7 +161,8 @@ def make_app(defects: frozenset[str] | set[str] = frozenset()) -> Flask:
         if "newest-first" in defects:
             found.reverse()
         if "sqlite-offset-overflow" in defects:
-            sqlite3.connect(":memory:").execute("SELECT 1 LIMIT ? OFFSET ?", (limit, offset))
+            with closing(sqlite3.connect(":memory:")) as db:
+                db.execute("SELECT 1 LIMIT ? OFFSET ?", (limit, offset))
         start = offset * limit if "offset-as-page" in defects else offset
         return jsonify({"items": found[start : start + limit], "total": len(found), "limit": limit, "offset": offset})
 
