@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
+# Keep compiled bytecode even where PYTHONDONTWRITEBYTECODE is set (as on the CI machine): otherwise
+# every xdist worker re-rewrites every test module and every `python -m backend_mentor` a test starts
+# compiles the package again. Set before anything of ours is imported.
+sys.dont_write_bytecode = False
 
-from backend_mentor.cli import app
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from backend_mentor.cli import app  # noqa: E402
 
 pytest_plugins = ["postgres_server"]
 
@@ -40,10 +47,39 @@ def _build_each_app_once() -> None:
 _build_each_app_once()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, start every worker on its share of the slow tests (the real Jest, Vitest, Go and
+    pytest runs, the wheel build). pytest-xdist's worksteal scheduler deals out the collection in
+    contiguous shares, one per worker, and later moves the ends of long queues to idle workers;
+    with the slow tests at the head of each share, what is left for the end of the run is the
+    quick tests, so no worker is still on a 20-second test while the others sit idle. Every worker
+    computes the same order, as xdist requires. Without xdist the order is left alone."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    quick = iter([item for item in items if not item.get_closest_marker("slow")])
+    shares: list[list[pytest.Item]] = [slow[k::workers] for k in range(workers)]
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for k, share in enumerate(shares):
+        size = remaining // (workers - k)  # as worksteal sizes its first shares
+        remaining -= size
+        ordered += share + [item for _, item in zip(range(size - len(share)), quick)]
+    ordered += list(quick)
+    items[:] = ordered
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory) -> Path:
-    """One catalog cache for the whole run, so the shipped curriculum compiles once."""
-    return tmp_path_factory.mktemp("catalog-cache")
+    """One cache for the whole run, shared by the xdist workers (every write to it is atomic): the
+    shipped curriculum compiles once, and Go builds its standard library once (go-build)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's own folder (pytest-N), whose popen-gwK folders are the workers'
+    folder = base / "shared-cache"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(autouse=True)

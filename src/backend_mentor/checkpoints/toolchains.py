@@ -368,7 +368,7 @@ class JestToolchain(NodeToolchain):
             "--runInBand",
             "--watchman=false",
             "--passWithNoTests",
-            "--cacheDirectory=.jest-cache",
+            "--cacheDirectory=../jest-cache",  # beside the run folder: kept across the versions of one verification
             *targets,
         ]
 
