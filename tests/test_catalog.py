@@ -125,3 +125,62 @@ def test_a_topic_row_damaged_after_loading_is_one_clear_error(pack):
     with pytest.raises(CurriculumError) as info:
         cached.topics["alpha"]
     assert "is damaged; delete it" in str(info.value)
+
+
+# --- the shipped curriculum's parsed files are kept: a pack does not make it parse again ------------
+
+
+def shipped_docs_files(cache: Path) -> list[Path]:
+    return sorted(cache.glob("shipped-docs-*.pickle"))
+
+
+def test_adding_a_pack_parses_only_the_packs_files(make_pack, tmp_path, monkeypatch):
+    from backend_mentor.curriculum.catalog import load_catalog
+    from backend_mentor.curriculum.sources import source_files
+
+    pack = make_pack(topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")})
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(tmp_path / "cache"))
+    shipped = load_catalog()
+    assert len(shipped_docs_files(tmp_path / "cache")) == 1
+    parses = yamlio.PARSE_COUNT
+    with_pack = load_catalog([pack])
+    assert not with_pack.from_cache  # a new set of sources compiles...
+    assert yamlio.PARSE_COUNT - parses == len(
+        list(source_files(Source(pack, shipped=False)))
+    )  # ...parsing the pack alone
+    assert set(shipped.topics) < set(with_pack.topics)
+    assert with_pack.topics["http-basics"] == shipped.topics["http-basics"]
+
+
+class Planted:
+    """What a planted pickle would run on load, if the loader built any class it is given."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("content", ["garbage", "planted", "other-shape"])
+def test_a_damaged_or_planted_parse_cache_is_parsed_again_and_never_run(tmp_path, monkeypatch, content):
+    import pickle
+
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(cache))
+    expected = load_catalog(use_cache=False)
+    (docs_file,) = shipped_docs_files(cache)
+    marker = tmp_path / "ran"
+    docs_file.write_bytes(
+        {
+            "garbage": b"\x80\x05not a pickle",
+            "planted": pickle.dumps({"format": 1, "key": "x", "docs": Planted(marker)}),
+            "other-shape": pickle.dumps([1, 2, 3]),
+        }[content]
+    )
+    again = load_catalog(use_cache=False)
+    assert not marker.exists()
+    assert again.topics == expected.topics and again.paths == expected.paths
+    assert pickle.loads(docs_file.read_bytes())["format"] == 1  # parsed again and written anew

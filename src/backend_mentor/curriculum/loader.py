@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from . import validate as v
 from .schema import ENTITY_DIRS
 from .sources import Source, display_path, source_files
-from .yamlio import LineDict, YamlProblem, load_file
+from .yamlio import LineDict, LineList, YamlProblem, load_file
 
 
 def plain(value: Any) -> Any:
@@ -52,6 +56,7 @@ def load_sources(sources: list[Source]) -> Loaded:
     overrides: dict[Path, bool] = {}
     for source in sources:
         files = list(source_files(source))
+        shipped_docs = _shipped_documents(source) if source.shipped else None
         if not files:
             out.problems.append(
                 v.Problem(
@@ -64,7 +69,7 @@ def load_sources(sources: list[Source]) -> Loaded:
             out.files += 1
             rep = v.Reporter(display_path(path), out.problems)
             try:
-                doc = load_file(path)
+                doc = shipped_docs[str(path)] if shipped_docs is not None else load_file(path)
             except YamlProblem as exc:
                 rep.add(exc.line, exc.message)
                 continue
@@ -251,3 +256,69 @@ def _check_cycles(out: Loaded) -> None:
                 state[node] = 2
                 stack.pop()
                 trail.pop()
+
+
+# --- the shipped curriculum's parsed files, kept between runs --------------------------------------
+#
+# Parsing YAML is three quarters of compiling a catalog. The shipped curriculum changes only when
+# the tool is upgraded, yet a curriculum pack (or an edit to one) makes the whole catalog compile
+# again; so the shipped files' parsed documents are kept in the cache folder, keyed by the same
+# fingerprint the catalog cache uses (every file's path, size and date, and the tool's version).
+# Pickled, and read back by an unpickler that builds nothing but the loader's own types; any
+# problem with the file means parsing again.
+
+DOCS_FORMAT = 1
+
+
+class _DocsUnpickler(pickle.Unpickler):
+    ALLOWED: ClassVar[dict[tuple[str, str], Any]] = {
+        ("backend_mentor.curriculum.yamlio", "LineDict"): LineDict,
+        ("backend_mentor.curriculum.yamlio", "LineList"): LineList,
+        ("datetime", "date"): datetime.date,
+        ("datetime", "datetime"): datetime.datetime,
+        ("datetime", "timezone"): datetime.timezone,
+        ("datetime", "timedelta"): datetime.timedelta,
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return self.ALLOWED[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed") from None
+
+
+def _shipped_documents(source: Source) -> dict[str, Any] | None:
+    """path -> parsed document of every file of the shipped curriculum, from the cache when it is
+    still valid, else parsed now (and cached when every file parsed). None when a file cannot be
+    parsed: then the caller parses each file itself and reports the problem at its line."""
+    from ..paths import cache_dir
+    from ..tempfiles import temp_prefix
+    from .catalog import fingerprint
+
+    key = fingerprint([source])
+    cache_file = cache_dir() / f"shipped-docs-{key[:16]}.pickle"
+    try:
+        with cache_file.open("rb") as handle:
+            stored = _DocsUnpickler(handle).load()
+        if isinstance(stored, dict) and stored.get("format") == DOCS_FORMAT and stored.get("key") == key:
+            docs = stored["docs"]
+            if isinstance(docs, dict):
+                return docs
+    except Exception:  # noqa: BLE001 - a cache is disposable, whatever is wrong with it
+        pass
+    try:
+        docs = {str(path): load_file(path) for _, path in source_files(source)}
+    except YamlProblem:
+        return None
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(cache_file.name), suffix=".tmp", dir=cache_file.parent)
+    except OSError:
+        return docs  # a cache that cannot be written is skipped
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({"format": DOCS_FORMAT, "key": key, "docs": docs}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp_name, cache_file)
+    except OSError:
+        Path(tmp_name).unlink(missing_ok=True)
+    return docs
