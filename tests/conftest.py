@@ -73,7 +73,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory) -> Path:
     """One cache for the whole run, shared by the xdist workers (every write to it is atomic): the
-    shipped curriculum compiles once, and Go builds its standard library once (go-build)."""
+    shipped curriculum compiles once, and Go builds its standard library once (go-build). A test
+    that damages a cache entry on purpose sets a cache folder of its own."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's own folder (pytest-N), whose popen-gwK folders are the workers'

@@ -306,9 +306,11 @@ def test_a_killed_export_leaves_nothing_once_the_next_run_starts(tmp_path):
         "not json",
     ],
 )
-def test_a_curriculum_cache_of_the_wrong_shape_is_rebuilt(invoke, mini, blob):
+def test_a_curriculum_cache_of_the_wrong_shape_is_rebuilt(invoke, mini, blob, tmp_path, monkeypatch):
     from backend_mentor.curriculum.catalog import _cache_file, fingerprint, resolve_sources
 
+    # a cache folder of its own: the run's shared one is read by the other workers meanwhile
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(tmp_path / "cache"))
     sources = resolve_sources()
     cache = _cache_file(sources)
     cache.parent.mkdir(parents=True, exist_ok=True)
