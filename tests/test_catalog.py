@@ -184,3 +184,57 @@ def test_a_damaged_or_planted_parse_cache_is_parsed_again_and_never_run(tmp_path
     assert not marker.exists()
     assert again.topics == expected.topics and again.paths == expected.paths
     assert pickle.loads(docs_file.read_bytes())["format"] == 1  # parsed again and written anew
+
+
+# --- compiled lessons are kept by their text: a pack compiles only its own lessons -----------------
+
+
+def markup_table(catalog) -> dict[str, str]:
+    import sqlite3
+
+    db = sqlite3.connect(catalog.cache_file)
+    try:
+        return dict(db.execute("SELECT key, value FROM markup"))
+    finally:
+        db.close()
+
+
+def test_adding_a_pack_compiles_only_the_packs_lessons_and_the_blocks_are_the_same(make_pack, tmp_path, monkeypatch):
+    from backend_mentor.curriculum import markup
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    pack = make_pack(topics={"alpha": topic_yaml("alpha"), "beta": topic_yaml("beta", prerequisites="[alpha]")})
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(tmp_path / "cache"))
+    shipped = load_catalog()
+    parsed: list[str] = []
+    real_parse = markup.parse
+    monkeypatch.setattr(markup, "parse", lambda text: parsed.append(text) or real_parse(text))
+    with_pack = load_catalog([pack])
+    assert sorted(parsed) == sorted({with_pack.topics["alpha"].lesson, with_pack.topics["beta"].lesson})
+    # what came from the kept compilations is what parsing gives: the same blocks as a fresh cache
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = load_catalog([pack])
+    assert markup_table(with_pack) == markup_table(fresh)
+    assert set(markup_table(shipped)) < set(markup_table(with_pack))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "locked-shape"])
+def test_a_damaged_markup_cache_means_parsing_again(make_pack, tmp_path, monkeypatch, damage):
+    import sqlite3
+
+    from backend_mentor.curriculum.catalog import load_catalog
+
+    pack = make_pack(topics={"alpha": topic_yaml("alpha")})
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(tmp_path / "fresh"))
+    expected = markup_table(load_catalog([pack]))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    if damage == "garbage":
+        (cache / "markup.sqlite").write_bytes(b"this is not sqlite at all" * 100)
+    else:  # a table of that name with other columns
+        db = sqlite3.connect(cache / "markup.sqlite")
+        db.execute("CREATE TABLE markup (k, v, w)")
+        db.commit()
+        db.close()
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(cache))
+    assert markup_table(load_catalog([pack])) == expected

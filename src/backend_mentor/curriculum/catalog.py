@@ -374,14 +374,12 @@ def _write_cache(cache_file: Path, print_: str, data: dict[str, Any]) -> Path | 
 
 def _write_markup(db: sqlite3.Connection, topics: Iterable[Topic], checkpoints: Iterable[Checkpoint]) -> None:
     """Lessons and checkpoint instructions as compiled blocks (``Catalog.markup`` reads them)."""
-    from .markup import parse
+    from .markup import compile_all
 
     db.execute("CREATE TABLE markup (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     rows = [(f"topic:{t.id}", t.lesson) for t in topics] + [(f"checkpoint:{c.id}", c.instructions) for c in checkpoints]
-    db.executemany(
-        "INSERT INTO markup VALUES (?, ?)",
-        [(key, json.dumps(parse(text), separators=(",", ":"))) for key, text in rows],
-    )
+    compiled = compile_all([text for _, text in rows], cache_dir() / "markup.sqlite")
+    db.executemany("INSERT INTO markup VALUES (?, ?)", [(key, compiled[text]) for key, text in rows])
 
 
 def _fts_available(db: sqlite3.Connection) -> bool:

@@ -16,21 +16,85 @@ flagged ``h``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 Block = list[Any]
 Inline = list[list[str]]
 
 _FLAGS = {"strong": "b", "em": "i", "s": "s", "link": "u"}
+MARKUP_FORMAT = 1  # bump when the blocks change shape: every cached compilation is then redone
+KEEP_CACHED = 5_000  # compilations kept in markup.sqlite; past that, only those of the last compile stay
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("strikethrough").enable("table")
 
 
 def parse(text: str) -> list[Block]:
     """Markdown text as blocks (see the module docstring)."""
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").enable("strikethrough").enable("table").parse(text or "")
+    tokens = _parser().parse(text or "")
     blocks, _ = _blocks(tokens, 0, None)
     return blocks
+
+
+def _text_key(text: str) -> str:
+    from markdown_it import __version__ as parser_version
+
+    return hashlib.sha256(f"{MARKUP_FORMAT}|{parser_version}|{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def compile_all(texts: Iterable[str], cache_file: Path | None) -> dict[str, str]:
+    """text -> its blocks as compact JSON, for every text; each text is parsed only if no earlier
+    compile (of any set of sources) kept it in ``cache_file``. Parsing every lesson is most of a
+    catalog compile, and adding a curriculum pack changes the set, not the shipped lessons. The
+    cache is disposable: any problem with it means parsing everything."""
+    wanted = {text: _text_key(text) for text in dict.fromkeys(texts)}
+    found: dict[str, str] = {}
+    db = _open_cache(cache_file) if cache_file is not None else None
+    if db is not None:
+        try:
+            keys = list(wanted.values())
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(db.execute(f"SELECT key, blocks FROM markup WHERE key IN ({marks})", chunk).fetchall())
+        except sqlite3.Error:
+            found = {}
+    compiled = {text: found.get(key) or json.dumps(parse(text), separators=(",", ":")) for text, key in wanted.items()}
+    if db is not None:
+        try:
+            with db:
+                new = [(key, compiled[text]) for text, key in wanted.items() if key not in found]
+                db.executemany("INSERT OR IGNORE INTO markup VALUES (?, ?)", new)
+                (count,) = db.execute("SELECT count(*) FROM markup").fetchone()
+                if count > KEEP_CACHED:
+                    db.execute("CREATE TEMP TABLE keep (key TEXT PRIMARY KEY)")
+                    db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(k,) for k in wanted.values()])
+                    db.execute("DELETE FROM markup WHERE key NOT IN (SELECT key FROM keep)")
+        except sqlite3.Error:
+            pass
+        finally:
+            db.close()
+    return compiled
+
+
+def _open_cache(cache_file: Path) -> sqlite3.Connection | None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(cache_file, timeout=5)
+        db.execute("CREATE TABLE IF NOT EXISTS markup (key TEXT PRIMARY KEY, blocks TEXT NOT NULL)")
+        return db
+    except (OSError, sqlite3.Error):
+        return None
 
 
 def _blocks(tokens: list[Any], i: int, until: str | None) -> tuple[list[Block], int]:
