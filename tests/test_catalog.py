@@ -134,7 +134,8 @@ def shipped_docs_files(cache: Path) -> list[Path]:
     return sorted(cache.glob("shipped-docs-*.pickle"))
 
 
-def test_adding_a_pack_parses_only_the_packs_files(make_pack, tmp_path, monkeypatch):
+def test_adding_a_pack_parses_only_the_packs_files(make_pack, mini, tmp_path, monkeypatch):
+    """(The small fixture curriculum stands in for the shipped one: the same code path, quicker.)"""
     from backend_mentor.curriculum.catalog import load_catalog
     from backend_mentor.curriculum.sources import source_files
 
@@ -163,7 +164,7 @@ class Planted:
 
 
 @pytest.mark.parametrize("content", ["garbage", "planted", "other-shape"])
-def test_a_damaged_or_planted_parse_cache_is_parsed_again_and_never_run(tmp_path, monkeypatch, content):
+def test_a_damaged_or_planted_parse_cache_is_parsed_again_and_never_run(mini, tmp_path, monkeypatch, content):
     import pickle
 
     from backend_mentor.curriculum.catalog import load_catalog
@@ -199,7 +200,9 @@ def markup_table(catalog) -> dict[str, str]:
         db.close()
 
 
-def test_adding_a_pack_compiles_only_the_packs_lessons_and_the_blocks_are_the_same(make_pack, tmp_path, monkeypatch):
+def test_adding_a_pack_compiles_only_the_packs_lessons_and_the_blocks_are_the_same(
+    make_pack, mini, tmp_path, monkeypatch
+):
     from backend_mentor.curriculum import markup
     from backend_mentor.curriculum.catalog import load_catalog
 
@@ -219,7 +222,7 @@ def test_adding_a_pack_compiles_only_the_packs_lessons_and_the_blocks_are_the_sa
 
 
 @pytest.mark.parametrize("damage", ["garbage", "locked-shape"])
-def test_a_damaged_markup_cache_means_parsing_again(make_pack, tmp_path, monkeypatch, damage):
+def test_a_damaged_markup_cache_means_parsing_again(make_pack, mini, tmp_path, monkeypatch, damage):
     import sqlite3
 
     from backend_mentor.curriculum.catalog import load_catalog
