@@ -210,3 +210,25 @@ def test_an_index_of_gigabytes_fails_within_limits(tmp_path: Path) -> None:
 
     assert messages[APPLY].startswith("statement 1 (CREATE INDEX orders_huge ON ...) failed: stopped at the ")
     assert messages[APPLY].endswith(("(huge rows, a huge temporary table or index?)", "or temporary table?)"))
+
+
+def test_the_built_database_is_kept_copied_and_rebuilt_when_damaged(tmp_path: Path, monkeypatch) -> None:
+    """Building the 200,000 orders takes 0.4 s; each later verification copies the kept database
+    (checked first), and a damaged one is built again from the script."""
+    monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with sql_explain.closing(sql_explain.build_database(tmp_path / "first.db")):
+        pass
+    (kept,) = (tmp_path / "cache").glob("bigshop-*.db")
+    db = sqlite3.connect(kept)
+    db.execute("CREATE TABLE marker (x)")  # a table only the kept copy has
+    db.commit()
+    db.close()
+    with sql_explain.closing(sql_explain.build_database(tmp_path / "second.db")) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'marker'").fetchone() == (1,)
+    kept.write_bytes(kept.read_bytes()[: kept.stat().st_size // 2])  # cut in half
+    with sql_explain.closing(sql_explain.build_database(tmp_path / "third.db")) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'marker'").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM orders").fetchone() == (200_000,)
+    db = sqlite3.connect(kept)
+    assert db.execute("PRAGMA quick_check").fetchone() == ("ok",)  # kept again, whole
+    db.close()
