@@ -163,11 +163,16 @@ def test_a_test_that_never_ends_is_killed(tmp_path: Path) -> None:
     assert not checks[-1].passed
 
 
-def first_run_only() -> pytest_bugs.Clock:
-    """A clock for tests about the run on the correct module alone: after it, the overall time limit
-    reads as reached, so no buggy version is run (each of those is a pytest session of its own)."""
+def first_runs(bugs: int) -> pytest_bugs.Clock:
+    """A clock under which the correct module and the first ``bugs`` buggy versions are run; then the
+    overall time limit reads as reached, so no later version is run (each is a pytest session)."""
     calls = itertools.count()
-    return lambda: 0.0 if next(calls) == 0 else math.inf
+    return lambda: 0.0 if next(calls) <= bugs else math.inf
+
+
+def first_run_only() -> pytest_bugs.Clock:
+    """A clock for tests about the run on the correct module alone."""
+    return first_runs(0)
 
 
 class FakeClock:
@@ -366,6 +371,9 @@ def test_quantity():
 """
 
 
+HOSTILE_VERSIONS = 4  # versions of the module the hostile suite runs on (each run starts two processes)
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -385,8 +393,8 @@ def test_a_hostile_suite_is_contained(tmp_path: Path, tmp_path_factory, monkeypa
     (learner / "pricing.py").write_text(pytest_bugs.module_source())
     before = snapshot(learner)
     pids_file = outside / "pids"
-    try:
-        checks = run(learner, HOSTILE_SUITE.format(outside=str(outside)))
+    try:  # the correct module and the first HOSTILE_VERSIONS - 1 buggy ones: each run is contained alike
+        checks = run(learner, HOSTILE_SUITE.format(outside=str(outside)), clock=first_runs(HOSTILE_VERSIONS - 1))
         pids = [int(p) for p in pids_file.read_text().split()]
         left_alive = [pid for pid in pids if alive(pid)]
     finally:  # whatever a broken verifier left behind is cleaned up here
@@ -396,7 +404,7 @@ def test_a_hostile_suite_is_contained(tmp_path: Path, tmp_path_factory, monkeypa
 
     assert checks[0].passed, checks[0].message
     # every process a run started is gone, also the setsid writer: nothing left behind after a pass
-    assert len(pids) == 2 * (BUG_COUNT + 1)
+    assert len(pids) == 2 * HOSTILE_VERSIONS
     assert left_alive == []
     # $PWD and the working directory were the temporary copy: the learner's folder is untouched
     after = snapshot(learner)
@@ -404,7 +412,7 @@ def test_a_hostile_suite_is_contained(tmp_path: Path, tmp_path_factory, monkeypa
     assert after == before
     # the correct module and the buggy ones look alike from inside: path, size, date; hashes all differ
     seen = [json.loads(line) for line in (outside / "seen.jsonl").read_text().splitlines()]
-    assert len(seen) == BUG_COUNT + 1
+    assert len(seen) == HOSTILE_VERSIONS
     assert len({s[0] for s in seen}) == 1 and len({s[1] for s in seen}) == 1 and len({s[2] for s in seen}) == 1
     shipped = hashlib.sha256(pytest_bugs.module_source().encode()).hexdigest()
     assert len({s[3] for s in seen}) == len(seen) and shipped not in {s[3] for s in seen}
