@@ -69,7 +69,7 @@ def load_sources(sources: list[Source]) -> Loaded:
             out.files += 1
             rep = v.Reporter(display_path(path), out.problems)
             try:
-                doc = shipped_docs[str(path)] if shipped_docs is not None else load_file(path)
+                doc = shipped_docs[str(path)] if shipped_docs and str(path) in shipped_docs else load_file(path)
             except YamlProblem as exc:
                 rep.add(exc.line, exc.message)
                 continue
