@@ -221,7 +221,7 @@ def test_adding_a_pack_compiles_only_the_packs_lessons_and_the_blocks_are_the_sa
     assert set(markup_table(shipped)) < set(markup_table(with_pack))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "locked-shape"])
+@pytest.mark.parametrize("damage", ["garbage", "locked-shape", "wrong-blocks"])
 def test_a_damaged_markup_cache_means_parsing_again(make_pack, mini, tmp_path, monkeypatch, damage):
     import sqlite3
 
@@ -234,6 +234,18 @@ def test_a_damaged_markup_cache_means_parsing_again(make_pack, mini, tmp_path, m
     cache.mkdir()
     if damage == "garbage":
         (cache / "markup.sqlite").write_bytes(b"this is not sqlite at all" * 100)
+    elif damage == "wrong-blocks":  # the right keys (copied from a good compile), values not blocks
+        good = sqlite3.connect(tmp_path / "fresh" / "markup.sqlite")
+        keys = [key for (key,) in good.execute("SELECT key FROM markup")]
+        good.close()
+        db = sqlite3.connect(cache / "markup.sqlite")
+        db.execute("CREATE TABLE markup (key TEXT PRIMARY KEY, blocks TEXT NOT NULL)")
+        db.executemany(
+            "INSERT INTO markup VALUES (?, ?)",
+            [(key, value) for key, value in zip(keys, ["{}", "not json", "7"] * len(keys))],
+        )
+        db.commit()
+        db.close()
     else:  # a table of that name with other columns
         db = sqlite3.connect(cache / "markup.sqlite")
         db.execute("CREATE TABLE markup (k, v, w)")

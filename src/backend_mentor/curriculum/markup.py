@@ -69,6 +69,7 @@ def compile_all(texts: Iterable[str], cache_file: Path | None) -> dict[str, str]
                 found.update(db.execute(f"SELECT key, blocks FROM markup WHERE key IN ({marks})", chunk).fetchall())
         except sqlite3.Error:
             found = {}
+    found = {key: blocks for key, blocks in found.items() if _is_blocks(blocks)}
     compiled = {text: found.get(key) or json.dumps(parse(text), separators=(",", ":")) for text, key in wanted.items()}
     if db is not None:
         try:
@@ -85,6 +86,14 @@ def compile_all(texts: Iterable[str], cache_file: Path | None) -> dict[str, str]
         finally:
             db.close()
     return compiled
+
+
+def _is_blocks(value: Any) -> bool:
+    """Whether a kept compilation has the shape ``Catalog.markup`` accepts (else it is parsed again)."""
+    try:
+        return isinstance(value, str) and isinstance(json.loads(value), list)
+    except ValueError:
+        return False
 
 
 def _open_cache(cache_file: Path) -> sqlite3.Connection | None:
