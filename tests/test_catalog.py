@@ -163,7 +163,13 @@ class Planted:
         return (os.system, (f"touch {self.marker}",))
 
 
-@pytest.mark.parametrize("content", ["garbage", "planted", "other-shape"])
+def kept(docs_file: Path) -> dict:
+    import pickle
+
+    return pickle.loads(docs_file.read_bytes())  # (our own file, written by this test's first load)
+
+
+@pytest.mark.parametrize("content", ["garbage", "planted", "other-shape", "not-mappings"])
 def test_a_damaged_or_planted_parse_cache_is_parsed_again_and_never_run(mini, tmp_path, monkeypatch, content):
     import pickle
 
@@ -179,6 +185,7 @@ def test_a_damaged_or_planted_parse_cache_is_parsed_again_and_never_run(mini, tm
             "garbage": b"\x80\x05not a pickle",
             "planted": pickle.dumps({"format": 1, "key": "x", "docs": Planted(marker)}),
             "other-shape": pickle.dumps([1, 2, 3]),
+            "not-mappings": pickle.dumps({**kept(docs_file), "docs": dict.fromkeys(kept(docs_file)["docs"], [1, 2])}),
         }[content]
     )
     again = load_catalog(use_cache=False)

@@ -302,8 +302,8 @@ def _shipped_documents(source: Source) -> dict[str, Any] | None:
             stored = _DocsUnpickler(handle).load()
         if isinstance(stored, dict) and stored.get("format") == DOCS_FORMAT and stored.get("key") == key:
             docs = stored["docs"]
-            if isinstance(docs, dict):
-                return docs
+            if isinstance(docs, dict) and all(isinstance(doc, LineDict) for doc in docs.values()):
+                return docs  # (every curriculum file is one mapping; anything else is a damaged cache)
     except Exception:  # noqa: BLE001 - a cache is disposable, whatever is wrong with it
         pass
     try:
