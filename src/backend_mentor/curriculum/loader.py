@@ -319,6 +319,6 @@ def _shipped_documents(source: Source) -> dict[str, Any] | None:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump({"format": DOCS_FORMAT, "key": key, "docs": docs}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp_name, cache_file)
-    except OSError:
+    except (OSError, pickle.PicklingError, RecursionError):
         Path(tmp_name).unlink(missing_ok=True)
     return docs
