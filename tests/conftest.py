@@ -108,6 +108,17 @@ def invoke(runner: CliRunner) -> Callable[..., object]:
     return run
 
 
+def first_runs(bugs: int) -> Callable[[], float]:
+    """A clock for the test-writing verifier (``pytest_bugs.verify(..., clock=...)``) under which the
+    correct module and the first ``bugs`` buggy versions are run; then the overall time limit reads
+    as reached, so no later version is run (each run is a pytest, node or go session of its own)."""
+    import itertools
+    import math
+
+    calls = itertools.count()
+    return lambda: 0.0 if next(calls) <= bugs else math.inf
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
-import math
 import os
 import re
 import signal
@@ -17,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import first_runs
 
 from backend_mentor.checkpoints import pytest_bugs
 from backend_mentor.checkpoints.base import Check, VerifierInputError, VerifyOptions
@@ -161,13 +160,6 @@ def test_a_test_that_never_ends_is_killed(tmp_path: Path) -> None:
     assert time.monotonic() - start < 60  # generous: only a missing time limit would take longer
     assert checks[0].message == "killed after 1 s: your tests did not finish (an endless loop or a wait?)"
     assert not checks[-1].passed
-
-
-def first_runs(bugs: int) -> pytest_bugs.Clock:
-    """A clock under which the correct module and the first ``bugs`` buggy versions are run; then the
-    overall time limit reads as reached, so no later version is run (each is a pytest session)."""
-    calls = itertools.count()
-    return lambda: 0.0 if next(calls) <= bugs else math.inf
 
 
 def first_run_only() -> pytest_bugs.Clock:

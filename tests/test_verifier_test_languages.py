@@ -8,9 +8,7 @@ suite that never ends is killed in time.
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import re
 import shutil
 import subprocess
@@ -18,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import first_runs
 
 from backend_mentor.checkpoints import pytest_bugs, toolchains
 from backend_mentor.checkpoints.base import Outcome, VerifierInputError, VerifyOptions
@@ -49,13 +48,6 @@ def verify(folder: Path, language: str, clock: pytest_bugs.Clock = time.monotoni
     checks = pytest_bugs.verify(VerifyOptions(directory=folder, language=language, params=dict(params)), clock=clock)
     assert files() == before  # the learner's files are only read
     return checks
-
-
-def first_runs(bugs: int) -> pytest_bugs.Clock:
-    """A clock under which the correct module and the first ``bugs`` buggy versions are run, and then
-    the overall time limit reads as reached (the rest are reported as not run)."""
-    calls = itertools.count()
-    return lambda: 0.0 if next(calls) <= bugs else math.inf
 
 
 def test_one_bug_list_serves_every_language() -> None:
