@@ -14,7 +14,7 @@ import json
 import secrets
 import time
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
 from fastapi import FastAPI, Header, HTTPException
@@ -195,7 +195,7 @@ def create_app(
         return {"access_token": token, "token_type": "Bearer"}
 
     @app.get("/me")
-    def me(authorization: str | None = Header(default=None)) -> Any:
+    def me(authorization: Annotated[str | None, Header()] = None) -> Any:
         user = current_user(authorization)
         if "me-no-username" in defects:
             return user["claims"]
@@ -204,7 +204,7 @@ def create_app(
         return public(user)
 
     @app.get("/admin")
-    def admin(authorization: str | None = Header(default=None)) -> Any:
+    def admin(authorization: Annotated[str | None, Header()] = None) -> Any:
         user = current_user(authorization)
         if user["role"] != "admin" and "admin-for-all" not in defects:
             raise HTTPException(403, "admins only")
