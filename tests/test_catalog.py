@@ -260,3 +260,20 @@ def test_a_damaged_markup_cache_means_parsing_again(make_pack, mini, tmp_path, m
         db.close()
     monkeypatch.setenv("BACKEND_MENTOR_CACHE_DIR", str(cache))
     assert markup_table(load_catalog([pack])) == expected
+
+
+def test_a_cache_file_is_written_whole_or_not_at_all(tmp_path):
+    from backend_mentor.tempfiles import write_cache_file
+
+    target = tmp_path / "cache" / "kept.bin"
+    assert write_cache_file(target, lambda tmp: Path(tmp).write_bytes(b"whole"))
+    assert target.read_bytes() == b"whole"
+
+    def fails_halfway(tmp: str) -> None:
+        Path(tmp).write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    assert not write_cache_file(target, fails_halfway)
+    assert target.read_bytes() == b"whole" and sorted(p.name for p in target.parent.iterdir()) == ["kept.bin"]
+    (tmp_path / "file").write_text("x")
+    assert not write_cache_file(tmp_path / "file" / "kept.bin", lambda tmp: None)  # its folder is a file

@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -104,3 +104,22 @@ def atomic_writer(path: Path, *, overwrite: bool = True) -> Iterator[IO[str]]:
             raise _write_error(path, exc) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def write_cache_file(path: Path, write: Callable[[str], object]) -> bool:
+    """A disposable file (a cache) written whole or not at all: ``write(temporary_name)`` fills a
+    temporary file beside ``path``, which then replaces it. False when the folder or the file cannot
+    be written (an ``OSError`` from ``write`` included); nothing is left behind then."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError:
+        return False
+    try:
+        write(tmp_name)
+        os.replace(tmp_name, path)
+        return True
+    except OSError:
+        Path(tmp_name).unlink(missing_ok=True)
+        return False

@@ -8,7 +8,6 @@ the learner's CREATE INDEX statements: its EXPLAIN QUERY PLAN, its rows and its 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import sqlite3
@@ -120,27 +119,15 @@ def _copy_built(path: Path) -> bool:
     except (OSError, sqlite3.Error):
         pass
     with suppress(OSError):
-        if built.exists():
-            built.unlink()
+        built.unlink(missing_ok=True)
     return False
 
 
 def _keep_built(path: Path) -> None:
     """Keep a copy of a freshly built database for the next verification (skipped if it cannot be written)."""
-    from ..tempfiles import temp_prefix
+    from ..tempfiles import write_cache_file
 
-    built = _built_file()
-    try:
-        built.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(built.name), suffix=".tmp", dir=built.parent)
-        os.close(fd)
-    except OSError:
-        return
-    try:
-        shutil.copyfile(path, tmp_name)
-        os.replace(tmp_name, built)
-    except OSError:
-        Path(tmp_name).unlink(missing_ok=True)
+    write_cache_file(_built_file(), lambda tmp: shutil.copyfile(path, tmp))
 
 
 Timer = Callable[[], float]  # seconds, like time.perf_counter; tests pass a fake one

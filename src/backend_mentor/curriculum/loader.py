@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -56,7 +54,7 @@ def load_sources(sources: list[Source]) -> Loaded:
     overrides: dict[Path, bool] = {}
     for source in sources:
         files = list(source_files(source))
-        shipped_docs = _shipped_documents(source) if source.shipped else None
+        shipped_docs = _shipped_documents(source, files) if source.shipped else None
         if not files:
             out.problems.append(
                 v.Problem(
@@ -287,12 +285,12 @@ class _DocsUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed") from None
 
 
-def _shipped_documents(source: Source) -> dict[str, Any] | None:
-    """path -> parsed document of every file of the shipped curriculum, from the cache when it is
-    still valid, else parsed now (and cached when every file parsed). None when a file cannot be
-    parsed: then the caller parses each file itself and reports the problem at its line."""
+def _shipped_documents(source: Source, files: list[tuple[str, Path]]) -> dict[str, Any] | None:
+    """path -> parsed document of every one of ``files`` (the shipped curriculum's), from the cache
+    when it is still valid, else parsed now (and cached when every file parsed). None when a file
+    cannot be parsed: then the caller parses each file itself and reports the problem at its line."""
     from ..paths import cache_dir
-    from ..tempfiles import temp_prefix
+    from ..tempfiles import write_cache_file
     from .catalog import fingerprint
 
     key = fingerprint([source])
@@ -307,18 +305,12 @@ def _shipped_documents(source: Source) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - a cache is disposable, whatever is wrong with it
         pass
     try:
-        docs = {str(path): load_file(path) for _, path in source_files(source)}
+        docs = {str(path): load_file(path) for _, path in files}
     except YamlProblem:
         return None
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(cache_file.name), suffix=".tmp", dir=cache_file.parent)
-    except OSError:
-        return docs  # a cache that cannot be written is skipped
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"format": DOCS_FORMAT, "key": key, "docs": docs}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp_name, cache_file)
-    except (OSError, pickle.PicklingError, RecursionError):
-        Path(tmp_name).unlink(missing_ok=True)
+        data = pickle.dumps({"format": DOCS_FORMAT, "key": key, "docs": docs}, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, RecursionError):
+        return docs  # a parse that cannot be pickled is simply not kept
+    write_cache_file(cache_file, lambda tmp: Path(tmp).write_bytes(data))  # skipped if it cannot be written
     return docs

@@ -46,9 +46,7 @@ def parse(text: str) -> list[Block]:
     return blocks
 
 
-def _text_key(text: str) -> str:
-    from markdown_it import __version__ as parser_version
-
+def _text_key(text: str, parser_version: str) -> str:
     return hashlib.sha256(f"{MARKUP_FORMAT}|{parser_version}|{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -57,7 +55,9 @@ def compile_all(texts: Iterable[str], cache_file: Path | None) -> dict[str, str]
     compile (of any set of sources) kept it in ``cache_file``. Parsing every lesson is most of a
     catalog compile, and adding a curriculum pack changes the set, not the shipped lessons. The
     cache is disposable: any problem with it means parsing everything."""
-    wanted = {text: _text_key(text) for text in dict.fromkeys(texts)}
+    from markdown_it import __version__ as parser_version
+
+    wanted = {text: _text_key(text, parser_version) for text in dict.fromkeys(texts)}
     found: dict[str, str] = {}
     db = _open_cache(cache_file) if cache_file is not None else None
     if db is not None:
